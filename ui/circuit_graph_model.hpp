@@ -61,6 +61,10 @@ public:
 
     double dt() const { return circuit_.dt; }
 
+    // Index in circuit().synapses or circuit().gaps; -1 when the id is not of that kind.
+    int synapseIndex(ConnectionId id) const;
+    int gapIndex(ConnectionId id) const;
+
     // Raw edits, without undo; the undo commands call these. `id` 0 issues a new id;
     // a given id restores a removed item under its old id.
     NeuronId insertNeuron(const Neuron& neuron, NeuronId id = 0);
@@ -86,8 +90,6 @@ signals:
     void changed();
 
 private:
-    int synapseIndex(ConnectionId id) const;
-    int gapIndex(ConnectionId id) const;
     quint64 issue(quint64 requested);
 
     Circuit circuit_;

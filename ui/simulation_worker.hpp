@@ -7,6 +7,7 @@
 #include <QFutureWatcher>
 #include <QObject>
 #include <QString>
+#include <QStringList>
 #include <atomic>
 #include <memory>
 #include <optional>
@@ -24,6 +25,7 @@ struct SimulationOutput {
     double seconds = 0;              // wall time of the simulation
     bool cancelled = false;
     QString error;                   // non-empty when the job failed
+    QStringList batchNames;          // names of the stimulus entries, for plot menus
 
     double timeAt(int step) const { return (step + 1) * circuit.dt; }  // ms, end of step
 };
