@@ -1,0 +1,217 @@
+#include "engine.hpp"
+
+#include <algorithm>
+#include <thread>
+
+#include "odynn/errors.hpp"
+
+namespace odynn::detail {
+
+int resolveThreads(int requested) {
+    if (requested > 0) return requested;
+    return std::max(1u, std::thread::hardware_concurrency());
+}
+
+Engine::Engine(const Circuit& c, const ParameterLayout& layout, const double* pop, int sets_, int batch_)
+    : lanes(sets_ * batch_), sets(sets_), batch(batch_), neuronCount(int(c.neurons.size())), dt(c.dt) {
+    const int P = layout.size();
+    groupOf.assign(neuronCount, -1);
+    slotOf.assign(neuronCount, -1);
+    for (int i = 0; i < neuronCount; ++i) {
+        const ModelSpec& spec = modelSpec(c.neurons[i].model);
+        int g = 0;
+        while (g < int(groups.size()) && groups[g].spec != &spec) ++g;
+        if (g == int(groups.size())) {
+            ModelGroup grp;
+            grp.spec = &spec;
+            grp.states = spec.stateCount();
+            grp.params = int(spec.params.size());
+            grp.derivedCount = spec.kind == ModelKind::Celegans   ? int(celegans::DerivedCount)
+                               : spec.kind == ModelKind::HhSimple ? int(hhsimple::DerivedCount)
+                                                                  : int(leaky::DerivedCount);
+            groups.push_back(grp);
+        }
+        groupOf[i] = g;
+        slotOf[i] = int(groups[g].neurons.size());
+        groups[g].neurons.push_back(i);
+    }
+    for (auto& g : groups) {
+        g.elems = int(g.neurons.size()) * lanes;
+        g.raw.assign(size_t(g.params) * g.elems, 0.0);
+        g.derived.assign(size_t(g.derivedCount) * g.elems, 0.0);
+    }
+    // Scatter the population's parameter vectors into lanes.
+    const auto& entries = layout.entries();
+    conn.synapses = int(c.synapses.size());
+    conn.count = conn.synapses + 2 * int(c.gaps.size());
+    for (const auto& s : c.synapses) { conn.pre.push_back(s.pre); conn.post.push_back(s.post); }
+    for (int i = 0; i < conn.synapses; ++i) conn.source.push_back(i);
+    for (size_t i = 0; i < c.gaps.size(); ++i) {
+        conn.pre.push_back(c.gaps[i].a); conn.post.push_back(c.gaps[i].b); conn.source.push_back(int(i));
+    }
+    for (size_t i = 0; i < c.gaps.size(); ++i) {
+        conn.pre.push_back(c.gaps[i].b); conn.post.push_back(c.gaps[i].a); conn.source.push_back(int(i));
+    }
+    const size_t CL = size_t(conn.count) * lanes;
+    conn.G.assign(CL, 0.0); conn.mdp.assign(CL, 0.0); conn.inv.assign(CL, 0.0); conn.E.assign(CL, 0.0);
+    for (int s = 0; s < sets; ++s) {
+        const double* theta = pop + size_t(s) * P;
+        for (int k = 0; k < P; ++k) {
+            const ParamEntry& e = entries[k];
+            const double val = theta[k];
+            for (int b = 0; b < batch; ++b) {
+                const int lane = s * batch + b;
+                if (e.owner == ParamOwner::Neuron) {
+                    ModelGroup& g = groups[groupOf[e.index]];
+                    g.raw[size_t(e.slot) * g.elems + size_t(slotOf[e.index]) * lanes + lane] = val;
+                } else if (e.owner == ParamOwner::Synapse) {
+                    const size_t at = size_t(e.index) * lanes + lane;
+                    if (e.slot == 0) conn.G[at] = val;
+                    else if (e.slot == 1) conn.mdp[at] = val;
+                    else if (e.slot == 2) conn.inv[at] = 1.0 / val;
+                    else conn.E[at] = val;
+                } else {
+                    conn.G[size_t(conn.synapses + e.index) * lanes + lane] = val;
+                    conn.G[size_t(conn.synapses + int(c.gaps.size()) + e.index) * lanes + lane] = val;
+                }
+            }
+        }
+    }
+    for (auto& g : groups) {
+        switch (g.spec->kind) {
+        case ModelKind::Celegans: deriveCelegans(g.raw.data(), g.derived.data(), g.elems, dt); break;
+        case ModelKind::HhSimple: deriveHhSimple(g.raw.data(), g.derived.data(), g.elems, dt); break;
+        case ModelKind::Leaky: deriveLeaky(g.raw.data(), g.derived.data(), g.elems, dt); break;
+        }
+    }
+    // CSR lists of incoming and outgoing connections per neuron.
+    auto buildCsr = [&](const std::vector<int>& key, std::vector<int>& start, std::vector<int>& list) {
+        start.assign(neuronCount + 1, 0);
+        for (int k : key) ++start[k + 1];
+        for (int i = 0; i < neuronCount; ++i) start[i + 1] += start[i];
+        list.assign(key.size(), 0);
+        std::vector<int> fill(start.begin(), start.end() - 1);
+        for (int ci = 0; ci < int(key.size()); ++ci) list[fill[key[ci]]++] = ci;
+    };
+    buildCsr(conn.post, conn.inStart, conn.inList);
+    buildCsr(conn.pre, conn.outStart, conn.outList);
+}
+
+void Engine::initialState(std::vector<std::vector<double>>& state) const {
+    state.resize(groups.size());
+    for (size_t g = 0; g < groups.size(); ++g) {
+        const ModelGroup& grp = groups[g];
+        state[g].resize(size_t(grp.states) * grp.elems);
+        for (int s = 0; s < grp.states; ++s)
+            std::fill_n(state[g].begin() + size_t(s) * grp.elems, grp.elems, grp.spec->initialState[s]);
+    }
+}
+
+void Engine::connectionCurrents(const std::vector<const double*>& state, double* cur, int c0, int c1,
+                                Scratch& s) const {
+    // Chemical: G / (1 + exp((mdp - Vpre) / scale)) * (E - Vpost); gap: G (Vpre - Vpost).
+    const int L = lanes;
+    for (int c = c0; c < c1; ++c) {
+        const double* vPre = voltage(state, conn.pre[c]);
+        const double* vPost = voltage(state, conn.post[c]);
+        double* out = cur + size_t(c) * L;
+        const size_t at = size_t(c) * L;
+        if (c < conn.synapses) {
+            if (L == 1) {  // common for large single-set circuits: avoid per-synapse vector overhead
+                out[0] = conn.G[at] / (1.0 + std::exp((conn.mdp[at] - vPre[0]) * conn.inv[at])) * (conn.E[at] - vPost[0]);
+                continue;
+            }
+            for (int l0 = 0; l0 < L; l0 += block) {
+                const int n = std::min(block, L - l0);
+                const CMap vp(vPre + l0, n), vq(vPost + l0, n), G(&conn.G[at + l0], n), mdp(&conn.mdp[at + l0], n),
+                    inv(&conn.inv[at + l0], n), E(&conn.E[at + l0], n);
+                Map(out + l0, n) = G / (1.0 + ((mdp - vp) * inv).exp()) * (E - vq);
+            }
+        } else {
+            for (int l = 0; l < L; ++l) out[l] = conn.G[at + l] * (vPre[l] - vPost[l]);
+        }
+    }
+    (void)s;
+}
+
+void Engine::stepGroup(int gi, const double* old, double* out, int e0, int e1, const Stimulus& stim, int t,
+                       const double* cur, Scratch& s) const {
+    const ModelGroup& g = groups[gi];
+    const int L = lanes;
+    for (int b0 = e0; b0 < e1; b0 += block) {
+        const int n = std::min(block, e1 - b0);
+        double* in = s.input.data();
+        // Input current: stimulus row t for the lane's batch entry, plus incoming connections.
+        // Walk (slot, lane, batch entry) incrementally: integer division per element is costly.
+        int slot = b0 / L, lane = b0 % L, entry = lane % batch;
+        const double* row = stim.current.data() + size_t(t) * stim.batch * stim.neurons;
+        for (int k = 0; k < n; ++k) {
+            const int neuron = g.neurons[slot];
+            double i = row[size_t(entry) * stim.neurons + neuron];
+            for (int q = conn.inStart[neuron]; q < conn.inStart[neuron + 1]; ++q)
+                i += cur[size_t(conn.inList[q]) * L + lane];
+            in[k] = i;
+            if (++entry == batch) entry = 0;
+            if (++lane == L) { lane = 0; entry = 0; ++slot; }
+        }
+        const Block bl{b0, n, g.elems};
+        switch (g.spec->kind) {
+        case ModelKind::Celegans: stepCelegans(bl, g.raw.data(), g.derived.data(), old, out, in, s); break;
+        case ModelKind::HhSimple: stepHhSimple(bl, g.raw.data(), g.derived.data(), old, out, in, s, dt); break;
+        case ModelKind::Leaky: stepLeaky(bl, g.raw.data(), g.derived.data(), old, out, in, s); break;
+        }
+    }
+}
+
+void Engine::reverseGroup(int gi, const double* old, const double* neu, const double* adjNew, double* adjOld,
+                          double* adjInput, double* grad, int e0, int e1, Scratch& s) const {
+    const ModelGroup& g = groups[gi];
+    for (int b0 = e0; b0 < e1; b0 += block) {
+        const int n = std::min(block, e1 - b0);
+        const Block bl{b0, n, g.elems};
+        switch (g.spec->kind) {
+        case ModelKind::Celegans:
+            reverseCelegans(bl, g.raw.data(), g.derived.data(), old, neu, adjNew, adjOld, adjInput + b0, grad, s, dt);
+            break;
+        case ModelKind::HhSimple:
+            reverseHhSimple(bl, g.raw.data(), g.derived.data(), old, neu, adjNew, adjOld, adjInput + b0, grad, s, dt);
+            break;
+        case ModelKind::Leaky:
+            reverseLeaky(bl, g.raw.data(), g.derived.data(), old, neu, adjNew, adjOld, adjInput + b0, grad, s, dt);
+            break;
+        }
+    }
+}
+
+void Engine::reverseConnections(const std::vector<const double*>& state, const std::vector<const double*>& adjInput,
+                                double* dPre, double* dPost, double* connGrad, int c0, int c1, Scratch&) const {
+    const int L = lanes;
+    const size_t CL = size_t(conn.count) * L;
+    for (int c = c0; c < c1; ++c) {
+        const double* vPre = voltage(state, conn.pre[c]);
+        const double* vPost = voltage(state, conn.post[c]);
+        const double* aI = adjInput[groupOf[conn.post[c]]] + size_t(slotOf[conn.post[c]]) * L;
+        const size_t at = size_t(c) * L;
+        for (int l = 0; l < L; ++l) {
+            const double G = conn.G[at + l];
+            if (c < conn.synapses) {
+                const double mdp = conn.mdp[at + l], inv = conn.inv[at + l], E = conn.E[at + l];
+                const double sg = 1.0 / (1.0 + std::exp((mdp - vPre[l]) * inv));
+                const double aS = aI[l] * G * (E - vPost[l]);
+                const double ds = sg * (1.0 - sg) * inv;
+                connGrad[at + l] += aI[l] * sg * (E - vPost[l]);
+                connGrad[CL + at + l] -= aS * ds;
+                connGrad[2 * CL + at + l] += aS * ds * (mdp - vPre[l]) * inv;
+                connGrad[3 * CL + at + l] += aI[l] * G * sg;
+                dPre[at + l] = aS * ds;
+                dPost[at + l] = -aI[l] * G * sg;
+            } else {
+                connGrad[at + l] += aI[l] * (vPre[l] - vPost[l]);
+                dPre[at + l] = aI[l] * G;
+                dPost[at + l] = -aI[l] * G;
+            }
+        }
+    }
+}
+
+}  // namespace odynn::detail

@@ -1,0 +1,73 @@
+#pragma once
+// The lowered form of a circuit and a population: flat structure-of-arrays per model group,
+// lane-major (lane = set * batch + batch entry), which the hot loops run over. Built once
+// per simulation or per gradient evaluation.
+#include <vector>
+
+#include "kernels.hpp"
+#include "odynn/circuit.hpp"
+#include "odynn/simulator.hpp"
+
+namespace odynn::detail {
+
+struct ModelGroup {
+    const ModelSpec* spec = nullptr;
+    std::vector<int> neurons;  // circuit neuron indices, in circuit order
+    int elems = 0;             // neurons.size() * lanes; element = slot * lanes + lane
+    int states = 0, params = 0, derivedCount = 0;
+    std::vector<double> raw;      // [param][elem]
+    std::vector<double> derived;  // [derived][elem]
+};
+
+// Directed connection: chemical synapses first (in circuit order), then each gap junction
+// as a->b and b->a.
+struct Connections {
+    int count = 0, synapses = 0;
+    std::vector<int> pre, post, source;  // source: synapse or gap index
+    std::vector<double> G, mdp, inv, E;  // [conn * lanes + lane]; gaps use G only
+    std::vector<int> inStart, inList, outStart, outList;  // CSR by neuron
+};
+
+class Engine {
+public:
+    Engine(const Circuit& circuit, const ParameterLayout& layout, const double* population, int sets, int batch);
+
+    int lanes, sets, batch, neuronCount;
+    double dt;
+    std::vector<ModelGroup> groups;
+    std::vector<int> groupOf, slotOf;  // per neuron
+    Connections conn;
+
+    // Fills per-group state buffers ([state][elem]) with each model's initial state.
+    void initialState(std::vector<std::vector<double>>& state) const;
+    // Connection currents [conn * lanes + lane] for connections [c0, c1) from `state`.
+    void connectionCurrents(const std::vector<const double*>& state, double* cur, int c0, int c1,
+                            Scratch& s) const;
+    // Steps elements [e0, e1) of group g: input = stimulus row t + incoming connection currents.
+    void stepGroup(int g, const double* old, double* out, int e0, int e1, const Stimulus& stim, int t,
+                   const double* cur, Scratch& s) const;
+    // Reverse of stepGroup for elements [e0, e1); adjInput is [elem] of the group.
+    void reverseGroup(int g, const double* old, const double* neu, const double* adjNew, double* adjOld,
+                      double* adjInput, double* grad, int e0, int e1, Scratch& s) const;
+    // Connection adjoints from the adjoint of every neuron's input current (per group [elem]):
+    // dPre/dPost [conn * lanes + lane] = contribution to the adjoint of Vpre/Vpost; adds
+    // parameter gradients into connGrad [4][conn * lanes + lane] (G, mdp, scale, E).
+    void reverseConnections(const std::vector<const double*>& state, const std::vector<const double*>& adjInput,
+                            double* dPre, double* dPost, double* connGrad, int c0, int c1, Scratch& s) const;
+
+    // V pointer of a neuron's lanes inside a group state buffer.
+    const double* voltage(const std::vector<const double*>& state, int neuron) const {
+        return state[groupOf[neuron]] + size_t(slotOf[neuron]) * lanes;
+    }
+    static constexpr int block = 256;  // elements per kernel call
+};
+
+// Splits [0, count) into `parts` near-equal ranges; returns the bounds of range `i`.
+inline std::pair<int, int> splitRange(int count, int parts, int i) {
+    const long long c = count;
+    return {int(c * i / parts), int(c * (i + 1) / parts)};
+}
+
+int resolveThreads(int requested);
+
+}  // namespace odynn::detail
