@@ -1,0 +1,34 @@
+#pragma once
+// Numeric CSV tables with a header row (the CLI's data formats). Parsing uses libcsv, so
+// quoting follows RFC 4180; every cell must be a finite number.
+#include <string>
+#include <vector>
+
+namespace odynn {
+
+struct CsvTable {
+    std::string source;                   // file name for messages
+    std::vector<std::string> header;
+    std::vector<std::vector<double>> columns;  // columns[c][row]
+
+    int rows() const { return columns.empty() ? 0 : static_cast<int>(columns[0].size()); }
+    int columnIndex(const std::string& name) const;  // -1 when absent
+    // Throws InputError naming the file and the column when absent.
+    const std::vector<double>& column(const std::string& name) const;
+    // The data line (1-based, header is line 1) of a row, for messages.
+    static long lineOfRow(int row) { return row + 2; }
+};
+
+// Throws InputError (file, line, field) for an unreadable file, an empty file, a ragged row,
+// a non-numeric or non-finite cell, or a duplicated header name.
+CsvTable readCsv(const std::string& path);
+CsvTable parseCsv(const std::string& text, const std::string& sourceName);
+
+// Writes with full double precision (%.17g), atomically.
+void writeCsv(const std::string& path, const std::vector<std::string>& header,
+              const std::vector<const std::vector<double>*>& columns);
+
+// Checks that t is uniformly spaced (relative 1e-6) with at least 2 rows; returns dt.
+double uniformStep(const CsvTable& table, const std::string& timeColumn = "t");
+
+}  // namespace odynn

@@ -1,0 +1,206 @@
+#include "odynn/circuit_io.hpp"
+
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "odynn/errors.hpp"
+
+namespace odynn {
+using nlohmann::json;
+
+namespace {
+
+double number(const json& v, const std::string& src, const std::string& field) {
+    if (!v.is_number()) throw InputError(src, 0, field, "expected a number");
+    const double x = v.get<double>();
+    if (!std::isfinite(x)) throw InputError(src, 0, field, "value is not finite");
+    return x;
+}
+
+std::string text(const json& obj, const char* key, const std::string& src, const std::string& where) {
+    if (!obj.contains(key)) throw InputError(src, 0, where + "." + key, "missing field");
+    if (!obj[key].is_string()) throw InputError(src, 0, where + "." + key, "expected a string");
+    return obj[key].get<std::string>();
+}
+
+void checkKeys(const json& obj, const std::set<std::string>& allowed, const std::string& src, const std::string& where) {
+    if (!obj.is_object()) throw InputError(src, 0, where, "expected an object");
+    for (auto it = obj.begin(); it != obj.end(); ++it)
+        if (!allowed.count(it.key())) throw InputError(src, 0, where + "." + it.key(), "unknown key '" + it.key() + "'");
+}
+
+int neuronRef(const Circuit& c, const json& obj, const char* key, const std::string& src, const std::string& where) {
+    const std::string label = text(obj, key, src, where);
+    const int i = c.neuronIndex(label);
+    if (i < 0) throw InputError(src, 0, where + "." + key, "unknown neuron '" + label + "'");
+    return i;
+}
+
+}  // namespace
+
+std::vector<double> paramsFromJson(const ModelSpec& spec, const json& obj, const std::string& src) {
+    std::vector<double> p = spec.defaults();
+    if (obj.is_null()) return p;
+    if (!obj.is_object()) throw InputError(src, 0, "params", "expected an object of name: value");
+    for (auto it = obj.begin(); it != obj.end(); ++it) {
+        const int k = spec.paramIndex(it.key());
+        if (k < 0) throw InputError(src, 0, it.key(), "unknown parameter '" + it.key() + "' of model " + spec.name);
+        p[k] = number(it.value(), src, it.key());
+    }
+    return p;
+}
+
+json paramsToJson(const ModelSpec& spec, const std::vector<double>& params) {
+    json o = json::object();
+    for (size_t k = 0; k < spec.params.size() && k < params.size(); ++k) o[spec.params[k].name] = params[k];
+    return o;
+}
+
+Circuit circuitFromJson(const json& doc, const std::string& src) {
+    if (!doc.is_object()) throw InputError(src, 0, {}, "expected a JSON object");
+    if (doc.contains("format") && doc["format"] != "odynn-circuit")
+        throw InputError(src, 0, "format", "expected \"odynn-circuit\"");
+    if (doc.contains("version") && doc["version"] != 1) throw InputError(src, 0, "version", "unsupported version");
+    Circuit c;
+    if (doc.contains("dt")) c.dt = number(doc["dt"], src, "dt");
+    if (!(c.dt > 0)) throw InputError(src, 0, "dt", "time step must be positive (ms)");
+    if (!doc.contains("neurons") || !doc["neurons"].is_array())
+        throw InputError(src, 0, "neurons", "missing array of neurons");
+    const auto& ns = doc["neurons"];
+    for (size_t i = 0; i < ns.size(); ++i) {
+        const std::string where = "neurons[" + std::to_string(i) + "]";
+        const json& o = ns[i];
+        checkKeys(o, {"label", "model", "role", "params", "position", "fixed"}, src, where);
+        Neuron n;
+        n.label = text(o, "label", src, where);
+        if (c.neuronIndex(n.label) >= 0) throw InputError(src, 0, where + ".label", "duplicate label '" + n.label + "'");
+        n.model = o.contains("model") ? text(o, "model", src, where) : "celegans";
+        const ModelSpec* spec = findModel(n.model);
+        if (!spec) throw InputError(src, 0, where + ".model", "unknown model '" + n.model + "'");
+        if (o.contains("role")) {
+            const auto role = roleFromName(text(o, "role", src, where));
+            if (!role) throw InputError(src, 0, where + ".role", "expected sensory, inter or command");
+            n.role = *role;
+        }
+        n.params = paramsFromJson(*spec, o.value("params", json()), src);
+        if (o.contains("position")) {
+            const json& p = o["position"];
+            if (!p.is_array() || p.size() != 2) throw InputError(src, 0, where + ".position", "expected [x, y]");
+            n.position = std::array<double, 2>{number(p[0], src, where + ".position"), number(p[1], src, where + ".position")};
+        }
+        c.neurons.push_back(std::move(n));
+    }
+    if (doc.contains("synapses")) {
+        const auto& ss = doc["synapses"];
+        if (!ss.is_array()) throw InputError(src, 0, "synapses", "expected an array");
+        for (size_t i = 0; i < ss.size(); ++i) {
+            const std::string where = "synapses[" + std::to_string(i) + "]";
+            checkKeys(ss[i], {"pre", "post", "G", "mdp", "scale", "E", "fixed"}, src, where);
+            Synapse s;
+            s.pre = neuronRef(c, ss[i], "pre", src, where);
+            s.post = neuronRef(c, ss[i], "post", src, where);
+            if (ss[i].contains("G")) s.p.G = number(ss[i]["G"], src, where + ".G");
+            if (ss[i].contains("mdp")) s.p.mdp = number(ss[i]["mdp"], src, where + ".mdp");
+            if (ss[i].contains("scale")) s.p.scale = number(ss[i]["scale"], src, where + ".scale");
+            if (ss[i].contains("E")) s.p.E = number(ss[i]["E"], src, where + ".E");
+            c.synapses.push_back(s);
+        }
+    }
+    if (doc.contains("gaps")) {
+        const auto& gs = doc["gaps"];
+        if (!gs.is_array()) throw InputError(src, 0, "gaps", "expected an array");
+        for (size_t i = 0; i < gs.size(); ++i) {
+            const std::string where = "gaps[" + std::to_string(i) + "]";
+            checkKeys(gs[i], {"a", "b", "G_gap", "fixed"}, src, where);
+            Gap g;
+            g.a = neuronRef(c, gs[i], "a", src, where);
+            g.b = neuronRef(c, gs[i], "b", src, where);
+            if (gs[i].contains("G_gap")) g.G_gap = number(gs[i]["G_gap"], src, where + ".G_gap");
+            c.gaps.push_back(g);
+        }
+    }
+    c.validate(src);
+    return c;
+}
+
+json circuitToJson(const Circuit& c) {
+    json doc;
+    doc["format"] = "odynn-circuit";
+    doc["version"] = 1;
+    doc["dt"] = c.dt;
+    json ns = json::array();
+    for (const auto& n : c.neurons) {
+        json o;
+        o["label"] = n.label;
+        o["model"] = n.model;
+        o["role"] = roleName(n.role);
+        o["params"] = paramsToJson(modelSpec(n.model), n.params);
+        if (n.position) o["position"] = {(*n.position)[0], (*n.position)[1]};
+        ns.push_back(o);
+    }
+    doc["neurons"] = ns;
+    json ss = json::array();
+    for (const auto& s : c.synapses)
+        ss.push_back({{"pre", c.neurons[s.pre].label}, {"post", c.neurons[s.post].label}, {"G", s.p.G},
+                      {"mdp", s.p.mdp}, {"scale", s.p.scale}, {"E", s.p.E}});
+    doc["synapses"] = ss;
+    json gs = json::array();
+    for (const auto& g : c.gaps)
+        gs.push_back({{"a", c.neurons[g.a].label}, {"b", c.neurons[g.b].label}, {"G_gap", g.G_gap}});
+    doc["gaps"] = gs;
+    return doc;
+}
+
+json readJsonFile(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw InputError(path, 0, {}, "cannot open the file for reading");
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    const std::string text = ss.str();
+    try {
+        return json::parse(text);
+    } catch (const json::parse_error& e) {
+        // Turn the byte offset into a line number for the message.
+        long line = 1;
+        for (size_t i = 0; i < std::min(text.size(), size_t(e.byte)); ++i) line += text[i] == '\n';
+        std::string what = e.what();
+        const auto colon = what.find("error:");
+        throw InputError(path, line, {}, "malformed JSON: " + (colon == std::string::npos ? what : what.substr(colon + 7)));
+    }
+}
+
+Circuit loadCircuit(const std::string& path) { return circuitFromJson(readJsonFile(path), path); }
+
+void saveCircuit(const Circuit& c, const std::string& path) { writeFileAtomically(path, circuitToJson(c).dump(1) + "\n"); }
+
+void writeFileAtomically(const std::string& path, const std::string& content) {
+    namespace fs = std::filesystem;
+    const fs::path target(path);
+    const fs::path tmp = target.parent_path() / ("." + target.filename().string() + ".tmp" + std::to_string(::getpid()));
+    {
+        std::FILE* f = std::fopen(tmp.c_str(), "wb");
+        if (!f) throw InputError(path, 0, {}, "cannot write the file (is the folder writable?)");
+        const bool ok = std::fwrite(content.data(), 1, content.size(), f) == content.size() && std::fflush(f) == 0 &&
+                        ::fsync(fileno(f)) == 0;
+        std::fclose(f);
+        if (!ok) {
+            std::error_code ec;
+            fs::remove(tmp, ec);
+            throw InputError(path, 0, {}, "writing failed (disk full?)");
+        }
+    }
+    std::error_code ec;
+    fs::rename(tmp, target, ec);
+    if (ec) {
+        fs::remove(tmp, ec);
+        throw InputError(path, 0, {}, "cannot replace the file: " + ec.message());
+    }
+}
+
+}  // namespace odynn

@@ -1,0 +1,150 @@
+#include "odynn/csv.hpp"
+
+#include <csv.h>
+
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <optional>
+#include <set>
+#include <sstream>
+#include <string_view>
+
+#include "odynn/circuit_io.hpp"
+#include "odynn/errors.hpp"
+
+namespace odynn {
+
+int CsvTable::columnIndex(const std::string& name) const {
+    for (size_t i = 0; i < header.size(); ++i)
+        if (header[i] == name) return int(i);
+    return -1;
+}
+
+const std::vector<double>& CsvTable::column(const std::string& name) const {
+    const int i = columnIndex(name);
+    if (i < 0) throw InputError(source, 1, name, "missing column '" + name + "'");
+    return columns[i];
+}
+
+namespace {
+
+// Collects libcsv's field and row callbacks into a table, checking each cell.
+struct Collector {
+    explicit Collector(CsvTable* t) : table(t) {}
+    CsvTable* table;
+    long line = 1;              // current line (1-based), header is line 1
+    std::vector<std::string> row;
+    std::optional<InputError> error;
+
+    void field(const char* s, size_t len) { row.emplace_back(s, len); }
+    void endRow() {
+        if (error) return;
+        if (line == 1) {
+            std::set<std::string> seen;
+            for (auto& h : row) {
+                while (!h.empty() && (h.back() == ' ' || h.back() == '\r')) h.pop_back();
+                while (!h.empty() && h.front() == ' ') h.erase(h.begin());
+                if (h.empty()) { fail(0, "empty column name"); return; }
+                if (!seen.insert(h).second) { fail(0, "duplicate column '" + h + "'"); return; }
+            }
+            table->header = row;
+            table->columns.assign(row.size(), {});
+        } else if (!(row.size() == 1 && row[0].empty())) {  // skip blank lines
+            if (row.size() != table->header.size()) {
+                fail(0, "expected " + std::to_string(table->header.size()) + " cells, found " +
+                            std::to_string(row.size()));
+                return;
+            }
+            for (size_t c = 0; c < row.size(); ++c) {
+                const std::string& cell = row[c];
+                char* end = nullptr;
+                errno = 0;
+                const double v = std::strtod(cell.c_str(), &end);
+                const bool blankTail = std::string_view(end).find_first_not_of(" \r") == std::string_view::npos;
+                if (cell.empty() || end == cell.c_str() || !blankTail) {
+                    fail(c, "'" + cell + "' is not a number");
+                    return;
+                }
+                if (!std::isfinite(v)) { fail(c, "value is not finite"); return; }
+                table->columns[c].push_back(v);
+            }
+        }
+        row.clear();
+        ++line;
+    }
+    void fail(size_t col, const std::string& what) {
+        const std::string field = col < table->header.size() ? table->header[col] : std::string();
+        error.emplace(table->source, line, field, what);
+    }
+};
+
+}  // namespace
+
+CsvTable parseCsv(const std::string& text, const std::string& sourceName) {
+    CsvTable table;
+    table.source = sourceName;
+    Collector col(&table);
+    csv_parser parser;
+    if (csv_init(&parser, CSV_APPEND_NULL) != 0) throw std::runtime_error("cannot initialise the CSV parser");
+    auto onField = [](void* s, size_t len, void* data) {
+        static_cast<Collector*>(data)->field(static_cast<const char*>(s), len);
+    };
+    auto onRow = [](int, void* data) { static_cast<Collector*>(data)->endRow(); };
+    const size_t used = csv_parse(&parser, text.data(), text.size(), onField, onRow, &col);
+    if (used != text.size()) {
+        const std::string why = csv_strerror(csv_error(&parser));
+        csv_free(&parser);
+        throw InputError(sourceName, col.line, {}, "malformed CSV: " + why);
+    }
+    csv_fini(&parser, onField, onRow, &col);
+    csv_free(&parser);
+    if (col.error) throw *col.error;
+    if (table.header.empty()) throw InputError(sourceName, 1, {}, "the file is empty (a header row is needed)");
+    return table;
+}
+
+CsvTable readCsv(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw InputError(path, 0, {}, "cannot open the file for reading");
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return parseCsv(ss.str(), path);
+}
+
+void writeCsv(const std::string& path, const std::vector<std::string>& header,
+              const std::vector<const std::vector<double>*>& columns) {
+    std::string out;
+    for (size_t i = 0; i < header.size(); ++i) out += (i ? "," : "") + header[i];
+    out += '\n';
+    const size_t rows = columns.empty() ? 0 : columns[0]->size();
+    char buf[40];
+    for (size_t r = 0; r < rows; ++r) {
+        for (size_t c = 0; c < columns.size(); ++c) {
+            std::snprintf(buf, sizeof buf, "%.17g", (*columns[c])[r]);
+            if (c) out += ',';
+            out += buf;
+        }
+        out += '\n';
+    }
+    writeFileAtomically(path, out);
+}
+
+double uniformStep(const CsvTable& table, const std::string& timeColumn) {
+    const auto& t = table.column(timeColumn);
+    if (t.size() < 2) throw InputError(table.source, 2, timeColumn, "at least 2 rows are needed");
+    const double dt = t[1] - t[0];
+    if (!(dt > 0)) throw InputError(table.source, CsvTable::lineOfRow(1), timeColumn, "time must increase");
+    for (size_t r = 1; r < t.size(); ++r) {
+        const double d = t[r] - t[r - 1];
+        if (std::abs(d - dt) > 1e-6 * std::abs(dt))
+            throw InputError(table.source, CsvTable::lineOfRow(int(r)), timeColumn,
+                             "time is not uniformly spaced (step " + std::to_string(d) + " ms, expected " +
+                                 std::to_string(dt) + " ms)");
+    }
+    return dt;
+}
+
+}  // namespace odynn
