@@ -1,0 +1,261 @@
+// Loss and its exact gradient by a reverse pass through time (discrete adjoint of the update
+// map). The forward pass stores every state; the reverse pass walks the steps backwards:
+//   adj(H[t]) = (dstep/dH[t])^T adj(H[t+1]) + (dcouple/dH[t])^T adj(input_t) + dLoss/dH[t]
+// where input_t = stimulus_t + connection currents computed from H[t]. Parameter gradients
+// accumulate per element and are summed over batch entries of each set at the end.
+#include <omp.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "engine.hpp"
+#include "odynn/errors.hpp"
+#include "odynn/fitting.hpp"
+
+namespace odynn {
+using namespace detail;
+
+namespace {
+
+struct Targets {
+    const FitDataset& data;
+    const LossWeights& w;
+    std::vector<double> neuronWeight;
+    double scaleV = 0, scaleCa = 0;  // w / count of target entries, 0 when no target
+
+    Targets(const FitDataset& d, const LossWeights& weights, int neurons) : data(d), w(weights) {
+        neuronWeight = weights.perNeuron.empty() ? std::vector<double>(neurons, 1.0) : weights.perNeuron;
+        auto count = [](const std::vector<double>& v) {
+            return double(std::count_if(v.begin(), v.end(), [](double x) { return std::isfinite(x); }));
+        };
+        const double cv = count(d.targetV), cc = count(d.targetCa);
+        if (cv > 0) scaleV = w.v / cv;
+        if (cc > 0) scaleCa = w.ca / cc;
+    }
+};
+
+void checkData(const Circuit& c, const ParameterLayout& layout, const std::vector<double>& pop, int sets,
+               const FitDataset& d, const LossWeights& w) {
+    c.validate();
+    const Stimulus& s = d.stimulus;
+    if (sets < 1 || pop.size() != size_t(sets) * layout.size())
+        throw InputError({}, 0, "population", "size does not match the circuit's parameters");
+    if (s.neurons != int(c.neurons.size()) || s.steps < 1 || s.batch < 1)
+        throw InputError({}, 0, "data", "stimulus shape does not match the circuit");
+    const size_t n = size_t(s.steps) * s.batch * s.neurons;
+    if ((!d.targetV.empty() && d.targetV.size() != n) || (!d.targetCa.empty() && d.targetCa.size() != n))
+        throw InputError({}, 0, "data", "target shape does not match the stimulus");
+    if (!w.perNeuron.empty() && w.perNeuron.size() != c.neurons.size())
+        throw InputError({}, 0, "weights", "one weight per neuron is needed");
+}
+
+// Runs the forward pass storing every state (history[g] = [T+1][state][elem]) and the loss
+// of every element; when `reverse` is set, also the reverse pass into elemGrad / connGrad.
+struct Pass {
+    const Engine& eng;
+    const FitDataset& data;
+    const Targets& tg;
+    int T;
+    std::vector<std::vector<double>> history, elemGrad;
+    std::vector<double> connGrad, elemLoss;
+    std::vector<size_t> lossOffset;  // per group, into elemLoss
+
+    Pass(const Engine& e, const FitDataset& d, const Targets& t) : eng(e), data(d), tg(t), T(d.stimulus.steps) {}
+
+    size_t stateSize(int g) const { return size_t(eng.groups[g].states) * eng.groups[g].elems; }
+
+    // Loss of elements [e0, e1) of group g at history row t (t >= 1); with WithAdjoint, also
+    // adds its derivative into adj (same layout as the state). Walks (slot, lane, batch entry)
+    // incrementally to avoid integer division per element.
+    template <bool WithAdjoint>
+    double lossRange(int g, int e0, int e1, int t, const double* state, double* adj) const {
+        const ModelGroup& grp = eng.groups[g];
+        const int L = eng.lanes, B = eng.batch, N = eng.neuronCount;
+        const int ci = grp.spec->calciumIndex >= 0 ? grp.spec->calciumIndex : 0;  // Ca = V without calcium
+        const double* ca = state + size_t(ci) * grp.elems;
+        const bool useV = tg.scaleV > 0, useCa = tg.scaleCa > 0;
+        int slot = e0 / L, lane = e0 % L, b = lane % B;
+        double total = 0;
+        for (int k = e0; k < e1; ++k) {
+            const int n = grp.neurons[slot];
+            const size_t at = (size_t(t - 1) * B + b) * N + n;
+            const double wn = tg.neuronWeight[n];
+            if (useV && std::isfinite(data.targetV[at])) {
+                const double d = state[k] - data.targetV[at];
+                total += tg.scaleV * wn * d * d;
+                if constexpr (WithAdjoint) adj[k] += 2.0 * tg.scaleV * wn * d;
+            }
+            if (useCa && std::isfinite(data.targetCa[at])) {
+                const double d = ca[k] - data.targetCa[at];
+                total += tg.scaleCa * wn * d * d;
+                if constexpr (WithAdjoint) adj[size_t(ci) * grp.elems + k] += 2.0 * tg.scaleCa * wn * d;
+            }
+            if (++b == B) b = 0;
+            if (++lane == L) { lane = 0; b = 0; ++slot; }
+        }
+        return total;
+    }
+
+    // Adds the loss at row t of elements [e0, e1) into elemLoss, per run of one set's lanes.
+    void accumulateLoss(int g, int e0, int e1, int t, const double* state) {
+        const int B = eng.batch;
+        for (int k = e0; k < e1;) {
+            const int end = std::min(e1, (k / B + 1) * B);  // lanes of one set are B consecutive elements
+            elemLoss[lossOffset[g] + k] += lossRange<false>(g, k, end, t, state, nullptr);
+            k = end;
+        }
+    }
+
+    void run(int threads, bool reverse, bool keepHistory) {
+        const int G = int(eng.groups.size()), C = eng.conn.count, L = eng.lanes;
+        const int rows = keepHistory ? T + 1 : 2;
+        std::vector<std::vector<double>> init;
+        eng.initialState(init);
+        history.resize(G);
+        for (int g = 0; g < G; ++g) {
+            history[g].resize(rows * stateSize(g));
+            std::copy(init[g].begin(), init[g].end(), history[g].begin());
+        }
+        elemLoss.assign(0, 0.0);
+        lossOffset.assign(G + 1, 0);
+        for (int g = 0; g < G; ++g) lossOffset[g + 1] = lossOffset[g] + eng.groups[g].elems;
+        elemLoss.assign(lossOffset[G], 0.0);
+        std::vector<double> cur(size_t(C) * L, 0.0);
+        std::vector<std::vector<double>> adjA(G), adjB(G), adjIn(G);
+        std::vector<double> dPre, dPost;
+        if (reverse) {
+            elemGrad.resize(G);
+            for (int g = 0; g < G; ++g) {
+                elemGrad[g].assign(size_t(eng.groups[g].params) * eng.groups[g].elems, 0.0);
+                adjA[g].assign(stateSize(g), 0.0);
+                adjB[g].assign(stateSize(g), 0.0);
+                adjIn[g].assign(eng.groups[g].elems, 0.0);
+            }
+            connGrad.assign(4 * size_t(C) * L, 0.0);
+            dPre.assign(size_t(C) * L, 0.0);
+            dPost.assign(size_t(C) * L, 0.0);
+        }
+        auto row = [&](int g, int t) { return history[g].data() + size_t(keepHistory ? t : t % 2) * stateSize(g); };
+
+#pragma omp parallel num_threads(threads)
+        {
+            const int tid = omp_get_thread_num(), nth = omp_get_num_threads();
+            Scratch s(Engine::block);
+            const auto [c0, c1] = splitRange(C, nth, tid);
+            std::vector<std::pair<int, int>> range(G);
+            for (int g = 0; g < G; ++g) range[g] = splitRange(eng.groups[g].elems, nth, tid);
+            std::vector<const double*> ptr(G);
+
+            for (int t = 0; t < T; ++t) {
+                for (int g = 0; g < G; ++g) ptr[g] = row(g, t);
+                if (C > 0) {
+                    eng.connectionCurrents(ptr, cur.data(), c0, c1, s);
+#pragma omp barrier
+                }
+                for (int g = 0; g < G; ++g) {
+                    double* out = row(g, t + 1);
+                    eng.stepGroup(g, ptr[g], out, range[g].first, range[g].second, data.stimulus, t, cur.data(), s);
+                    accumulateLoss(g, range[g].first, range[g].second, t + 1, out);
+                }
+                if (C > 0) {
+#pragma omp barrier
+                }
+            }
+            if (reverse) {
+#pragma omp barrier
+                // adj(H[T]) = dLoss/dH[T]
+                for (int g = 0; g < G; ++g)
+                    lossRange<true>(g, range[g].first, range[g].second, T, row(g, T), adjA[g].data());
+                std::vector<const double*> adjInPtr(G);
+                for (int g = 0; g < G; ++g) adjInPtr[g] = adjIn[g].data();
+                for (int t = T - 1; t >= 0; --t) {
+                    auto& adjNew = (T - 1 - t) % 2 == 0 ? adjA : adjB;
+                    auto& adjOld = (T - 1 - t) % 2 == 0 ? adjB : adjA;
+                    for (int g = 0; g < G; ++g) ptr[g] = row(g, t);
+#pragma omp barrier
+                    for (int g = 0; g < G; ++g)
+                        eng.reverseGroup(g, ptr[g], row(g, t + 1), adjNew[g].data(), adjOld[g].data(), adjIn[g].data(),
+                                         elemGrad[g].data(), range[g].first, range[g].second, s);
+                    if (C > 0) {
+#pragma omp barrier
+                        eng.reverseConnections(ptr, adjInPtr, dPre.data(), dPost.data(), connGrad.data(), c0, c1, s);
+#pragma omp barrier
+                        for (int g = 0; g < G; ++g) {
+                            const ModelGroup& grp = eng.groups[g];
+                            for (int k = range[g].first; k < range[g].second; ++k) {
+                                const int n = grp.neurons[k / L], lane = k % L;
+                                double a = 0;
+                                for (int q = eng.conn.outStart[n]; q < eng.conn.outStart[n + 1]; ++q)
+                                    a += dPre[size_t(eng.conn.outList[q]) * L + lane];
+                                for (int q = eng.conn.inStart[n]; q < eng.conn.inStart[n + 1]; ++q)
+                                    a += dPost[size_t(eng.conn.inList[q]) * L + lane];
+                                adjOld[g][k] += a;  // row 0 of the state block is V
+                            }
+                        }
+                    }
+                    if (t >= 1)
+                        for (int g = 0; g < G; ++g)
+                            lossRange<true>(g, range[g].first, range[g].second, t, ptr[g], adjOld[g].data());
+                }
+            }
+        }
+    }
+};
+
+LossGradient evaluate(const Circuit& c, const std::vector<double>& pop, int sets, const FitDataset& data,
+                      const LossWeights& w, int threads, bool withGradient) {
+    const ParameterLayout layout(c);
+    checkData(c, layout, pop, sets, data, w);
+    const Engine eng(c, layout, pop.data(), sets, data.stimulus.batch);
+    const Targets tg(data, w, eng.neuronCount);
+    Pass pass(eng, data, tg);
+    size_t elems = 0;
+    for (const auto& g : eng.groups) elems += g.elems;
+    const int nth = int(std::min<size_t>(resolveThreads(threads), std::max<size_t>(1, elems / 32)));
+    pass.run(nth, withGradient, withGradient);
+
+    const int P = layout.size(), L = eng.lanes, B = eng.batch;
+    LossGradient out;
+    out.loss.assign(sets, 0.0);
+    for (size_t g = 0; g < eng.groups.size(); ++g)
+        for (int k = 0; k < eng.groups[g].elems; ++k) out.loss[(k % L) / B] += pass.elemLoss[pass.lossOffset[g] + k];
+    if (!withGradient) return out;
+    out.gradient.assign(size_t(sets) * P, 0.0);
+    const size_t CL = size_t(eng.conn.count) * L;
+    const int nGaps = (eng.conn.count - eng.conn.synapses) / 2;
+    for (int p = 0; p < P; ++p) {
+        const ParamEntry& e = layout.entries()[p];
+        for (int s = 0; s < sets; ++s) {
+            double sum = 0;
+            for (int b = 0; b < B; ++b) {
+                const int lane = s * B + b;
+                if (e.owner == ParamOwner::Neuron) {
+                    const ModelGroup& grp = eng.groups[eng.groupOf[e.index]];
+                    sum += pass.elemGrad[eng.groupOf[e.index]][size_t(e.slot) * grp.elems +
+                                                               size_t(eng.slotOf[e.index]) * L + lane];
+                } else if (e.owner == ParamOwner::Synapse) {
+                    sum += pass.connGrad[size_t(e.slot) * CL + size_t(e.index) * L + lane];
+                } else {
+                    sum += pass.connGrad[size_t(eng.conn.synapses + e.index) * L + lane] +
+                           pass.connGrad[size_t(eng.conn.synapses + nGaps + e.index) * L + lane];
+                }
+            }
+            out.gradient[size_t(s) * P + p] = sum;
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+LossGradient lossAndGradient(const Circuit& c, const std::vector<double>& pop, int sets, const FitDataset& data,
+                             const LossWeights& w, int threads) {
+    return evaluate(c, pop, sets, data, w, threads, true);
+}
+
+std::vector<double> lossOnly(const Circuit& c, const std::vector<double>& pop, int sets, const FitDataset& data,
+                             const LossWeights& w, int threads) {
+    return evaluate(c, pop, sets, data, w, threads, false).loss;
+}
+
+}  // namespace odynn
