@@ -1,0 +1,112 @@
+#include "bench_workloads.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <functional>
+#include <set>
+#include <stdexcept>
+
+#include "odynn/datasets.hpp"
+#include "odynn/simulator.hpp"
+#include "odynn/stimuli.hpp"
+
+namespace odynn::cli {
+
+namespace {
+
+double medianSeconds(int repeats, const std::function<void()>& run) {
+    run();  // warm-up
+    std::vector<double> t;
+    for (int r = 0; r < repeats; ++r) {
+        const auto a = std::chrono::steady_clock::now();
+        run();
+        t.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - a).count());
+    }
+    std::sort(t.begin(), t.end());
+    return t[t.size() / 2];
+}
+
+// The 5 training currents as one stimulus with 5 batch entries, one neuron.
+Stimulus trainingStimulus(double dt) {
+    const auto cur = trainingCurrents(dt);
+    Stimulus s(int(cur[0].size()), int(cur.size()), 1);
+    for (int t = 0; t < s.steps; ++t)
+        for (int b = 0; b < s.batch; ++b) s.at(t, b, 0) = cur[b][t];
+    return s;
+}
+
+}  // namespace
+
+WorkloadResult benchSingle(int repeats) {
+    const Circuit c = singleNeuronCircuit("celegans", 0.1);
+    const auto t = timeVector(12000, 0.1);
+    const auto i = stepCurrent(t, 400, 800, 20.0);
+    Stimulus s(12000, 1, 1);
+    s.current = i;
+    SimulationOptions opt;
+    opt.threads = 1;
+    const double sec = medianSeconds(repeats, [&] { simulate(c, s, opt); });
+    return {"single", 12000.0, sec, "1 celegans neuron, default parameters, 12,000 steps at dt 0.1, full trajectory"};
+}
+
+WorkloadResult benchPopulation(int repeats) {
+    const Circuit c = singleNeuronCircuit("celegans", 1.0);
+    const ParameterLayout layout(c);
+    Rng rng(1000);
+    std::vector<double> pop;
+    for (int k = 0; k < 100; ++k) {
+        const auto p = layout.random(c, rng);
+        pop.insert(pop.end(), p.begin(), p.end());
+    }
+    const Stimulus s = trainingStimulus(1.0);
+    SimulationOptions opt;
+    opt.record = Record::VoltageCalcium;
+    const double sec = medianSeconds(repeats, [&] { simulate(c, pop, 100, s, opt); });
+    return {"population", 100.0 * 5 * s.steps, sec,
+            "100 random celegans parameter sets x 5 training currents x 1,200 steps at dt 1, full trajectories"};
+}
+
+WorkloadResult benchCircuit300(int repeats) {
+    // Random wiring of the size of the C. elegans somatic nervous system.
+    Circuit c;
+    c.dt = 0.1;
+    const int N = 300;
+    for (int i = 0; i < N; ++i) c.addNeuron("n" + std::to_string(i));
+    Rng rng(42);
+    std::uniform_int_distribution<int> pick(0, N - 1);
+    std::set<std::pair<int, int>> used;
+    while (c.synapses.size() < 3700) {
+        const int a = pick(rng), b = pick(rng);
+        if (a == b || !used.insert({a, b}).second) continue;
+        Synapse s{a, b, (c.synapses.size() % 3 == 0) ? presets::inhibitory1 : presets::excitatory1};
+        s.p.G = 0.01;  // weak synapses keep the random network in a physiological range
+        c.synapses.push_back(s);
+    }
+    used.clear();
+    while (c.gaps.size() < 1100) {
+        const int a = pick(rng), b = pick(rng);
+        if (a == b || !used.insert({std::min(a, b), std::max(a, b)}).second) continue;
+        c.gaps.push_back({a, b, 0.01});
+    }
+    const int steps = 10000;
+    Stimulus s(steps, 1, N);
+    for (int t = 0; t < steps; ++t)
+        for (int n = 0; n < N; n += 7) s.at(t, 0, n) = (t > 2000 && t < 6000) ? 10.0 : 0.0;
+    SimulationOptions opt;
+    opt.record = Record::None;
+    const double sec = medianSeconds(repeats, [&] { simulate(c, s, opt); });
+    return {"circuit300", double(N) * steps, sec,
+            "300 celegans neurons, 3,700 chemical synapses, 1,100 gap junctions (random wiring), 10,000 steps at dt 0.1 "
+            "(1 s of biological time)"};
+}
+
+std::vector<std::string> workloadNames() { return {"single", "population", "circuit300"}; }
+
+WorkloadResult runWorkload(const std::string& name, int repeats) {
+    if (name == "single") return benchSingle(repeats);
+    if (name == "population") return benchPopulation(repeats);
+    if (name == "circuit300") return benchCircuit300(repeats);
+    throw std::invalid_argument("unknown workload '" + name + "'");
+}
+
+}  // namespace odynn::cli

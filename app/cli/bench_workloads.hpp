@@ -1,0 +1,21 @@
+#pragma once
+// Named speed workloads of `odynn-cli bench`; each returns the median of several timed runs.
+#include <string>
+#include <vector>
+
+namespace odynn::cli {
+
+struct WorkloadResult {
+    std::string name;
+    double neuronSteps = 0;  // neurons x steps (x sets x batch) of one run
+    double seconds = 0;      // median wall time of one run
+    std::string note;
+};
+
+WorkloadResult benchSingle(int repeats);
+WorkloadResult benchPopulation(int repeats);
+WorkloadResult benchCircuit300(int repeats);
+std::vector<std::string> workloadNames();
+WorkloadResult runWorkload(const std::string& name, int repeats);
+
+}  // namespace odynn::cli

@@ -1,0 +1,20 @@
+#pragma once
+// Subcommands of odynn-cli. Each registers its options on the app and returns the subcommand
+// with the function that runs it, which returns the process exit code (0 ok, 2 bad input).
+#include <CLI/CLI.hpp>
+#include <functional>
+
+namespace odynn::cli {
+
+struct Command {
+    CLI::App* sub;
+    std::function<int()> run;
+};
+
+Command addModelsCommand(CLI::App& app);
+Command addSimulateCommand(CLI::App& app);
+Command addBenchCommand(CLI::App& app);
+Command addGradientCommand(CLI::App& app);
+Command addFitCommand(CLI::App& app);
+
+}  // namespace odynn::cli

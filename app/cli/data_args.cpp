@@ -1,0 +1,93 @@
+#include "data_args.hpp"
+
+#include <sstream>
+
+#include "odynn/circuit_io.hpp"
+#include "odynn/csv.hpp"
+#include "odynn/datasets.hpp"
+#include "odynn/errors.hpp"
+
+namespace odynn::cli {
+
+void CircuitArgs::addTo(CLI::App* sub, bool dataRequired) {
+    auto* m = sub->add_option("--model", model, "Single neuron model (celegans, hhsimple, leaky)");
+    auto* c = sub->add_option("--circuit", circuit, "Circuit file (odynn-circuit JSON)");
+    m->excludes(c);
+    sub->add_option("--params", params, "Parameters (JSON {name: value}; circuit names like AVA/C_m, A->B/G)");
+    auto* d = sub->add_option("--data", data, "Data CSV, one batch entry per file (repeatable)");
+    if (dataRequired) d->required();
+    sub->add_option("--weights", weights, "Loss weights wv,wca (default 1,0)");
+}
+
+std::vector<std::string> splitNames(const std::string& text) {
+    std::vector<std::string> out;
+    std::stringstream ss(text);
+    std::string item;
+    while (std::getline(ss, item, ','))
+        if (!item.empty()) out.push_back(item);
+    return out;
+}
+
+std::vector<double> parseNumbers(const std::string& text, const std::string& option, size_t expected) {
+    std::vector<double> v;
+    for (const auto& s : splitNames(text)) {
+        char* end = nullptr;
+        const double x = std::strtod(s.c_str(), &end);
+        if (end == s.c_str() || *end != '\0' || !std::isfinite(x))
+            throw InputError({}, 0, option, "'" + s + "' is not a number");
+        v.push_back(x);
+    }
+    if (expected && v.size() != expected)
+        throw InputError({}, 0, option, "expected " + std::to_string(expected) + " comma-separated numbers");
+    return v;
+}
+
+Circuit CircuitArgs::load() const {
+    if (model.empty() && circuit.empty()) throw InputError({}, 0, "--model", "give --model or --circuit");
+    double dt = 0;
+    if (!data.empty()) dt = uniformStep(readCsv(data.front()), "t");
+    Circuit c;
+    if (!circuit.empty()) {
+        c = loadCircuit(circuit);
+    } else {
+        const ModelSpec* spec = findModel(model);
+        if (!spec) throw InputError({}, 0, "--model", "unknown model '" + model + "'");
+        c = singleNeuronCircuit(spec->name, 1.0);
+    }
+    if (dt > 0) c.dt = dt;
+    if (!params.empty()) {
+        const auto doc = readJsonFile(params);
+        if (!doc.is_object()) throw InputError(params, 0, {}, "expected a JSON object {name: value}");
+        const ParameterLayout layout(c);
+        std::vector<double> v = layout.values(c);
+        for (auto it = doc.begin(); it != doc.end(); ++it) {
+            const int k = layout.find(it.key());
+            if (k < 0) throw InputError(params, 0, it.key(), "unknown parameter '" + it.key() + "'");
+            if (!it.value().is_number() || !std::isfinite(it.value().get<double>()))
+                throw InputError(params, 0, it.key(), "expected a finite number");
+            v[k] = it.value().get<double>();
+        }
+        layout.apply(c, v.data());
+    }
+    return c;
+}
+
+FitDataset CircuitArgs::dataset(const Circuit& c, const std::vector<std::string>& files) const {
+    std::vector<CsvTable> tables;
+    for (const auto& f : files) tables.push_back(readCsv(f));
+    return datasetFromTables(c, tables);
+}
+
+LossWeights CircuitArgs::lossWeights() const {
+    LossWeights w;
+    if (!weights.empty()) {
+        const auto v = parseNumbers(weights, "--weights", 2);
+        w.v = v[0];
+        w.ca = v[1];
+        if (w.v < 0 || w.ca < 0 || w.v + w.ca == 0)
+            throw InputError({}, 0, "--weights", "weights must be non-negative and not both 0");
+    }
+    return w;
+}
+
+}  // namespace odynn::cli
