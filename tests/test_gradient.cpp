@@ -1,0 +1,127 @@
+// The reverse-pass gradient against central finite differences (Richardson-extrapolated),
+// for every model and for circuits with both synapse kinds, a gap junction and mixed models.
+#include "odynn/fitting.hpp"
+#include "odynn/stimuli.hpp"
+#include "odynn/datasets.hpp"
+#include "test_support.hpp"
+
+using namespace odynn;
+
+namespace {
+
+// Stimulus with `batch` entries of steps and pulses into every neuron.
+Stimulus makeStimulus(const Circuit& c, int steps, int batch) {
+    Stimulus s(steps, batch, int(c.neurons.size()));
+    const auto t = timeVector(steps, c.dt);
+    for (int b = 0; b < batch; ++b)
+        for (int n = 0; n < s.neurons; ++n) {
+            const auto i = n % 2 == 0 ? stepCurrent(t, 20 + 10 * b, 90 + 5 * n, 15.0 + 5 * b)
+                                      : pulseTrain(t, 10, 15, 40, 3, 12.0 + 4 * b);
+            for (int k = 0; k < steps; ++k) s.at(k, b, n) = i[k];
+        }
+    return s;
+}
+
+// Targets from the circuit's own parameters; the test then evaluates perturbed parameters.
+FitDataset makeData(const Circuit& c, int steps, int batch) {
+    FitDataset d;
+    d.stimulus = makeStimulus(c, steps, batch);
+    SimulationOptions opt;
+    opt.record = Record::VoltageCalcium;
+    const auto r = simulate(c, d.stimulus, opt);
+    const size_t n = size_t(steps) * batch * c.neurons.size();
+    d.targetV.resize(n);
+    d.targetCa.resize(n);
+    for (int t = 0; t < steps; ++t)
+        for (int b = 0; b < batch; ++b)
+            for (size_t k = 0; k < c.neurons.size(); ++k) {
+                const size_t at = (size_t(t) * batch + b) * c.neurons.size() + k;
+                d.targetV[at] = r.sets[0].at(t, 0, b, int(k)) + 0.5;
+                d.targetCa[at] = r.sets[0].at(t, 1, b, int(k)) * 1.1;
+            }
+    return d;
+}
+
+void checkGradient(const Circuit& c, int steps, int batch, double wCa) {
+    const ParameterLayout layout(c);
+    const FitDataset data = makeData(c, steps, batch);
+    LossWeights w;
+    w.v = 1.0;
+    w.ca = wCa;
+    // Two sets: the defaults perturbed by +-7 %, so each set has its own gradient.
+    const int sets = 2, P = layout.size();
+    std::vector<double> pop;
+    const auto base = layout.values(c);
+    Rng rng(7);
+    std::uniform_real_distribution<double> u(-0.07, 0.07);
+    for (int s = 0; s < sets; ++s)
+        for (int p = 0; p < P; ++p) pop.push_back(base[p] * (1.0 + u(rng)));
+    const LossGradient lg = lossAndGradient(c, pop, sets, data, w, 2);
+    QCOMPARE(int(lg.gradient.size()), sets * P);
+    auto lossAt = [&](int s, int p, double value) {
+        std::vector<double> q = pop;
+        q[size_t(s) * P + p] = value;
+        return lossOnly(c, q, sets, data, w, 1)[s];
+    };
+    double worst = 0;
+    QString worstName;
+    for (int s = 0; s < sets; ++s) {
+        double gmax = 0;
+        for (int p = 0; p < P; ++p) gmax = std::max(gmax, std::abs(lg.gradient[size_t(s) * P + p]));
+        for (int p = 0; p < P; ++p) {
+            const double x = pop[size_t(s) * P + p];
+            // Central differences extrapolated twice (Richardson, error O(h^6)): a fairly large
+            // step keeps round-off noise of the long time loop small next to the derivative.
+            const double h = 1e-2 * std::max(1e-2, std::abs(x));
+            auto central = [&](double hh) { return (lossAt(s, p, x + hh) - lossAt(s, p, x - hh)) / (2 * hh); };
+            const double d1 = central(h), d2 = central(h / 2), d4 = central(h / 4);
+            const double r1 = (4 * d2 - d1) / 3, r2 = (4 * d4 - d2) / 3;
+            const double fd = (16 * r2 - r1) / 15;
+            const double ad = lg.gradient[size_t(s) * P + p];
+            // Relative error; components below 1e-5 of the largest are compared against that floor.
+            const double err = std::abs(fd - ad) / std::max({std::abs(fd), std::abs(ad), 1e-5 * gmax});
+            if (err > 1e-6) qInfo("  %s set %d: fd %.10g ad %.10g", layout.entries()[p].name.c_str(), s, fd, ad);
+            if (err > worst) { worst = err; worstName = QString::fromStdString(layout.entries()[p].name); }
+        }
+    }
+    qInfo("worst relative error %.3g (%s) over %d parameters", worst, qPrintable(worstName), P);
+    QVERIFY2(worst < 1e-6, qPrintable(QString("gradient of %1 off by %2").arg(worstName).arg(worst)));
+}
+
+}  // namespace
+
+class TestGradient : public QObject {
+    Q_OBJECT
+private slots:
+    void celegans() { checkGradient(singleNeuronCircuit("celegans", 0.5), 200, 2, 1e3); }
+    void hhsimple() { checkGradient(singleNeuronCircuit("hhsimple", 0.2), 400, 2, 0.0); }
+    void leaky() { checkGradient(singleNeuronCircuit("leaky", 0.5), 300, 2, 0.5); }
+    void circuitBothSynapseKindsAndGap() { checkGradient(test::pairCircuit(0.5), 200, 2, 1e3); }
+    void mixedModels() {
+        Circuit c = test::pairCircuit(0.5);
+        c.addNeuron("L", "leaky");
+        c.addNeuron("H", "hhsimple");
+        c.synapses.push_back({2, 0, presets::excitatory2});
+        c.synapses.push_back({0, 3, presets::inhibitory2});
+        c.gaps.push_back({1, 2, 0.1});
+        checkGradient(c, 200, 1, 1e3);
+    }
+    void lossMatchesDefinition() {
+        // Loss = mean over entries of w_v (V-V*)^2 + w_ca (Ca-Ca*)^2 with a constant offset target.
+        const Circuit c = singleNeuronCircuit("leaky", 1.0);
+        FitDataset d;
+        d.stimulus = Stimulus(50, 3, 1);
+        SimulationOptions opt;
+        opt.record = Record::VoltageCalcium;
+        const auto r = simulate(c, d.stimulus, opt);
+        d.targetV.assign(150, 0.0);
+        for (int t = 0; t < 50; ++t)
+            for (int b = 0; b < 3; ++b) d.targetV[t * 3 + b] = r.sets[0].at(t, 0, b, 0) - 2.0;
+        LossWeights w;
+        const auto loss = lossOnly(c, ParameterLayout(c).values(c), 1, d, w);
+        QVERIFY(std::abs(loss[0] - 4.0) < 1e-12);
+    }
+};
+
+QTEST_APPLESS_MAIN(TestGradient)
+#include "test_gradient.moc"

@@ -1,0 +1,182 @@
+// A user's path through the window, driven with QTest on the offscreen platform: select a
+// neuron, edit a parameter in the inspector, undo it, draw a synapse with the mouse, delete
+// it with the keyboard, move a neuron, add a stimulus entry and see the plots follow.
+#include <QDoubleSpinBox>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QUndoStack>
+
+#include "circuit_graph_model.hpp"
+#include "circuit_items.hpp"
+#include "circuit_scene.hpp"
+#include "circuit_view.hpp"
+#include "inspector_panel.hpp"
+#include "main_window.hpp"
+#include "simulation_worker.hpp"
+#include "stimulus_editor.hpp"
+#include "trace_plots.hpp"
+
+using namespace odynn;
+using namespace odynn::ui;
+
+namespace {
+MainWindow::Options testOptions() {
+    MainWindow::Options o;
+    o.restoreSettings = false;
+    o.offerRecovery = false;
+    o.autoSimulate = true;
+    return o;
+}
+QPoint viewPoint(CircuitView* view, QPointF scenePos) { return view->mapFromScene(scenePos); }
+}  // namespace
+
+class TestUiFlow : public QObject {
+    Q_OBJECT
+private slots:
+    void editSimulateUndoConnectDelete() {
+        MainWindow window(testOptions());
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        CircuitGraphModel* model = window.model();
+        QCOMPARE(model->neuronCount(), 4);
+
+        // The example is simulated in the background shortly after start.
+        QSignalSpy simulated(window.simulationWorker(), &SimulationWorker::finished);
+        QVERIFY(simulated.wait(60000));
+        QVERIFY(window.lastOutput().has_value());
+        QCOMPARE(window.lastOutput()->trajectory.neurons, 4);
+        QTRY_VERIFY_WITH_TIMEOUT(window.tracePlots()->graphCount() > 0, 5000);
+
+        // Click AVA in the diagram: the inspector shows it.
+        CircuitView* view = window.view();
+        view->fitContent();
+        QApplication::processEvents();
+        const NeuronId ava = model->neuronIdByLabel(QStringLiteral("AVA"));
+        NeuronItem* avaItem = window.scene()->neuronItem(ava);
+        QVERIFY(avaItem);
+        QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, viewPoint(view, avaItem->pos()));
+        QCOMPARE(window.scene()->selectedNeurons(), QList<NeuronId>{ava});
+        QCOMPARE(window.inspector()->shownNeuron(), ava);
+
+        // Type a new membrane capacitance: one undo step, a re-simulation, and undo restores it.
+        QDoubleSpinBox* cm = window.inspector()->spinBox(QStringLiteral("C_m"));
+        QVERIFY(cm);
+        const int cmIndex = modelSpec("celegans").paramIndex("C_m");
+        const double before = model->neuron(ava).params[static_cast<size_t>(cmIndex)];
+        simulated.clear();
+        cm->setValue(5.0);
+        QCOMPARE(model->neuron(ava).params[static_cast<size_t>(cmIndex)], 5.0);
+        QCOMPARE(window.undoStack()->count(), 1);
+        QVERIFY(window.isModified());
+        QVERIFY(simulated.wait(60000));
+        QCOMPARE(simulated.last().at(0).value<SimulationOutput>().circuit.neurons[2].params[static_cast<size_t>(cmIndex)], 5.0);
+        window.undoStack()->undo();
+        QCOMPARE(model->neuron(ava).params[static_cast<size_t>(cmIndex)], before);
+        QCOMPARE(cm->value(), before);
+        QVERIFY(!window.isModified());
+
+        // Fixing a parameter for the fit is remembered by its layout name.
+        window.inspector()->fixedBox(QStringLiteral("C_m"))->setChecked(true);
+        QVERIFY(window.inspector()->fixedParameters().contains(QStringLiteral("AVA/C_m")));
+
+        // With the inhibitory tool, drag from AVB to ASH: a new inhibitory synapse.
+        const NeuronId avb = model->neuronIdByLabel(QStringLiteral("AVB"));
+        const NeuronId ash = model->neuronIdByLabel(QStringLiteral("ASH"));
+        window.scene()->setTool(CircuitScene::Tool::Inhibitory);
+        const QPoint from = viewPoint(view, window.scene()->neuronItem(avb)->pos());
+        const QPoint to = viewPoint(view, window.scene()->neuronItem(ash)->pos());
+        QTest::mousePress(view->viewport(), Qt::LeftButton, {}, from);
+        QTest::mouseMove(view->viewport(), (from + to) / 2);
+        QTest::mouseMove(view->viewport(), to);
+        QTest::mouseRelease(view->viewport(), Qt::LeftButton, {}, to);
+        const ConnectionId created = model->findConnection(ConnectionKind::Synapse, avb, ash);
+        QVERIFY(created != 0);
+        QVERIFY(!model->connection(created).excitatory());
+        QVERIFY(window.scene()->connectionItem(created));
+        QVERIFY(!model->neuronIsExcitatory(avb));  // its only outgoing synapse is inhibitory
+
+        // Select the new synapse and press Delete in the diagram.
+        window.scene()->setTool(CircuitScene::Tool::Select);
+        window.scene()->clearSelection();
+        window.scene()->connectionItem(created)->setSelected(true);
+        QCOMPARE(window.inspector()->shownConnection(), created);
+        view->setFocus();
+        QTest::keyClick(view, Qt::Key_Delete);
+        QVERIFY(!model->hasConnection(created));
+        window.undoStack()->undo();
+        QVERIFY(model->hasConnection(created));
+        window.undoStack()->redo();
+
+        // Drag ASH 80 px to the right: one merged move command.
+        const int stepsBefore = window.undoStack()->count();
+        window.scene()->clearSelection();
+        const QPointF ashStart = model->position(ash);
+        const QPoint p0 = viewPoint(view, ashStart);
+        QTest::mousePress(view->viewport(), Qt::LeftButton, {}, p0);
+        for (int dx = 10; dx <= 80; dx += 10) QTest::mouseMove(view->viewport(), p0 + QPoint(dx, 0));
+        QTest::mouseRelease(view->viewport(), Qt::LeftButton, {}, p0 + QPoint(80, 0));
+        QCOMPARE(window.undoStack()->count(), stepsBefore + 1);
+        QVERIFY(model->position(ash).x() > ashStart.x() + 20);
+        window.undoStack()->undo();
+        QCOMPARE(model->position(ash), ashStart);
+
+        // A fourth stimulus entry shows up in the next simulation's batch.
+        simulated.clear();
+        const int entries = static_cast<int>(window.stimulusEditor()->spec().entries.size());
+        window.stimulusEditor()->addEntry();
+        QVERIFY(simulated.wait(60000));
+        QCOMPARE(simulated.last().at(0).value<SimulationOutput>().trajectory.batch, entries + 1);
+    }
+
+    void projectSaveAndReopenThroughTheWindow() {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("saved.json"));
+        MainWindow window(testOptions());
+        const NeuronId aib = window.model()->neuronIdByLabel(QStringLiteral("AIB"));
+        window.scene()->selectNeuron(aib);
+        window.scene()->deleteSelection();
+        QCOMPARE(window.model()->neuronCount(), 3);
+        QVERIFY(window.isModified());
+        QVERIFY(window.saveProjectAs(path));
+        QVERIFY(!window.isModified());
+        QVERIFY(window.windowTitle().contains(QStringLiteral("saved.json")));
+
+        MainWindow other(testOptions());
+        QVERIFY(other.openProject(path));
+        QCOMPARE(other.model()->neuronCount(), 3);
+        QCOMPARE(other.model()->neuronIdByLabel(QStringLiteral("AIB")), NeuronId(0));
+        QVERIFY(!other.openProject(dir.filePath(QStringLiteral("missing.json"))));
+        QCOMPARE(other.model()->neuronCount(), 3);  // a failed open leaves the project alone
+    }
+
+    void droppedCsvBecomesTheTarget() {
+        QTemporaryDir dir;
+        const QString good = dir.filePath(QStringLiteral("trace.csv"));
+        {
+            QFile f(good);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write("t,V_AVA,i_ASH\n");
+            for (int k = 0; k <= 100; ++k) f.write(QByteArray::number(k * 1.0) + "," + QByteArray::number(-60.0 + k * 0.1) + ",5\n");
+        }
+        const QString bad = dir.filePath(QStringLiteral("bad.csv"));
+        {
+            QFile f(bad);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write("time,value\n1,2\n3,4\n");
+        }
+        MainWindow window(testOptions());
+        QVERIFY(window.loadTargetTrace(good));
+        QVERIFY(!window.loadTargetTrace(bad));
+        QVERIFY(!window.loadTargetTrace(dir.filePath(QStringLiteral("absent.csv"))));
+        window.simulateNow();
+        window.tracePlots()->redrawNow();
+        bool hasTarget = false;
+        for (int g = 0; g < window.tracePlots()->plot()->graphCount(); ++g)
+            hasTarget |= window.tracePlots()->plot()->graph(g)->name().contains(QStringLiteral("target AVA"));
+        QVERIFY(hasTarget);
+    }
+};
+
+QTEST_MAIN(TestUiFlow)
+#include "test_ui_flow.moc"
