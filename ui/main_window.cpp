@@ -147,7 +147,14 @@ MainWindow::MainWindow(Options options, QWidget* parent) : QMainWindow(parent), 
     if (options_.offerRecovery) QTimer::singleShot(0, this, &MainWindow::offerRecovery);
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow() {
+    // Children die after this body: stop them from calling back into a half-destroyed window.
+    undoStack_->disconnect(this);
+    model_->disconnect();
+    scene_->disconnect(this);
+    worker_->disconnect(this);
+    worker_->cancel();
+}
 
 void MainWindow::createDocks() {
     auto dock = [this](const QString& title, const QString& name, QWidget* widget, Qt::DockWidgetArea area) {

@@ -1,11 +1,13 @@
 // A user's path through the window, driven with QTest on the offscreen platform: select a
 // neuron, edit a parameter in the inspector, undo it, draw a synapse with the mouse, delete
 // it with the keyboard, move a neuron, add a stimulus entry and see the plots follow.
+#include <QCheckBox>
 #include <QDoubleSpinBox>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QUndoStack>
+#include <qcustomplot.h>
 
 #include "circuit_graph_model.hpp"
 #include "circuit_items.hpp"
