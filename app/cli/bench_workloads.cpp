@@ -1,12 +1,14 @@
 #include "bench_workloads.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <chrono>
 #include <functional>
 #include <set>
 #include <stdexcept>
 
 #include "odynn/datasets.hpp"
+#include "odynn/fitting.hpp"
 #include "odynn/simulator.hpp"
 #include "odynn/stimuli.hpp"
 
@@ -100,12 +102,45 @@ WorkloadResult benchCircuit300(int repeats) {
             "(1 s of biological time)"};
 }
 
-std::vector<std::string> workloadNames() { return {"single", "population", "circuit300"}; }
+// ODYNN's timing experiment: one optimization epoch for N random sets x 5 training currents x
+// 1,200 steps at dt 1, fitting the default neuron's voltage.
+WorkloadResult benchEpoch(int sets, int repeats) {
+    const Circuit c = singleNeuronCircuit("celegans", 1.0);
+    FitDataset d;
+    d.stimulus = trainingStimulus(1.0);
+    SimulationOptions sim;
+    sim.record = Record::VoltageCalcium;
+    const auto ref = simulate(c, d.stimulus, sim);
+    d.targetV.resize(d.stimulus.current.size());
+    for (int t = 0; t < d.stimulus.steps; ++t)
+        for (int b = 0; b < d.stimulus.batch; ++b) d.targetV[size_t(t) * d.stimulus.batch + b] = ref.sets[0].at(t, 0, b, 0);
+    FitOptions o;
+    o.population = sets;
+    o.seed = 3000;
+    FitRun run(c, d, std::nullopt, o);
+    const double sec = medianSeconds(repeats, [&] { run.step(); });
+    // Gradient-to-forward cost: the same population's loss alone (forward pass + loss).
+    const double fwd = medianSeconds(repeats, [&] { lossOnly(c, run.population(), sets, d, o.weights); });
+    const double grad = medianSeconds(repeats, [&] { lossAndGradient(c, run.population(), sets, d, o.weights); });
+    char note[200];
+    std::snprintf(note, sizeof note,
+                  "one epoch, %d random sets x 5 currents x 1,200 steps at dt 1; gradient/forward cost %.2f "
+                  "(forward %.4f s, forward+gradient %.4f s)",
+                  sets, grad / fwd, fwd, grad);
+    return {"epoch" + std::to_string(sets), double(sets) * 5 * d.stimulus.steps, sec, note};
+}
+
+std::vector<std::string> workloadNames() {
+    return {"single", "population", "circuit300", "epoch1", "epoch10", "epoch100"};
+}
 
 WorkloadResult runWorkload(const std::string& name, int repeats) {
     if (name == "single") return benchSingle(repeats);
     if (name == "population") return benchPopulation(repeats);
     if (name == "circuit300") return benchCircuit300(repeats);
+    if (name == "epoch1") return benchEpoch(1, repeats);
+    if (name == "epoch10") return benchEpoch(10, repeats);
+    if (name == "epoch100") return benchEpoch(100, repeats);
     throw std::invalid_argument("unknown workload '" + name + "'");
 }
 

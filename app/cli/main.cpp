@@ -10,7 +10,7 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
     using namespace odynn::cli;
     const std::vector<Command> commands = {addModelsCommand(app), addSimulateCommand(app), addBenchCommand(app),
-                                           addGradientCommand(app)
+                                           addGradientCommand(app), addFitCommand(app)
 };
     try {
         app.parse(argc, argv);

@@ -128,64 +128,69 @@ Circuit FitRun::bestCircuit() const {
     return c;
 }
 
+EpochSummary FitRun::step() {
+    using clock = std::chrono::steady_clock;
+    const auto t0 = clock::now();
+    const int N = options_.population, P = layout_.size(), F = freeCount_;
+    const double beta1 = 0.9, beta2 = 0.999, eps = 1e-8;
+    const LossGradient lg = lossAndGradient(circuit_, theta_, N, train_, options_.weights, options_.threads);
+    const double lr = lr_.at(epoch_);
+    const int t = epoch_ + 1;  // Adam's step count (TensorFlow 1: beta powers start at beta^1)
+    const double lrT = lr * std::sqrt(1 - std::pow(beta2, t)) / (1 - std::pow(beta1, t));
+    std::vector<double> g(F), freeVal(F);
+    for (int s = 0; s < N; ++s) {
+        // Gradient of the free variables: shared entries add up (chain rule).
+        std::fill(g.begin(), g.end(), 0.0);
+        const double* grad = lg.gradient.data() + size_t(s) * P;
+        double* th = theta_.data() + size_t(s) * P;
+        for (int p = 0; p < P; ++p)
+            if (freeOf_[p] >= 0) { g[freeOf_[p]] += grad[p]; freeVal[freeOf_[p]] = th[p]; }
+        double norm2 = 0;
+        for (double x : g) norm2 += x * x;
+        // A diverged set (NaN loss or gradient) keeps its parameters; the others go on.
+        if (!std::isfinite(lg.loss[s]) || !std::isfinite(norm2)) continue;
+        const double clip = options_.clipNorm / std::max(std::sqrt(norm2), options_.clipNorm);
+        double* m = m_.data() + size_t(s) * F;
+        double* v = v_.data() + size_t(s) * F;
+        for (int f = 0; f < F; ++f) {
+            const double gf = g[f] * clip;
+            m[f] = beta1 * m[f] + (1 - beta1) * gf;
+            v[f] = beta2 * v[f] + (1 - beta2) * gf * gf;
+            freeVal[f] -= lrT * m[f] / (std::sqrt(v[f]) + eps);
+        }
+        for (int p = 0; p < P; ++p)
+            if (freeOf_[p] >= 0) th[p] = freeVal[freeOf_[p]];
+        layout_.clipToBounds(th);
+    }
+    EpochSummary sum;
+    sum.epoch = epoch_;
+    sum.learningRate = lr;
+    sum.losses = lg.loss;
+    if (test_ && epoch_ % options_.testEvery == 0)
+        sum.testLosses = lossOnly(circuit_, theta_, N, *test_, options_.weights, options_.threads);
+    sum.bestLoss = std::numeric_limits<double>::infinity();
+    for (int s = 0; s < N; ++s)
+        if (std::isfinite(lg.loss[s]) && lg.loss[s] < sum.bestLoss) { sum.bestLoss = lg.loss[s]; sum.bestIndex = s; }
+    lossHistory_.push_back(lg.loss);
+    lrHistory_.push_back(lr);
+    lastLoss_ = lg.loss;
+    ++epoch_;
+    sum.seconds = std::chrono::duration<double>(clock::now() - t0).count();
+    wallSeconds_ += sum.seconds;
+    if (!dir_.empty()) {
+        appendRunHistory(dir_, sum, layout_, theta_, N);
+        checkpoint();
+    }
+    return sum;
+}
+
 FitResult FitRun::run(const EpochCallback& callback) {
     using clock = std::chrono::steady_clock;
     const auto start = clock::now();
-    const int N = options_.population, P = layout_.size(), F = freeCount_;
-    const double beta1 = 0.9, beta2 = 0.999, eps = 1e-8;
+    const int N = options_.population, P = layout_.size();
     FitResult result;
-    std::vector<double> g(F);
     while (epoch_ < options_.epochs) {
-        const auto t0 = clock::now();
-        const LossGradient lg = lossAndGradient(circuit_, theta_, N, train_, options_.weights, options_.threads);
-        const double lr = lr_.at(epoch_);
-        const int step = epoch_ + 1;
-        const double lrT = lr * std::sqrt(1 - std::pow(beta2, step)) / (1 - std::pow(beta1, step));
-        for (int s = 0; s < N; ++s) {
-            std::fill(g.begin(), g.end(), 0.0);
-            const double* grad = lg.gradient.data() + size_t(s) * P;
-            for (int p = 0; p < P; ++p)
-                if (freeOf_[p] >= 0) g[freeOf_[p]] += grad[p];
-            double norm2 = 0;
-            for (double x : g) norm2 += x * x;
-            // A diverged set (NaN loss or gradient) keeps its parameters; the others go on.
-            if (!std::isfinite(lg.loss[s]) || !std::isfinite(norm2)) continue;
-            const double scale = options_.clipNorm / std::max(std::sqrt(norm2), options_.clipNorm);
-            double* m = m_.data() + size_t(s) * F;
-            double* v = v_.data() + size_t(s) * F;
-            std::vector<double> freeVal(F, 0.0);
-            double* th = theta_.data() + size_t(s) * P;
-            for (int p = 0; p < P; ++p)
-                if (freeOf_[p] >= 0) freeVal[freeOf_[p]] = th[p];
-            for (int f = 0; f < F; ++f) {
-                const double gf = g[f] * scale;
-                m[f] = beta1 * m[f] + (1 - beta1) * gf;
-                v[f] = beta2 * v[f] + (1 - beta2) * gf * gf;
-                freeVal[f] -= lrT * m[f] / (std::sqrt(v[f]) + eps);
-            }
-            for (int p = 0; p < P; ++p)
-                if (freeOf_[p] >= 0) th[p] = freeVal[freeOf_[p]];
-            layout_.clipToBounds(th);
-        }
-        EpochSummary sum;
-        sum.epoch = epoch_;
-        sum.learningRate = lr;
-        sum.losses = lg.loss;
-        if (test_ && epoch_ % options_.testEvery == 0)
-            sum.testLosses = lossOnly(circuit_, theta_, N, *test_, options_.weights, options_.threads);
-        sum.bestLoss = std::numeric_limits<double>::infinity();
-        for (int s = 0; s < N; ++s)
-            if (std::isfinite(lg.loss[s]) && lg.loss[s] < sum.bestLoss) { sum.bestLoss = lg.loss[s]; sum.bestIndex = s; }
-        lossHistory_.push_back(lg.loss);
-        lrHistory_.push_back(lr);
-        lastLoss_ = lg.loss;
-        ++epoch_;
-        sum.seconds = std::chrono::duration<double>(clock::now() - t0).count();
-        wallSeconds_ += sum.seconds;
-        if (!dir_.empty()) {
-            appendRunHistory(dir_, sum, layout_, theta_, N);
-            checkpoint();
-        }
+        const EpochSummary sum = step();
         if (callback && callback(sum) == FitControl::Stop) {
             result.termination = Termination::Stopped;
             break;

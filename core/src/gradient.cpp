@@ -51,13 +51,24 @@ void checkData(const Circuit& c, const ParameterLayout& layout, const std::vecto
 
 // Runs the forward pass storing every state (history[g] = [T+1][state][elem]) and the loss
 // of every element; when `reverse` is set, also the reverse pass into elemGrad / connGrad.
+// Large buffers of a pass. They are kept between calls from the same thread (an optimizer
+// evaluates the same shapes every epoch), which saves the page faults of fresh allocations.
+struct Workspace {
+    std::vector<std::vector<double>> history, elemGrad, adjA, adjB, adjIn;
+    std::vector<double> connGrad, elemLoss, cur, dPre, dPost;
+};
+thread_local Workspace workspace;
+
 struct Pass {
     const Engine& eng;
     const FitDataset& data;
     const Targets& tg;
     int T;
-    std::vector<std::vector<double>> history, elemGrad;
-    std::vector<double> connGrad, elemLoss;
+    Workspace& ws = workspace;
+    std::vector<std::vector<double>>& history = ws.history;
+    std::vector<std::vector<double>>& elemGrad = ws.elemGrad;
+    std::vector<double>& connGrad = ws.connGrad;
+    std::vector<double>& elemLoss = ws.elemLoss;
     std::vector<size_t> lossOffset;  // per group, into elemLoss
 
     Pass(const Engine& e, const FitDataset& d, const Targets& t) : eng(e), data(d), tg(t), T(d.stimulus.steps) {}
@@ -113,16 +124,20 @@ struct Pass {
         eng.initialState(init);
         history.resize(G);
         for (int g = 0; g < G; ++g) {
-            history[g].resize(rows * stateSize(g));
+            history[g].resize(rows * stateSize(g));  // every row is written before it is read
             std::copy(init[g].begin(), init[g].end(), history[g].begin());
         }
         elemLoss.assign(0, 0.0);
         lossOffset.assign(G + 1, 0);
         for (int g = 0; g < G; ++g) lossOffset[g + 1] = lossOffset[g] + eng.groups[g].elems;
         elemLoss.assign(lossOffset[G], 0.0);
-        std::vector<double> cur(size_t(C) * L, 0.0);
-        std::vector<std::vector<double>> adjA(G), adjB(G), adjIn(G);
-        std::vector<double> dPre, dPost;
+        auto& cur = ws.cur;
+        auto &adjA = ws.adjA, &adjB = ws.adjB, &adjIn = ws.adjIn;
+        auto &dPre = ws.dPre, &dPost = ws.dPost;
+        cur.assign(size_t(C) * L, 0.0);
+        adjA.resize(G);
+        adjB.resize(G);
+        adjIn.resize(G);
         if (reverse) {
             elemGrad.resize(G);
             for (int g = 0; g < G; ++g) {
@@ -162,7 +177,10 @@ struct Pass {
                 }
             }
             if (reverse) {
+                // Without connections each thread's elements are independent: no barrier needed.
+                if (C > 0) {
 #pragma omp barrier
+                }
                 // adj(H[T]) = dLoss/dH[T]
                 for (int g = 0; g < G; ++g)
                     lossRange<true>(g, range[g].first, range[g].second, T, row(g, T), adjA[g].data());
@@ -172,7 +190,9 @@ struct Pass {
                     auto& adjNew = (T - 1 - t) % 2 == 0 ? adjA : adjB;
                     auto& adjOld = (T - 1 - t) % 2 == 0 ? adjB : adjA;
                     for (int g = 0; g < G; ++g) ptr[g] = row(g, t);
+                    if (C > 0) {
 #pragma omp barrier
+                    }
                     for (int g = 0; g < G; ++g)
                         eng.reverseGroup(g, ptr[g], row(g, t + 1), adjNew[g].data(), adjOld[g].data(), adjIn[g].data(),
                                          elemGrad[g].data(), range[g].first, range[g].second, s);

@@ -93,8 +93,12 @@ class FitRun {
 public:
     FitRun(Circuit circuit, FitDataset train, std::optional<FitDataset> test, FitOptions options);
 
-    // Runs until options.epochs are done or the callback says Stop (checked after each epoch).
+    // Runs until options.epochs are done or the callback says Stop (checked after each epoch);
+    // then judges every set on the loss of its final parameters.
     FitResult run(const EpochCallback& callback = {});
+    // Exactly one epoch: forward, loss, gradient, clipping, Adam update, bounds (and the test
+    // loss when due). Writes history and checkpoint when a run folder is attached.
+    EpochSummary step();
 
     // Run folder: settings, data, checkpoint, history.csv, best.json, summary.json.
     void attachRunDirectory(const std::string& dir);  // writes settings and data now

@@ -1,0 +1,118 @@
+#include <csignal>
+#include <cstdio>
+#include <memory>
+
+#include "commands.hpp"
+#include "data_args.hpp"
+#include "odynn/circuit_io.hpp"
+#include "odynn/errors.hpp"
+#include "progress_bar.hpp"
+
+namespace odynn::cli {
+
+namespace {
+
+struct FitArgs {
+    CircuitArgs circuit;
+    std::vector<std::string> test;
+    int population = 100, epochs = 700, threads = 0;
+    std::uint64_t seed = 0;
+    std::string lr, fix, init, out, resume;
+    std::vector<std::string> groups;
+};
+
+// Ctrl-C stops after the current epoch; the checkpoint keeps everything already computed.
+volatile std::sig_atomic_t interrupted = 0;
+void onInterrupt(int) { interrupted = 1; }
+
+// --init: one {name: value} object or an array of them; names left out keep the circuit's value.
+std::vector<double> initialSets(const std::string& path, const Circuit& c) {
+    const auto doc = readJsonFile(path);
+    const ParameterLayout layout(c);
+    const auto objects = doc.is_array() ? doc : nlohmann::json::array({doc});
+    std::vector<double> out;
+    for (const auto& o : objects) {
+        if (!o.is_object()) throw InputError(path, 0, {}, "expected {name: value} objects");
+        std::vector<double> v = layout.values(c);
+        for (auto it = o.begin(); it != o.end(); ++it) {
+            const int k = layout.find(it.key());
+            if (k < 0) throw InputError(path, 0, it.key(), "unknown parameter '" + it.key() + "'");
+            if (!it.value().is_number() || !std::isfinite(it.value().get<double>()))
+                throw InputError(path, 0, it.key(), "expected a finite number");
+            v[k] = it.value().get<double>();
+        }
+        out.insert(out.end(), v.begin(), v.end());
+    }
+    return out;
+}
+
+int runFit(FitRun& run) {
+    ProgressBar bar(run.options().epochs);
+    std::signal(SIGINT, onInterrupt);
+    const FitResult r = run.run([&](const EpochSummary& s) {
+        char info[96];
+        std::snprintf(info, sizeof info, "best %.4g  lr %.3g", s.bestLoss, s.learningRate);
+        bar.update(s.epoch + 1, info);
+        return interrupted ? FitControl::Stop : FitControl::Continue;
+    });
+    bar.finish();
+    std::signal(SIGINT, SIG_DFL);
+    if (r.termination == Termination::Failed) {
+        std::fprintf(stderr, "error: %s\n", r.message.c_str());
+        return 1;
+    }
+    std::printf("%s after %d epochs: best loss %.6g (set %d), %.2f s\n",
+                r.termination == Termination::Stopped ? "stopped" : "finished", r.epochsDone, r.bestLoss, r.bestIndex,
+                r.wallSeconds);
+    return 0;
+}
+
+}  // namespace
+
+Command addFitCommand(CLI::App& app) {
+    auto* sub = app.add_subcommand("fit", "Fit parameters to data from many initial sets at once (Adam, as ODYNN)");
+    auto a = std::make_shared<FitArgs>();
+    a->circuit.addTo(sub, false);
+    sub->add_option("--test", a->test, "Test data CSV (repeatable); test loss every 30 epochs");
+    sub->add_option("--population", a->population, "Number of parameter sets fitted at once")->check(CLI::PositiveNumber);
+    auto* ep = sub->add_option("--epochs", a->epochs, "Epochs in total (default 700)")->check(CLI::NonNegativeNumber);
+    sub->add_option("--seed", a->seed, "Seed of the random initial sets");
+    sub->add_option("--lr", a->lr, "Learning rate l0,k,r: l0 * r^floor(epoch/k) (neuron 0.1,9,0.92; circuit 0.9,9,0.95)");
+    sub->add_option("--fix", a->fix, "Parameters kept constant, comma-separated (a bare name fixes it everywhere)");
+    sub->add_option("--group", a->groups, "Neurons sharing one parameter set, comma-separated labels (repeatable)");
+    sub->add_option("--init", a->init, "Initial parameter sets: JSON {name: value} or a list of them");
+    sub->add_option("--threads", a->threads, "Threads (default: all cores)");
+    sub->add_option("--out", a->out, "Run folder (settings, checkpoints, history.csv, best.json, summary.json)");
+    sub->add_option("--resume", a->resume, "Continue the run in this folder where it stopped");
+    return {sub, [a, ep] {
+        if (!a->resume.empty()) {
+            FitRun run = FitRun::resume(a->resume);
+            if (ep->count() > 0) run.setEpochs(a->epochs);
+            return runFit(run);
+        }
+        if (a->out.empty()) throw InputError({}, 0, "--out", "give a run folder with --out (or --resume)");
+        if (a->circuit.data.empty()) throw InputError({}, 0, "--data", "at least one --data file is needed");
+        const Circuit c = a->circuit.load();
+        FitOptions o;
+        o.population = a->population;
+        o.epochs = a->epochs;
+        o.seed = a->seed;
+        o.threads = a->threads;
+        o.weights = a->circuit.lossWeights();
+        if (!a->lr.empty()) {
+            const auto v = parseNumbers(a->lr, "--lr", 3);
+            o.learningRate = LearningRate{v[0], v[1], v[2]};
+        }
+        o.fixed = splitNames(a->fix);
+        for (const auto& g : a->groups) o.groups.push_back(splitNames(g));
+        if (!a->init.empty()) o.initial = initialSets(a->init, c);
+        if (const std::string why = o.problem(c); !why.empty()) throw InputError({}, 0, "fit", why);
+        std::optional<FitDataset> test;
+        if (!a->test.empty()) test = a->circuit.dataset(c, a->test);
+        FitRun run(c, a->circuit.dataset(c, a->circuit.data), std::move(test), o);
+        run.attachRunDirectory(a->out);
+        return runFit(run);
+    }};
+}
+
+}  // namespace odynn::cli
