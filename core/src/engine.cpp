@@ -37,8 +37,9 @@ Engine::Engine(const Circuit& c, const ParameterLayout& layout, const double* po
     }
     for (auto& g : groups) {
         g.elems = int(g.neurons.size()) * lanes;
-        g.raw.assign(size_t(g.params) * g.elems, 0.0);
-        g.derived.assign(size_t(g.derivedCount) * g.elems, 0.0);
+        g.stride = roundUpToPacket(g.elems);
+        g.raw.assign(size_t(g.params) * g.stride, 0.0);
+        g.derived.assign(size_t(g.derivedCount) * g.stride, 0.0);
     }
     // Scatter the population's parameter vectors into lanes.
     const auto& entries = layout.entries();
@@ -63,7 +64,7 @@ Engine::Engine(const Circuit& c, const ParameterLayout& layout, const double* po
                 const int lane = s * batch + b;
                 if (e.owner == ParamOwner::Neuron) {
                     ModelGroup& g = groups[groupOf[e.index]];
-                    g.raw[size_t(e.slot) * g.elems + size_t(slotOf[e.index]) * lanes + lane] = val;
+                    g.raw[size_t(e.slot) * g.stride + size_t(slotOf[e.index]) * lanes + lane] = val;
                 } else if (e.owner == ParamOwner::Synapse) {
                     const size_t at = size_t(e.index) * lanes + lane;
                     if (e.slot == 0) conn.G[at] = val;
@@ -78,10 +79,14 @@ Engine::Engine(const Circuit& c, const ParameterLayout& layout, const double* po
         }
     }
     for (auto& g : groups) {
+        // Padding elements simulate a copy of the last element (valid numbers, results unused).
+        for (int p = 0; p < g.params; ++p)
+            std::fill(g.raw.begin() + size_t(p) * g.stride + g.elems, g.raw.begin() + size_t(p + 1) * g.stride,
+                      g.raw[size_t(p) * g.stride + g.elems - 1]);
         switch (g.spec->kind) {
-        case ModelKind::Celegans: deriveCelegans(g.raw.data(), g.derived.data(), g.elems, dt); break;
-        case ModelKind::HhSimple: deriveHhSimple(g.raw.data(), g.derived.data(), g.elems, dt); break;
-        case ModelKind::Leaky: deriveLeaky(g.raw.data(), g.derived.data(), g.elems, dt); break;
+        case ModelKind::Celegans: deriveCelegans(g.raw.data(), g.derived.data(), g.stride, dt); break;
+        case ModelKind::HhSimple: deriveHhSimple(g.raw.data(), g.derived.data(), g.stride, dt); break;
+        case ModelKind::Leaky: deriveLeaky(g.raw.data(), g.derived.data(), g.stride, dt); break;
         }
     }
     // CSR lists of incoming and outgoing connections per neuron.
@@ -97,41 +102,65 @@ Engine::Engine(const Circuit& c, const ParameterLayout& layout, const double* po
     buildCsr(conn.pre, conn.outStart, conn.outList);
 }
 
-void Engine::initialState(std::vector<std::vector<double>>& state) const {
+void Engine::initialState(std::vector<AlignedVector>& state) const {
     state.resize(groups.size());
     for (size_t g = 0; g < groups.size(); ++g) {
         const ModelGroup& grp = groups[g];
-        state[g].resize(size_t(grp.states) * grp.elems);
+        state[g].resize(size_t(grp.states) * grp.stride);
         for (int s = 0; s < grp.states; ++s)
-            std::fill_n(state[g].begin() + size_t(s) * grp.elems, grp.elems, grp.spec->initialState[s]);
+            std::fill_n(state[g].begin() + size_t(s) * grp.stride, grp.stride, grp.spec->initialState[s]);
     }
 }
 
-void Engine::connectionCurrents(const std::vector<const double*>& state, double* cur, int c0, int c1,
-                                Scratch& s) const {
-    // Chemical: G / (1 + exp((mdp - Vpre) / scale)) * (E - Vpost); gap: G (Vpre - Vpost).
-    const int L = lanes;
-    for (int c = c0; c < c1; ++c) {
-        const double* vPre = voltage(state, conn.pre[c]);
-        const double* vPost = voltage(state, conn.post[c]);
-        double* out = cur + size_t(c) * L;
-        const size_t at = size_t(c) * L;
-        if (c < conn.synapses) {
-            if (L == 1) {  // common for large single-set circuits: avoid per-synapse vector overhead
-                out[0] = conn.G[at] / (1.0 + std::exp((conn.mdp[at] - vPre[0]) * conn.inv[at])) * (conn.E[at] - vPost[0]);
-                continue;
-            }
-            for (int l0 = 0; l0 < L; l0 += block) {
-                const int n = std::min(block, L - l0);
-                const CMap vp(vPre + l0, n), vq(vPost + l0, n), G(&conn.G[at + l0], n), mdp(&conn.mdp[at + l0], n),
-                    inv(&conn.inv[at + l0], n), E(&conn.E[at + l0], n);
-                Map(out + l0, n) = G / (1.0 + ((mdp - vp) * inv).exp()) * (E - vq);
-            }
-        } else {
-            for (int l = 0; l < L; ++l) out[l] = conn.G[at + l] * (vPre[l] - vPost[l]);
+namespace {
+
+// Gathers Vpre, Vpost and the synapse parameters of the (connection, lane) pairs
+// [q0, q0 + n) into packet-padded scratch rows and evaluates s = 1 / (1 + exp((mdp - Vpre)/scale))
+// into s.a6 (padding: G = 0, inv = 1).
+void synapseSigmoids(const Engine& eng, const std::vector<const double*>& state, size_t q0, int n, Scratch& s) {
+    const int L = eng.lanes, np = roundUpToPacket(n);
+    const Connections& cn = eng.conn;
+    int c = int(q0 / L), l = int(q0 % L);
+    const double* vPre = eng.voltage(state, cn.pre[c]);
+    const double* vPost = eng.voltage(state, cn.post[c]);
+    for (int k = 0; k < n; ++k) {
+        const size_t q = q0 + k;
+        s.a0[k] = vPre[l];
+        s.a1[k] = vPost[l];
+        s.a2[k] = cn.G[q];
+        s.a3[k] = cn.mdp[q];
+        s.a4[k] = cn.inv[q];
+        s.a5[k] = cn.E[q];
+        if (++l == L && k + 1 < n) {
+            l = 0;
+            ++c;
+            vPre = eng.voltage(state, cn.pre[c]);
+            vPost = eng.voltage(state, cn.post[c]);
         }
     }
-    (void)s;
+    for (int k = n; k < np; ++k) s.a0[k] = s.a1[k] = s.a2[k] = s.a3[k] = s.a5[k] = 0.0, s.a4[k] = 1.0;
+    s.a6.head(np) = 1.0 / (1.0 + ((s.a3.head(np) - s.a0.head(np)) * s.a4.head(np)).exp());
+}
+
+}  // namespace
+
+void Engine::connectionCurrents(const std::vector<const double*>& state, double* cur, int c0, int c1,
+                                Scratch& s) const {
+    // Chemical: G / (1 + exp((mdp - Vpre) / scale)) * (E - Vpost), vectorised over (synapse, lane).
+    const int L = lanes;
+    const size_t qEnd = size_t(std::min(c1, conn.synapses)) * L;
+    for (size_t q0 = size_t(c0) * L; q0 < qEnd; q0 += block) {
+        const int n = int(std::min<size_t>(block, qEnd - q0));
+        synapseSigmoids(*this, state, q0, n, s);
+        for (int k = 0; k < n; ++k) cur[q0 + k] = s.a2[k] * s.a6[k] * (s.a5[k] - s.a1[k]);
+    }
+    // Gap junctions: G (Vpre - Vpost).
+    for (int c = std::max(c0, conn.synapses); c < c1; ++c) {
+        const double* vPre = voltage(state, conn.pre[c]);
+        const double* vPost = voltage(state, conn.post[c]);
+        const size_t at = size_t(c) * L;
+        for (int l = 0; l < L; ++l) cur[at + l] = conn.G[at + l] * (vPre[l] - vPost[l]);
+    }
 }
 
 void Engine::stepGroup(int gi, const double* old, double* out, int e0, int e1, const Stimulus& stim, int t,
@@ -146,6 +175,10 @@ void Engine::stepGroup(int gi, const double* old, double* out, int e0, int e1, c
         int slot = b0 / L, lane = b0 % L, entry = lane % batch;
         const double* row = stim.current.data() + size_t(t) * stim.batch * stim.neurons;
         for (int k = 0; k < n; ++k) {
+            if (b0 + k >= g.elems) {  // padding
+                in[k] = 0.0;
+                continue;
+            }
             const int neuron = g.neurons[slot];
             double i = row[size_t(entry) * stim.neurons + neuron];
             for (int q = conn.inStart[neuron]; q < conn.inStart[neuron + 1]; ++q)
@@ -154,7 +187,7 @@ void Engine::stepGroup(int gi, const double* old, double* out, int e0, int e1, c
             if (++entry == batch) entry = 0;
             if (++lane == L) { lane = 0; entry = 0; ++slot; }
         }
-        const Block bl{b0, n, g.elems};
+        const Block bl{b0, n, g.stride};
         switch (g.spec->kind) {
         case ModelKind::Celegans: stepCelegans(bl, g.raw.data(), g.derived.data(), old, out, in, s); break;
         case ModelKind::HhSimple: stepHhSimple(bl, g.raw.data(), g.derived.data(), old, out, in, s, dt); break;
@@ -168,7 +201,7 @@ void Engine::reverseGroup(int gi, const double* old, const double* neu, const do
     const ModelGroup& g = groups[gi];
     for (int b0 = e0; b0 < e1; b0 += block) {
         const int n = std::min(block, e1 - b0);
-        const Block bl{b0, n, g.elems};
+        const Block bl{b0, n, g.stride};
         switch (g.spec->kind) {
         case ModelKind::Celegans:
             reverseCelegans(bl, g.raw.data(), g.derived.data(), old, neu, adjNew, adjOld, adjInput + b0, grad, s, dt);
@@ -184,32 +217,41 @@ void Engine::reverseGroup(int gi, const double* old, const double* neu, const do
 }
 
 void Engine::reverseConnections(const std::vector<const double*>& state, const std::vector<const double*>& adjInput,
-                                double* dPre, double* dPost, double* connGrad, int c0, int c1, Scratch&) const {
+                                double* dPre, double* dPost, double* connGrad, int c0, int c1, Scratch& s) const {
     const int L = lanes;
     const size_t CL = size_t(conn.count) * L;
-    for (int c = c0; c < c1; ++c) {
+    auto adjOfInput = [&](int c) { return adjInput[groupOf[conn.post[c]]] + size_t(slotOf[conn.post[c]]) * L; };
+    // Chemical synapses: I = G s (E - Vpost) with s = sigmoid((Vpre - mdp) / scale).
+    const size_t qEnd = size_t(std::min(c1, conn.synapses)) * L;
+    for (size_t q0 = size_t(c0) * L; q0 < qEnd; q0 += block) {
+        const int n = int(std::min<size_t>(block, qEnd - q0));
+        synapseSigmoids(*this, state, q0, n, s);
+        for (int k = 0; k < n; ++k) {
+            const size_t q = q0 + k;
+            const int c = int(q / L), l = int(q % L);
+            const double aI = adjOfInput(c)[l];
+            const double vPre = s.a0[k], vPost = s.a1[k], G = s.a2[k], mdp = s.a3[k], inv = s.a4[k], E = s.a5[k];
+            const double sg = s.a6[k];
+            const double aS = aI * G * (E - vPost);
+            const double ds = sg * (1.0 - sg) * inv;
+            connGrad[q] += aI * sg * (E - vPost);
+            connGrad[CL + q] -= aS * ds;
+            connGrad[2 * CL + q] += aS * ds * (mdp - vPre) * inv;
+            connGrad[3 * CL + q] += aI * G * sg;
+            dPre[q] = aS * ds;
+            dPost[q] = -aI * G * sg;
+        }
+    }
+    // Gap junctions (one direction of each): I = G (Vpre - Vpost).
+    for (int c = std::max(c0, conn.synapses); c < c1; ++c) {
         const double* vPre = voltage(state, conn.pre[c]);
         const double* vPost = voltage(state, conn.post[c]);
-        const double* aI = adjInput[groupOf[conn.post[c]]] + size_t(slotOf[conn.post[c]]) * L;
+        const double* aI = adjOfInput(c);
         const size_t at = size_t(c) * L;
         for (int l = 0; l < L; ++l) {
-            const double G = conn.G[at + l];
-            if (c < conn.synapses) {
-                const double mdp = conn.mdp[at + l], inv = conn.inv[at + l], E = conn.E[at + l];
-                const double sg = 1.0 / (1.0 + std::exp((mdp - vPre[l]) * inv));
-                const double aS = aI[l] * G * (E - vPost[l]);
-                const double ds = sg * (1.0 - sg) * inv;
-                connGrad[at + l] += aI[l] * sg * (E - vPost[l]);
-                connGrad[CL + at + l] -= aS * ds;
-                connGrad[2 * CL + at + l] += aS * ds * (mdp - vPre[l]) * inv;
-                connGrad[3 * CL + at + l] += aI[l] * G * sg;
-                dPre[at + l] = aS * ds;
-                dPost[at + l] = -aI[l] * G * sg;
-            } else {
-                connGrad[at + l] += aI[l] * (vPre[l] - vPost[l]);
-                dPre[at + l] = aI[l] * G;
-                dPost[at + l] = -aI[l] * G;
-            }
+            connGrad[at + l] += aI[l] * (vPre[l] - vPost[l]);
+            dPre[at + l] = aI[l] * conn.G[at + l];
+            dPost[at + l] = -aI[l] * conn.G[at + l];
         }
     }
 }

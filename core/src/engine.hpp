@@ -14,9 +14,10 @@ struct ModelGroup {
     const ModelSpec* spec = nullptr;
     std::vector<int> neurons;  // circuit neuron indices, in circuit order
     int elems = 0;             // neurons.size() * lanes; element = slot * lanes + lane
+    int stride = 0;            // elems rounded up to whole packets; padding elements copy the last
     int states = 0, params = 0, derivedCount = 0;
-    std::vector<double> raw;      // [param][elem]
-    std::vector<double> derived;  // [derived][elem]
+    AlignedVector raw;      // [param][stride]
+    AlignedVector derived;  // [derived][stride]
 };
 
 // Directed connection: chemical synapses first (in circuit order), then each gap junction
@@ -39,7 +40,7 @@ public:
     Connections conn;
 
     // Fills per-group state buffers ([state][elem]) with each model's initial state.
-    void initialState(std::vector<std::vector<double>>& state) const;
+    void initialState(std::vector<AlignedVector>& state) const;
     // Connection currents [conn * lanes + lane] for connections [c0, c1) from `state`.
     void connectionCurrents(const std::vector<const double*>& state, double* cur, int c0, int c1,
                             Scratch& s) const;
@@ -66,6 +67,11 @@ public:
 inline std::pair<int, int> splitRange(int count, int parts, int i) {
     const long long c = count;
     return {int(c * i / parts), int(c * (i + 1) / parts)};
+}
+// The same over whole packets of a padded element count.
+inline std::pair<int, int> splitPackets(int stride, int parts, int i) {
+    const auto [a, b] = splitRange(stride / packet, parts, i);
+    return {a * packet, b * packet};
 }
 
 int resolveThreads(int requested);

@@ -178,7 +178,7 @@ EpochSummary FitRun::step() {
     sum.seconds = std::chrono::duration<double>(clock::now() - t0).count();
     wallSeconds_ += sum.seconds;
     if (!dir_.empty()) {
-        appendRunHistory(dir_, sum, layout_, theta_, N);
+        appendRunHistory(dir_, sum, layout_, theta_, N, test_.has_value());
         checkpoint();
     }
     return sum;

@@ -54,7 +54,7 @@ void checkData(const Circuit& c, const ParameterLayout& layout, const std::vecto
 // Large buffers of a pass. They are kept between calls from the same thread (an optimizer
 // evaluates the same shapes every epoch), which saves the page faults of fresh allocations.
 struct Workspace {
-    std::vector<std::vector<double>> history, elemGrad, adjA, adjB, adjIn;
+    std::vector<AlignedVector> history, elemGrad, adjA, adjB, adjIn;
     std::vector<double> connGrad, elemLoss, cur, dPre, dPost;
 };
 thread_local Workspace workspace;
@@ -65,15 +65,15 @@ struct Pass {
     const Targets& tg;
     int T;
     Workspace& ws = workspace;
-    std::vector<std::vector<double>>& history = ws.history;
-    std::vector<std::vector<double>>& elemGrad = ws.elemGrad;
+    std::vector<AlignedVector>& history = ws.history;
+    std::vector<AlignedVector>& elemGrad = ws.elemGrad;
     std::vector<double>& connGrad = ws.connGrad;
     std::vector<double>& elemLoss = ws.elemLoss;
     std::vector<size_t> lossOffset;  // per group, into elemLoss
 
     Pass(const Engine& e, const FitDataset& d, const Targets& t) : eng(e), data(d), tg(t), T(d.stimulus.steps) {}
 
-    size_t stateSize(int g) const { return size_t(eng.groups[g].states) * eng.groups[g].elems; }
+    size_t stateSize(int g) const { return size_t(eng.groups[g].states) * eng.groups[g].stride; }
 
     // Loss of elements [e0, e1) of group g at history row t (t >= 1); with WithAdjoint, also
     // adds its derivative into adj (same layout as the state). Walks (slot, lane, batch entry)
@@ -83,7 +83,8 @@ struct Pass {
         const ModelGroup& grp = eng.groups[g];
         const int L = eng.lanes, B = eng.batch, N = eng.neuronCount;
         const int ci = grp.spec->calciumIndex >= 0 ? grp.spec->calciumIndex : 0;  // Ca = V without calcium
-        const double* ca = state + size_t(ci) * grp.elems;
+        const double* ca = state + size_t(ci) * grp.stride;
+        e1 = std::min(e1, grp.elems);  // padding elements have no loss
         const bool useV = tg.scaleV > 0, useCa = tg.scaleCa > 0;
         int slot = e0 / L, lane = e0 % L, b = lane % B;
         double total = 0;
@@ -99,7 +100,7 @@ struct Pass {
             if (useCa && std::isfinite(data.targetCa[at])) {
                 const double d = ca[k] - data.targetCa[at];
                 total += tg.scaleCa * wn * d * d;
-                if constexpr (WithAdjoint) adj[size_t(ci) * grp.elems + k] += 2.0 * tg.scaleCa * wn * d;
+                if constexpr (WithAdjoint) adj[size_t(ci) * grp.stride + k] += 2.0 * tg.scaleCa * wn * d;
             }
             if (++b == B) b = 0;
             if (++lane == L) { lane = 0; b = 0; ++slot; }
@@ -110,6 +111,7 @@ struct Pass {
     // Adds the loss at row t of elements [e0, e1) into elemLoss, per run of one set's lanes.
     void accumulateLoss(int g, int e0, int e1, int t, const double* state) {
         const int B = eng.batch;
+        e1 = std::min(e1, eng.groups[g].elems);  // padding elements have no loss
         for (int k = e0; k < e1;) {
             const int end = std::min(e1, (k / B + 1) * B);  // lanes of one set are B consecutive elements
             elemLoss[lossOffset[g] + k] += lossRange<false>(g, k, end, t, state, nullptr);
@@ -120,7 +122,7 @@ struct Pass {
     void run(int threads, bool reverse, bool keepHistory) {
         const int G = int(eng.groups.size()), C = eng.conn.count, L = eng.lanes;
         const int rows = keepHistory ? T + 1 : 2;
-        std::vector<std::vector<double>> init;
+        std::vector<AlignedVector> init;
         eng.initialState(init);
         history.resize(G);
         for (int g = 0; g < G; ++g) {
@@ -141,10 +143,10 @@ struct Pass {
         if (reverse) {
             elemGrad.resize(G);
             for (int g = 0; g < G; ++g) {
-                elemGrad[g].assign(size_t(eng.groups[g].params) * eng.groups[g].elems, 0.0);
+                elemGrad[g].assign(size_t(eng.groups[g].params) * eng.groups[g].stride, 0.0);
                 adjA[g].assign(stateSize(g), 0.0);
                 adjB[g].assign(stateSize(g), 0.0);
-                adjIn[g].assign(eng.groups[g].elems, 0.0);
+                adjIn[g].assign(eng.groups[g].stride, 0.0);
             }
             connGrad.assign(4 * size_t(C) * L, 0.0);
             dPre.assign(size_t(C) * L, 0.0);
@@ -158,7 +160,7 @@ struct Pass {
             Scratch s(Engine::block);
             const auto [c0, c1] = splitRange(C, nth, tid);
             std::vector<std::pair<int, int>> range(G);
-            for (int g = 0; g < G; ++g) range[g] = splitRange(eng.groups[g].elems, nth, tid);
+            for (int g = 0; g < G; ++g) range[g] = splitPackets(eng.groups[g].stride, nth, tid);
             std::vector<const double*> ptr(G);
 
             for (int t = 0; t < T; ++t) {
@@ -202,7 +204,7 @@ struct Pass {
 #pragma omp barrier
                         for (int g = 0; g < G; ++g) {
                             const ModelGroup& grp = eng.groups[g];
-                            for (int k = range[g].first; k < range[g].second; ++k) {
+                            for (int k = range[g].first; k < std::min(range[g].second, grp.elems); ++k) {
                                 const int n = grp.neurons[k / L], lane = k % L;
                                 double a = 0;
                                 for (int q = eng.conn.outStart[n]; q < eng.conn.outStart[n + 1]; ++q)
@@ -251,7 +253,7 @@ LossGradient evaluate(const Circuit& c, const std::vector<double>& pop, int sets
                 const int lane = s * B + b;
                 if (e.owner == ParamOwner::Neuron) {
                     const ModelGroup& grp = eng.groups[eng.groupOf[e.index]];
-                    sum += pass.elemGrad[eng.groupOf[e.index]][size_t(e.slot) * grp.elems +
+                    sum += pass.elemGrad[eng.groupOf[e.index]][size_t(e.slot) * grp.stride +
                                                                size_t(eng.slotOf[e.index]) * L + lane];
                 } else if (e.owner == ParamOwner::Synapse) {
                     sum += pass.connGrad[size_t(e.slot) * CL + size_t(e.index) * L + lane];

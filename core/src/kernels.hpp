@@ -6,8 +6,16 @@
 // The forward maps are SPEC section 1; the reverse maps are their exact derivatives, written
 // out by hand (checked against central finite differences in tests/test_gradient.cpp).
 #include <Eigen/Core>
+#include <vector>
 
 namespace odynn::detail {
+
+// Buffers the kernels read and write are aligned to Eigen's packet size, and every block is
+// a whole number of packets: then every element goes through the same vectorised exp(), so
+// results do not depend on how elements are split into blocks or threads.
+using AlignedVector = std::vector<double, Eigen::aligned_allocator<double>>;
+inline constexpr int packet = 8;  // doubles per AVX-512 packet (a multiple of smaller packets)
+inline int roundUpToPacket(int n) { return (n + packet - 1) / packet * packet; }
 
 using Arr = Eigen::ArrayXd;
 using Map = Eigen::Map<Arr>;

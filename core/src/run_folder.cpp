@@ -99,10 +99,11 @@ std::vector<std::string> keepLines(const fs::path& file, size_t rows) {
 }  // namespace
 
 void appendRunHistory(const std::string& dir, const EpochSummary& s, const ParameterLayout& layout,
-                      const std::vector<double>& theta, int sets) {
+                      const std::vector<double>& theta, int sets, bool withTest) {
     std::string line = std::to_string(s.epoch) + "," + fmt(s.learningRate);
     for (double l : s.losses) line += "," + fmt(l);
-    for (int k = 0; k < sets; ++k) line += "," + (s.testLosses.empty() ? std::string() : fmt(s.testLosses[k]));
+    if (withTest)
+        for (int k = 0; k < sets; ++k) line += "," + (s.testLosses.empty() ? std::string() : fmt(s.testLosses[k]));
     appendLine(fs::path(dir) / "history.csv", line);
     std::string rows;
     const int P = layout.size();
@@ -147,7 +148,8 @@ void FitRun::attachRunDirectory(const std::string& dir) {
     writeFileAtomically((fs::path(dir) / "data.json").string(), data.dump() + "\n");
     std::string header = "epoch,lr";
     for (int k = 0; k < options_.population; ++k) header += ",loss_" + std::to_string(k);
-    for (int k = 0; k < options_.population; ++k) header += ",test_" + std::to_string(k);
+    if (test_)
+        for (int k = 0; k < options_.population; ++k) header += ",test_" + std::to_string(k);
     writeFileAtomically((fs::path(dir) / "history.csv").string(), header + "\n");
     std::string pheader = "epoch,set";
     for (const auto& e : layout_.entries()) pheader += "," + e.name;

@@ -58,7 +58,7 @@ void recordStep(const Engine& eng, int g, const double* state, int e0, int e1, i
         const int n = grp.neurons[slot];
         for (int r = 0; r < recorded; ++r) {
             const int src = record == Record::VoltageCalcium ? (r == 0 ? 0 : ci) : r;
-            const double* from = state + size_t(src) * grp.elems + k;
+            const double* from = state + size_t(src) * grp.stride + k;
             double* to = tr.values.data() + ((size_t(t) * tr.states + r) * B + b0) * N + n;
             for (int b = 0; b < run; ++b) to[size_t(b) * N] = from[b];
         }
@@ -98,7 +98,7 @@ SimulationResult simulate(const Circuit& c, const std::vector<double>& pop, int 
     // Padding with NaN is only needed where a neuron records fewer states than the widest.
     bool padded = false;
     for (const auto& g : eng.groups) padded |= opt.record == Record::AllStates && g.states < S;
-    std::vector<std::vector<double>> bufA, bufB;
+    std::vector<AlignedVector> bufA, bufB;
     eng.initialState(bufA);
     bufB = bufA;
     std::vector<double> cur(size_t(eng.conn.count) * L, 0.0);
@@ -134,10 +134,10 @@ SimulationResult simulate(const Circuit& c, const std::vector<double>& pop, int 
             }
             for (size_t g = 0; g < eng.groups.size(); ++g) {
                 const ModelGroup& grp = eng.groups[g];
-                const auto [e0, e1] = splitRange(grp.elems, nth, tid);
+                const auto [e0, e1] = splitPackets(grp.stride, nth, tid);
                 eng.stepGroup(int(g), oldBuf[g].data(), newBuf[g].data(), e0, e1, stim, t, cur.data(), scratch);
-                if (S == 0) continue;
-                recordStep(eng, int(g), newBuf[g].data(), e0, e1, t, opt.record, res.sets);
+                if (S == 0 || e0 >= grp.elems) continue;
+                recordStep(eng, int(g), newBuf[g].data(), e0, std::min(e1, grp.elems), t, opt.record, res.sets);
             }
             if (eng.conn.count > 0 || (t + 1) % checkEvery == 0) {
                 if ((t + 1) % checkEvery == 0) {
@@ -163,7 +163,7 @@ SimulationResult simulate(const Circuit& c, const std::vector<double>& pop, int 
         for (int k = 0; k < grp.elems; ++k) {
             const int slot = k / L, lane = k % L, set = lane / B, b = lane % B, n = grp.neurons[slot];
             for (int s = 0; s < grp.states; ++s)
-                res.finalState[((size_t(set) * B + b) * N + n) * MS + s] = last[g][size_t(s) * grp.elems + k];
+                res.finalState[((size_t(set) * B + b) * N + n) * MS + s] = last[g][size_t(s) * grp.stride + k];
         }
     }
     if (opt.progress && !stop) opt.progress(1.0);
