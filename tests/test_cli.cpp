@@ -67,6 +67,21 @@ private slots:
         QCOMPARE(got.header, (std::vector<std::string>{"t", "V_A", "cac_A", "V_B", "cac_B"}));
     }
 
+    void manySetsAndCurrentsAtOnce() {
+        const QString in1 = write(dir, "i1.csv", "t,i_inj\n0,0\n1,10\n2,10\n3,0\n");
+        const QString in2 = write(dir, "i2.csv", "t,i_inj\n0,0\n1,30\n2,30\n3,30\n");
+        const QString p = write(dir, "sets.json", R"([{"C_m": 2}, {"C_m": 4, "g_L": 0.2}])");
+        const Run r = cli({"simulate", "--model", "leaky", "--params", p, "--input", in1, "--input", in2, "--out",
+                           dir.filePath("m.csv")});
+        QCOMPARE(r.code, 0);
+        for (const char* f : {"m_s0_b0.csv", "m_s0_b1.csv", "m_s1_b0.csv", "m_s1_b1.csv"}) QVERIFY2(QFile::exists(dir.filePath(f)), f);
+        // Set 0, input 0: V1 = (V0 C/dt + I + gL EL) / (C/dt + gL) with C = 2.
+        const CsvTable s0 = readCsv(dir.filePath("m_s0_b0.csv").toStdString());
+        QVERIFY(std::abs(s0.column("V")[1] - (-60.0 * 2 + 10 + 0.1 * -60) / (2 + 0.1)) < 1e-12);
+        const CsvTable s1 = readCsv(dir.filePath("m_s1_b1.csv").toStdString());
+        QVERIFY(std::abs(s1.column("V")[1] - (-60.0 * 4 + 30 + 0.2 * -60) / (4 + 0.2)) < 1e-12);
+    }
+
     void modelsListsEveryParameter() {
         const Run r = cli({"models"});
         QCOMPARE(r.code, 0);

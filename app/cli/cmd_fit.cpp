@@ -25,27 +25,6 @@ struct FitArgs {
 volatile std::sig_atomic_t interrupted = 0;
 void onInterrupt(int) { interrupted = 1; }
 
-// --init: one {name: value} object or an array of them; names left out keep the circuit's value.
-std::vector<double> initialSets(const std::string& path, const Circuit& c) {
-    const auto doc = readJsonFile(path);
-    const ParameterLayout layout(c);
-    const auto objects = doc.is_array() ? doc : nlohmann::json::array({doc});
-    std::vector<double> out;
-    for (const auto& o : objects) {
-        if (!o.is_object()) throw InputError(path, 0, {}, "expected {name: value} objects");
-        std::vector<double> v = layout.values(c);
-        for (auto it = o.begin(); it != o.end(); ++it) {
-            const int k = layout.find(it.key());
-            if (k < 0) throw InputError(path, 0, it.key(), "unknown parameter '" + it.key() + "'");
-            if (!it.value().is_number() || !std::isfinite(it.value().get<double>()))
-                throw InputError(path, 0, it.key(), "expected a finite number");
-            v[k] = it.value().get<double>();
-        }
-        out.insert(out.end(), v.begin(), v.end());
-    }
-    return out;
-}
-
 int runFit(FitRun& run) {
     ProgressBar bar(run.options().epochs);
     std::signal(SIGINT, onInterrupt);
@@ -105,7 +84,10 @@ Command addFitCommand(CLI::App& app) {
         }
         o.fixed = splitNames(a->fix);
         for (const auto& g : a->groups) o.groups.push_back(splitNames(g));
-        if (!a->init.empty()) o.initial = initialSets(a->init, c);
+        if (!a->init.empty()) {
+            int count = 0;
+            o.initial = parameterSetsFromFile(a->init, c, count);
+        }
         if (const std::string why = o.problem(c); !why.empty()) throw InputError({}, 0, "fit", why);
         std::optional<FitDataset> test;
         if (!a->test.empty()) test = a->circuit.dataset(c, a->test);

@@ -1,6 +1,10 @@
+#include <cmath>
 #include <memory>
 
+#include <nlohmann/json.hpp>
+
 #include "commands.hpp"
+#include "data_args.hpp"
 #include "odynn/circuit_io.hpp"
 #include "odynn/csv.hpp"
 #include "odynn/datasets.hpp"
@@ -11,10 +15,13 @@ namespace odynn::cli {
 
 namespace {
 struct SimulateArgs {
-    std::string model, circuit, params, input, out;
+    std::string model, circuit, params, out;
+    std::vector<std::string> inputs;
+    int population = 0;
+    std::uint64_t seed = 0;
 };
 
-// The circuit described by --model/--params or --circuit, with dt taken from the input.
+// The circuit described by --model or --circuit, with dt taken from the input.
 Circuit circuitFor(const SimulateArgs& a, double dt) {
     if (!a.circuit.empty()) {
         Circuit c = loadCircuit(a.circuit);
@@ -23,57 +30,100 @@ Circuit circuitFor(const SimulateArgs& a, double dt) {
     }
     const ModelSpec* spec = findModel(a.model);
     if (!spec) throw InputError({}, 0, "--model", "unknown model '" + a.model + "'");
-    std::vector<double> p = spec->defaults();
-    if (!a.params.empty()) p = paramsFromJson(*spec, readJsonFile(a.params), a.params);
-    return singleNeuronCircuit(spec->name, dt, p);
+    return singleNeuronCircuit(spec->name, dt);
+}
+
+// Parameter sets: --population N random sets, the sets of --params, or the circuit's own values.
+std::vector<double> parameterSets(const SimulateArgs& a, const Circuit& c, int& sets) {
+    const ParameterLayout layout(c);
+    if (a.population > 0) {
+        Rng rng(a.seed);
+        std::vector<double> pop;
+        for (int k = 0; k < a.population; ++k) {
+            const auto v = layout.random(c, rng);
+            pop.insert(pop.end(), v.begin(), v.end());
+        }
+        sets = a.population;
+        return pop;
+    }
+    if (a.params.empty()) {
+        sets = 1;
+        return layout.values(c);
+    }
+    return parameterSetsFromFile(a.params, c, sets);
+}
+
+// O.csv for one set and one input, else O_s<set>_b<input>.csv beside it.
+std::string outputName(const std::string& out, int sets, int batch, int s, int b) {
+    if (sets == 1 && batch == 1) return out;
+    const auto dot = out.rfind('.');
+    const std::string stem = dot == std::string::npos ? out : out.substr(0, dot);
+    const std::string ext = dot == std::string::npos ? ".csv" : out.substr(dot);
+    return stem + "_s" + std::to_string(s) + "_b" + std::to_string(b) + ext;
 }
 }  // namespace
 
 Command addSimulateCommand(CLI::App& app) {
-    auto* sub = app.add_subcommand("simulate", "Simulate one neuron or a circuit on an input current file");
+    auto* sub = app.add_subcommand("simulate", "Simulate one neuron or a circuit on input current files");
     auto a = std::make_shared<SimulateArgs>();
     auto* m = sub->add_option("--model", a->model, "Neuron model (celegans, hhsimple, leaky)");
     auto* c = sub->add_option("--circuit", a->circuit, "Circuit file (odynn-circuit JSON)");
     m->excludes(c);
-    sub->add_option("--params", a->params, "Parameters of the single neuron (JSON object name: value)")->excludes(c);
-    sub->add_option("--input", a->input, "Input CSV: t,i_inj (neuron) or t,i_<label>... (circuit); t in ms")->required();
-    sub->add_option("--out", a->out, "Output CSV")->required();
+    auto* p = sub->add_option("--params", a->params, "Parameter set(s): JSON {name: value} or a list of them");
+    auto* n = sub->add_option("--population", a->population, "Simulate N random parameter sets (seeded)")
+                  ->check(CLI::PositiveNumber);
+    p->excludes(n);
+    sub->add_option("--seed", a->seed, "Seed of --population");
+    sub->add_option("--input", a->inputs, "Input CSV: t,i_inj (neuron) or t,i_<label>... (circuit); t in ms. "
+                                          "Repeat for several currents simulated at once")->required();
+    sub->add_option("--out", a->out, "Output CSV (with several sets or inputs: <name>_s<set>_b<input>.csv)")->required();
     return {sub, [a] {
         if (a->model.empty() && a->circuit.empty()) throw InputError({}, 0, "--model", "give --model or --circuit");
-        const CsvTable in = readCsv(a->input);
-        const double dt = uniformStep(in, "t");
+        std::vector<CsvTable> inputs;
+        for (const auto& f : a->inputs) inputs.push_back(readCsv(f));
+        const double dt = uniformStep(inputs[0], "t");
         const Circuit circuit = circuitFor(*a, dt);
-        const Stimulus stim = stimulusFromTable(circuit, in);
+        int sets = 0;
+        const std::vector<double> pop = parameterSets(*a, circuit, sets);
+        const int B = int(inputs.size()), N = int(circuit.neurons.size());
+        Stimulus stim(inputs[0].rows(), B, N);
+        for (int b = 0; b < B; ++b) {
+            if (inputs[b].rows() != stim.steps)
+                throw InputError(inputs[b].source, 0, "t", "all inputs need the same number of rows");
+            const Stimulus one = stimulusFromTable(circuit, inputs[b]);
+            for (int t = 0; t < stim.steps; ++t)
+                for (int k = 0; k < N; ++k) stim.at(t, b, k) = one.at(t, 0, k);
+        }
         const bool single = usesSingleNeuronColumns(circuit);
         SimulationOptions opt;
         opt.record = single ? Record::AllStates : Record::VoltageCalcium;
-        const SimulationResult r = simulate(circuit, stim, opt);
-        const Trajectory& tr = r.sets[0];
-        std::vector<std::string> header{"t"};
-        std::vector<std::vector<double>> cols;
-        cols.push_back(in.column("t"));
-        if (single) {
-            header.push_back("i_inj");
-            cols.push_back(in.column("i_inj"));
-            const ModelSpec& spec = modelSpec(circuit.neurons[0].model);
-            for (int s = 0; s < spec.stateCount(); ++s) {
-                header.push_back(spec.stateNames[s]);
-                std::vector<double> col(stim.steps);
-                for (int t = 0; t < stim.steps; ++t) col[t] = tr.at(t, s, 0, 0);
-                cols.push_back(std::move(col));
-            }
-        } else {
-            for (size_t n = 0; n < circuit.neurons.size(); ++n)
-                for (int s = 0; s < 2; ++s) {
-                    header.push_back((s == 0 ? "V_" : "cac_") + circuit.neurons[n].label);
+        const SimulationResult r = simulate(circuit, pop, sets, stim, opt);
+        for (int s = 0; s < sets; ++s)
+            for (int b = 0; b < B; ++b) {
+                const Trajectory& tr = r.sets[s];
+                std::vector<std::string> header{"t"};
+                std::vector<std::vector<double>> cols{inputs[b].column("t")};
+                auto addState = [&](const std::string& name, int state, int neuron) {
+                    header.push_back(name);
                     std::vector<double> col(stim.steps);
-                    for (int t = 0; t < stim.steps; ++t) col[t] = tr.at(t, s, 0, int(n));
+                    for (int t = 0; t < stim.steps; ++t) col[t] = tr.at(t, state, b, neuron);
                     cols.push_back(std::move(col));
+                };
+                if (single) {
+                    header.push_back("i_inj");
+                    cols.push_back(inputs[b].column("i_inj"));
+                    const ModelSpec& spec = modelSpec(circuit.neurons[0].model);
+                    for (int st = 0; st < spec.stateCount(); ++st) addState(spec.stateNames[st], st, 0);
+                } else {
+                    for (int k = 0; k < N; ++k) {
+                        addState("V_" + circuit.neurons[k].label, 0, k);
+                        addState("cac_" + circuit.neurons[k].label, 1, k);
+                    }
                 }
-        }
-        std::vector<const std::vector<double>*> ptrs;
-        for (const auto& col : cols) ptrs.push_back(&col);
-        writeCsv(a->out, header, ptrs);
+                std::vector<const std::vector<double>*> ptrs;
+                for (const auto& col : cols) ptrs.push_back(&col);
+                writeCsv(outputName(a->out, sets, B, s, b), header, ptrs);
+            }
         return 0;
     }};
 }

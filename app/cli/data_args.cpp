@@ -1,6 +1,9 @@
 #include "data_args.hpp"
 
+#include <cmath>
 #include <sstream>
+
+#include <nlohmann/json.hpp>
 
 #include "odynn/circuit_io.hpp"
 #include "odynn/csv.hpp"
@@ -42,6 +45,28 @@ std::vector<double> parseNumbers(const std::string& text, const std::string& opt
     return v;
 }
 
+std::vector<double> parameterSetsFromFile(const std::string& path, const Circuit& c, int& count) {
+    const auto doc = readJsonFile(path);
+    const auto objects = doc.is_array() ? doc : nlohmann::json::array({doc});
+    if (objects.empty()) throw InputError(path, 0, {}, "no parameter set in the file");
+    const ParameterLayout layout(c);
+    std::vector<double> out;
+    for (const auto& o : objects) {
+        if (!o.is_object()) throw InputError(path, 0, {}, "expected {name: value} objects");
+        std::vector<double> v = layout.values(c);
+        for (auto it = o.begin(); it != o.end(); ++it) {
+            const int k = layout.find(it.key());
+            if (k < 0) throw InputError(path, 0, it.key(), "unknown parameter '" + it.key() + "'");
+            if (!it.value().is_number() || !std::isfinite(it.value().get<double>()))
+                throw InputError(path, 0, it.key(), "parameter is not a finite number");
+            v[k] = it.value().get<double>();
+        }
+        out.insert(out.end(), v.begin(), v.end());
+    }
+    count = int(objects.size());
+    return out;
+}
+
 Circuit CircuitArgs::load() const {
     if (model.empty() && circuit.empty()) throw InputError({}, 0, "--model", "give --model or --circuit");
     double dt = 0;
@@ -56,18 +81,10 @@ Circuit CircuitArgs::load() const {
     }
     if (dt > 0) c.dt = dt;
     if (!params.empty()) {
-        const auto doc = readJsonFile(params);
-        if (!doc.is_object()) throw InputError(params, 0, {}, "expected a JSON object {name: value}");
-        const ParameterLayout layout(c);
-        std::vector<double> v = layout.values(c);
-        for (auto it = doc.begin(); it != doc.end(); ++it) {
-            const int k = layout.find(it.key());
-            if (k < 0) throw InputError(params, 0, it.key(), "unknown parameter '" + it.key() + "'");
-            if (!it.value().is_number() || !std::isfinite(it.value().get<double>()))
-                throw InputError(params, 0, it.key(), "expected a finite number");
-            v[k] = it.value().get<double>();
-        }
-        layout.apply(c, v.data());
+        int count = 0;
+        const std::vector<double> v = parameterSetsFromFile(params, c, count);
+        if (count != 1) throw InputError(params, 0, {}, "expected one parameter set {name: value}");
+        ParameterLayout(c).apply(c, v.data());
     }
     return c;
 }

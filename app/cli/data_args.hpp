@@ -22,6 +22,11 @@ struct CircuitArgs {
     LossWeights lossWeights() const;
 };
 
+// Parameter sets from a JSON file: one {name: value} object or a list of them, with the
+// layout's names (a lone neuron's "C_m"; a circuit's "AVA/C_m", "A->B/G", "A--B/G_gap").
+// Names left out keep the circuit's values. Returns [count x layout size].
+std::vector<double> parameterSetsFromFile(const std::string& path, const Circuit& circuit, int& count);
+
 // "a,b,c" -> numbers; throws InputError naming the option.
 std::vector<double> parseNumbers(const std::string& text, const std::string& option, size_t expected);
 std::vector<std::string> splitNames(const std::string& text);
