@@ -1,6 +1,7 @@
 #pragma once
 // The "odynn-circuit" exchange format (JSON), read and written by the CLI and the app.
-// Extra top-level keys (the app's stimuli, datasets, fit settings) are preserved in `extra`.
+// Extra top-level keys (the app's stimuli, datasets, fit settings) are ignored when reading;
+// the app writes its own keys beside those of circuitToJson.
 #include <string>
 
 #include <nlohmann/json.hpp>
