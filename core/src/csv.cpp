@@ -114,6 +114,93 @@ CsvTable readCsv(const std::string& path) {
     return parseCsv(ss.str(), path);
 }
 
+int TextTable::columnIndex(const std::string& name) const {
+    for (size_t i = 0; i < header.size(); ++i)
+        if (header[i] == name) return int(i);
+    return -1;
+}
+
+int TextTable::requireColumn(const std::string& name) const {
+    const int i = columnIndex(name);
+    if (i < 0) throw InputError(source, 1, name, "missing column '" + name + "'");
+    return i;
+}
+
+namespace {
+
+std::string trimmed(std::string s) {
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\r')) s.pop_back();
+    size_t a = 0;
+    while (a < s.size() && s[a] == ' ') ++a;
+    return s.substr(a);
+}
+
+// libcsv callbacks collecting text rows; the first row is the header.
+struct TextCollector {
+    explicit TextCollector(TextTable* t) : table(t) {}
+    TextTable* table;
+    long line = 1;
+    std::vector<std::string> row;
+    std::optional<InputError> error;
+
+    void endRow() {
+        if (!error) {
+            if (line == 1) {
+                std::set<std::string> seen;
+                for (const auto& h : row) {
+                    if (h.empty()) { error.emplace(table->source, line, std::string(), "empty column name"); break; }
+                    if (!seen.insert(h).second) { error.emplace(table->source, line, h, "duplicate column '" + h + "'"); break; }
+                }
+                table->header = row;
+            } else if (!(row.size() == 1 && row[0].empty())) {
+                if (row.size() < table->header.size())
+                    error.emplace(table->source, line, table->header[row.size()],
+                                  "expected " + std::to_string(table->header.size()) + " cells, found " +
+                                      std::to_string(row.size()));
+                else {
+                    table->rows.push_back(row);
+                    table->lines.push_back(line);
+                }
+            }
+        }
+        row.clear();
+        ++line;
+    }
+};
+
+}  // namespace
+
+TextTable parseTextCsv(const std::string& text, const std::string& sourceName) {
+    TextTable table;
+    table.source = sourceName;
+    TextCollector col(&table);
+    csv_parser parser;
+    if (csv_init(&parser, CSV_APPEND_NULL) != 0) throw std::runtime_error("cannot initialise the CSV parser");
+    auto onField = [](void* s, size_t len, void* data) {
+        static_cast<TextCollector*>(data)->row.push_back(trimmed(std::string(static_cast<const char*>(s), len)));
+    };
+    auto onRow = [](int, void* data) { static_cast<TextCollector*>(data)->endRow(); };
+    const size_t used = csv_parse(&parser, text.data(), text.size(), onField, onRow, &col);
+    if (used != text.size()) {
+        const std::string why = csv_strerror(csv_error(&parser));
+        csv_free(&parser);
+        throw InputError(sourceName, col.line, {}, "malformed CSV: " + why);
+    }
+    csv_fini(&parser, onField, onRow, &col);
+    csv_free(&parser);
+    if (col.error) throw *col.error;
+    if (table.header.empty()) throw InputError(sourceName, 1, {}, "the file is empty (a header row is needed)");
+    return table;
+}
+
+TextTable readTextCsv(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw InputError(path, 0, {}, "cannot open the file for reading");
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return parseTextCsv(ss.str(), path);
+}
+
 void writeCsv(const std::string& path, const std::vector<std::string>& header,
               const std::vector<const std::vector<double>*>& columns) {
     std::string out;

@@ -24,6 +24,24 @@ struct CsvTable {
 CsvTable readCsv(const std::string& path);
 CsvTable parseCsv(const std::string& text, const std::string& sourceName);
 
+// A table of text cells with a header row (names, labels, classes), parsed with libcsv.
+// Cells are trimmed of spaces and a trailing CR; a row may have more cells than the header
+// (extra cells are kept, e.g. an unquoted comma in a free-text column) but not fewer.
+struct TextTable {
+    std::string source;
+    std::vector<std::string> header;
+    std::vector<std::vector<std::string>> rows;  // rows[r][c]
+    std::vector<long> lines;                     // file line of each row, for messages
+
+    int columnIndex(const std::string& name) const;  // -1 when absent
+    // Throws InputError naming the file and the column when absent.
+    int requireColumn(const std::string& name) const;
+};
+// Throws InputError (file, line) for an unreadable or empty file, malformed quoting, a row
+// with fewer cells than the header, or a duplicated header name.
+TextTable readTextCsv(const std::string& path);
+TextTable parseTextCsv(const std::string& text, const std::string& sourceName);
+
 // Writes with full double precision (%.17g), atomically.
 void writeCsv(const std::string& path, const std::vector<std::string>& header,
               const std::vector<const std::vector<double>*>& columns);

@@ -1,0 +1,97 @@
+#pragma once
+// Calcium-imaging recordings as fitting data (SPEC section 5).
+//
+// A recording (e.g. AVAL1.csv: trace, inputCurrent, timeVector in s) is scaled as ODYNN does
+// (time x1000 to ms, trace x10, current x10), optionally turned from fluorescence into calcium
+// with a Hill equation, cut to a window, and resampled to the model's dt with a smoothing
+// spline (ODYNN: scipy.interpolate.splrep(t, y, s=0.25) then splev for the trace, s = 0 for
+// the current).
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace odynn {
+
+// Cubic smoothing spline with FITPACK's (splrep's) definition of the smoothing factor s:
+// among cubic splines g with knots at the samples (FITPACK's interpolation knots: every
+// interior sample except the second and the second-to-last), the one that minimises the sum of
+// squared jumps of g''' at the interior knots subject to sum_i (y_i - g(x_i))^2 <= s.
+// s = 0 gives splrep's interpolating spline exactly. For s > 0 FITPACK places fewer knots
+// adaptively, so values differ from splrep by a fraction of the noise level (see the tests).
+// The B-spline basis, the banded Cholesky solves and the root search are GSL's.
+class SmoothingSpline {
+public:
+    // x strictly increasing, at least 4 samples, s >= 0; throws std::invalid_argument.
+    SmoothingSpline(const std::vector<double>& x, const std::vector<double>& y, double s);
+    ~SmoothingSpline();
+    SmoothingSpline(SmoothingSpline&&) noexcept;
+    SmoothingSpline& operator=(SmoothingSpline&&) noexcept;
+    SmoothingSpline(const SmoothingSpline&) = delete;
+    SmoothingSpline& operator=(const SmoothingSpline&) = delete;
+
+    // Value at t, which is clamped to [x.front(), x.back()]. Not thread-safe (GSL workspace).
+    double operator()(double t) const;
+    double residual() const { return residual_; }  // sum of squared residuals at the samples
+
+    struct Impl;
+
+private:
+    Impl* impl_;
+    double residual_ = 0;
+};
+
+// Values of the smoothing spline through (time, values) at time[0] + k*dt, k = 0.. while the
+// point is within the samples (time[0] + k*dt <= time.back()). Units of time and dt agree.
+std::vector<double> resample(const std::vector<double>& time, const std::vector<double>& values, double dt,
+                             double smoothing);
+
+// Fluorescence to calcium concentration (Hill): cac = max(0, -k*F/(F - alpha))^(1/n).
+struct HillParams {
+    double k = 189e-6, n = 3.8, alpha = 2.0;
+};
+double hillCalcium(double fluorescence, const HillParams& p = {});
+
+// A recording as read from its file (file units).
+struct RawTrace {
+    std::string source;
+    std::vector<double> time, trace, current;
+};
+// Columns `timeVector`, `trace`, `inputCurrent` (other columns ignored). Throws InputError
+// naming file, line and field for a missing column, a non-numeric cell, fewer than 4 rows or
+// time that does not strictly increase.
+RawTrace readTraceCsv(const std::string& path);
+RawTrace parseTraceCsv(const std::string& text, const std::string& sourceName);
+
+struct TraceImportOptions {
+    double dt = 0.1;              // ms, the model's time step
+    double timeScale = 1000;      // file time unit -> ms (s -> ms)
+    double traceScale = 10;       // ODYNN's x10 on the fluorescence trace
+    double currentScale = 10;     // ODYNN's x10 on the input current
+    bool hill = false;            // cac = hillCalcium(trace * traceScale)
+    HillParams hillParams;
+    double traceSmoothing = 0.25;   // splrep s for the trace (ODYNN)
+    double currentSmoothing = 0.0;  // splrep s for the current (ODYNN: interpolation)
+    // [start, end] in ms of the scaled time axis; the samples inside it are fitted and the
+    // result starts at t = 0. Without it, the whole recording.
+    std::optional<std::pair<double, double>> window;
+};
+
+// Fitting data: t = 0, dt, 2dt, ... (ms), injected current and calcium target.
+struct ImportedTrace {
+    std::vector<double> t, current, cac;
+};
+// Throws InputError (source, field "window" or "dt") for a window outside the recording, a
+// window holding fewer than 4 samples, or a non-positive dt.
+ImportedTrace importTrace(const RawTrace& raw, const TraceImportOptions& options);
+
+// ODYNN's split of a recording of `samples` samples (datas.get_real_data): training windows of
+// 500 samples starting at samples 0, 420, 1140 and 2400 (those that fit), and the whole
+// recording kept for testing. Indices are [first, last] sample numbers.
+struct TraceSplit {
+    std::vector<std::pair<int, int>> train;
+    std::pair<int, int> test;
+};
+TraceSplit odynnTraceSplit(int samples);
+
+}  // namespace odynn
