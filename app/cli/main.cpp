@@ -10,7 +10,8 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
     using namespace odynn::cli;
     const std::vector<Command> commands = {addModelsCommand(app), addSimulateCommand(app), addBenchCommand(app),
-                                           addGradientCommand(app), addFitCommand(app)
+                                           addGradientCommand(app), addFitCommand(app),
+                                           addImportTraceCommand(app), addConnectomeCommand(app)
 };
     try {
         app.parse(argc, argv);
