@@ -1,4 +1,5 @@
 #include "bench_workloads.hpp"
+#include "bench_worm.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -39,7 +40,7 @@ Stimulus trainingStimulus(double dt) {
 
 }  // namespace
 
-WorkloadResult benchSingle(int repeats) {
+WorkloadResult benchSingle(int repeats, int) {
     const Circuit c = singleNeuronCircuit("celegans", 0.1);
     const auto t = timeVector(12000, 0.1);
     const auto i = stepCurrent(t, 400, 800, 20.0);
@@ -51,7 +52,7 @@ WorkloadResult benchSingle(int repeats) {
     return {"single", 12000.0, sec, "1 celegans neuron, default parameters, 12,000 steps at dt 0.1, full trajectory"};
 }
 
-WorkloadResult benchPopulation(int repeats) {
+WorkloadResult benchPopulation(int repeats, int threads) {
     const Circuit c = singleNeuronCircuit("celegans", 1.0);
     const ParameterLayout layout(c);
     Rng rng(1000);
@@ -63,12 +64,13 @@ WorkloadResult benchPopulation(int repeats) {
     const Stimulus s = trainingStimulus(1.0);
     SimulationOptions opt;
     opt.record = Record::VoltageCalcium;
+    opt.threads = threads;
     const double sec = medianSeconds(repeats, [&] { simulate(c, pop, 100, s, opt); });
     return {"population", 100.0 * 5 * s.steps, sec,
             "100 random celegans parameter sets x 5 training currents x 1,200 steps at dt 1, full trajectories"};
 }
 
-WorkloadResult benchCircuit300(int repeats) {
+WorkloadResult benchCircuit300(int repeats, int threads) {
     // Random wiring of the size of the C. elegans somatic nervous system.
     Circuit c;
     c.dt = 0.1;
@@ -96,6 +98,7 @@ WorkloadResult benchCircuit300(int repeats) {
         for (int n = 0; n < N; n += 7) s.at(t, 0, n) = (t > 2000 && t < 6000) ? 10.0 : 0.0;
     SimulationOptions opt;
     opt.record = Record::None;
+    opt.threads = threads;
     const double sec = medianSeconds(repeats, [&] { simulate(c, s, opt); });
     return {"circuit300", double(N) * steps, sec,
             "300 celegans neurons, 3,700 chemical synapses, 1,100 gap junctions (random wiring), 10,000 steps at dt 0.1 "
@@ -104,7 +107,7 @@ WorkloadResult benchCircuit300(int repeats) {
 
 // ODYNN's timing experiment: one optimization epoch for N random sets x 5 training currents x
 // 1,200 steps at dt 1, fitting the default neuron's voltage.
-WorkloadResult benchEpoch(int sets, int repeats) {
+WorkloadResult benchEpoch(int sets, int repeats, int threads) {
     const Circuit c = singleNeuronCircuit("celegans", 1.0);
     FitDataset d;
     d.stimulus = trainingStimulus(1.0);
@@ -117,30 +120,32 @@ WorkloadResult benchEpoch(int sets, int repeats) {
     FitOptions o;
     o.population = sets;
     o.seed = 3000;
+    o.threads = threads;
     FitRun run(c, d, std::nullopt, o);
     const double sec = medianSeconds(repeats, [&] { run.step(); });
     // Gradient-to-forward cost: the same population's loss alone (forward pass + loss).
-    const double fwd = medianSeconds(repeats, [&] { lossOnly(c, run.population(), sets, d, o.weights); });
-    const double grad = medianSeconds(repeats, [&] { lossAndGradient(c, run.population(), sets, d, o.weights); });
+    const double fwd = medianSeconds(repeats, [&] { lossOnly(c, run.population(), sets, d, o.weights, threads); });
+    const double grad = medianSeconds(repeats, [&] { lossAndGradient(c, run.population(), sets, d, o.weights, threads); });
     char note[200];
     std::snprintf(note, sizeof note,
-                  "one epoch, %d random sets x 5 currents x 1,200 steps at dt 1; gradient/forward cost %.2f "
+                  "one epoch, %d random set(s) x 5 currents x 1,200 steps at dt 1; gradient/forward cost %.2f "
                   "(forward %.4f s, forward+gradient %.4f s)",
                   sets, grad / fwd, fwd, grad);
     return {"epoch" + std::to_string(sets), double(sets) * 5 * d.stimulus.steps, sec, note};
 }
 
 std::vector<std::string> workloadNames() {
-    return {"single", "population", "circuit300", "epoch1", "epoch10", "epoch100"};
+    return {"single", "population", "circuit300", "epoch1", "epoch10", "epoch100", "worm"};
 }
 
-WorkloadResult runWorkload(const std::string& name, int repeats) {
-    if (name == "single") return benchSingle(repeats);
-    if (name == "population") return benchPopulation(repeats);
-    if (name == "circuit300") return benchCircuit300(repeats);
-    if (name == "epoch1") return benchEpoch(1, repeats);
-    if (name == "epoch10") return benchEpoch(10, repeats);
-    if (name == "epoch100") return benchEpoch(100, repeats);
+WorkloadResult runWorkload(const std::string& name, int repeats, int threads) {
+    if (name == "single") return benchSingle(repeats, threads);
+    if (name == "population") return benchPopulation(repeats, threads);
+    if (name == "circuit300") return benchCircuit300(repeats, threads);
+    if (name == "epoch1") return benchEpoch(1, repeats, threads);
+    if (name == "epoch10") return benchEpoch(10, repeats, threads);
+    if (name == "epoch100") return benchEpoch(100, repeats, threads);
+    if (name == "worm") return benchWorm(repeats, threads);
     throw std::invalid_argument("unknown workload '" + name + "'");
 }
 

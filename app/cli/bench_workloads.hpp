@@ -12,10 +12,8 @@ struct WorkloadResult {
     std::string note;
 };
 
-WorkloadResult benchSingle(int repeats);
-WorkloadResult benchPopulation(int repeats);
-WorkloadResult benchCircuit300(int repeats);
 std::vector<std::string> workloadNames();
-WorkloadResult runWorkload(const std::string& name, int repeats);
+// threads: 0 uses every core (the single-neuron workload always runs on one thread).
+WorkloadResult runWorkload(const std::string& name, int repeats, int threads = 0);
 
 }  // namespace odynn::cli

@@ -13,18 +13,20 @@ Command addBenchCommand(CLI::App& app) {
     struct Args {
         bool json = false;
         int repeats = 5;
+        int threads = 0;
         std::vector<std::string> only;
     };
     auto a = std::make_shared<Args>();
     sub->add_flag("--json", a->json, "Print {\"workloads\":[{name, neuron_steps_per_s, seconds}]}");
     sub->add_option("--repeats", a->repeats, "Timed runs per workload (median reported)")->check(CLI::PositiveNumber);
     sub->add_option("--workload", a->only, "Run only these workloads (repeatable)");
+    sub->add_option("--threads", a->threads, "Threads (default: every core)")->check(CLI::NonNegativeNumber);
     return {sub, [a] {
         nlohmann::json out;
         out["workloads"] = nlohmann::json::array();
         const auto names = a->only.empty() ? workloadNames() : a->only;
         for (const auto& name : names) {
-            const WorkloadResult r = runWorkload(name, a->repeats);
+            const WorkloadResult r = runWorkload(name, a->repeats, a->threads);
             const double rate = r.neuronSteps / r.seconds;
             out["workloads"].push_back({{"name", r.name}, {"neuron_steps_per_s", rate}, {"seconds", r.seconds},
                                         {"description", r.note}});

@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "commands.hpp"
+#include "connectome_data.hpp"
 #include "data_args.hpp"
 #include "odynn/circuit_io.hpp"
 #include "odynn/connectome.hpp"
@@ -19,16 +20,14 @@ struct ConnectomeArgs {
     double dt = 0.1;
 };
 
-// The bundled data: <prefix>/share/odynn-studio/connectome beside <prefix>/bin/odynn-cli, which
-// is also the layout of the build tree.
-std::string defaultDataDir() {
+}  // namespace
+
+std::string bundledConnectomeDir() {
     std::error_code ec;
     const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
     if (ec) return "share/odynn-studio/connectome";
     return (exe.parent_path().parent_path() / "share" / "odynn-studio" / "connectome").string();
 }
-
-}  // namespace
 
 Command addConnectomeCommand(CLI::App& app) {
     auto* sub = app.add_subcommand(
@@ -56,7 +55,7 @@ Command addConnectomeCommand(CLI::App& app) {
     return {sub, [a] {
         if (!a->all && a->neurons.empty() && a->around.empty())
             throw InputError({}, 0, "connectome", "choose the neurons with --all, --neurons or --around");
-        const std::string dir = a->dataDir.empty() ? defaultDataDir() : a->dataDir;
+        const std::string dir = a->dataDir.empty() ? bundledConnectomeDir() : a->dataDir;
         const Connectome con = loadConnectome(dir, connectomeSourceFromName(a->source));
         std::vector<int> picked;
         if (a->all) picked = allConnectomeNeurons(con);
