@@ -53,8 +53,10 @@ Engine::Engine(const Circuit& c, const ParameterLayout& layout, const double* po
     for (size_t i = 0; i < c.gaps.size(); ++i) {
         conn.pre.push_back(c.gaps[i].b); conn.post.push_back(c.gaps[i].a); conn.source.push_back(int(i));
     }
+    // One packet of padding lets the last block read whole packets (G = 0, inv = 1: a zero current).
     const size_t CL = size_t(conn.count) * lanes;
-    conn.G.assign(CL, 0.0); conn.mdp.assign(CL, 0.0); conn.inv.assign(CL, 0.0); conn.E.assign(CL, 0.0);
+    conn.G.assign(CL + packet, 0.0); conn.mdp.assign(CL + packet, 0.0); conn.inv.assign(CL + packet, 1.0);
+    conn.E.assign(CL + packet, 0.0);
     for (int s = 0; s < sets; ++s) {
         const double* theta = pop + size_t(s) * P;
         for (int k = 0; k < P; ++k) {
@@ -89,6 +91,12 @@ Engine::Engine(const Circuit& c, const ParameterLayout& layout, const double* po
         case ModelKind::Leaky: deriveLeaky(g.raw.data(), g.derived.data(), g.stride, dt); break;
         }
     }
+    for (int c = 0; c < conn.count; ++c) {
+        conn.preGroup.push_back(groupOf[conn.pre[c]]);
+        conn.preOffset.push_back(slotOf[conn.pre[c]] * lanes);
+        conn.postGroup.push_back(groupOf[conn.post[c]]);
+        conn.postOffset.push_back(slotOf[conn.post[c]] * lanes);
+    }
     // CSR lists of incoming and outgoing connections per neuron.
     auto buildCsr = [&](const std::vector<int>& key, std::vector<int>& start, std::vector<int>& list) {
         start.assign(neuronCount + 1, 0);
@@ -114,32 +122,34 @@ void Engine::initialState(std::vector<AlignedVector>& state) const {
 
 namespace {
 
-// Gathers Vpre, Vpost and the synapse parameters of the (connection, lane) pairs
-// [q0, q0 + n) into packet-padded scratch rows and evaluates s = 1 / (1 + exp((mdp - Vpre)/scale))
-// into s.a6 (padding: G = 0, inv = 1).
+// Gathers Vpre and Vpost of the (synapse, lane) pairs [q0, q0 + n) into packet-padded scratch
+// rows a0, a1 and evaluates s = 1 / (1 + exp((mdp - Vpre) / scale)) into a6 over whole packets.
 void synapseSigmoids(const Engine& eng, const std::vector<const double*>& state, size_t q0, int n, Scratch& s) {
     const int L = eng.lanes, np = roundUpToPacket(n);
     const Connections& cn = eng.conn;
-    int c = int(q0 / L), l = int(q0 % L);
-    const double* vPre = eng.voltage(state, cn.pre[c]);
-    const double* vPost = eng.voltage(state, cn.post[c]);
-    for (int k = 0; k < n; ++k) {
-        const size_t q = q0 + k;
-        s.a0[k] = vPre[l];
-        s.a1[k] = vPost[l];
-        s.a2[k] = cn.G[q];
-        s.a3[k] = cn.mdp[q];
-        s.a4[k] = cn.inv[q];
-        s.a5[k] = cn.E[q];
-        if (++l == L && k + 1 < n) {
+    if (L == 1) {
+        for (int k = 0; k < n; ++k) {
+            const size_t c = q0 + k;
+            s.a0[k] = state[cn.preGroup[c]][cn.preOffset[c]];
+            s.a1[k] = state[cn.postGroup[c]][cn.postOffset[c]];
+        }
+    } else {
+        int c = int(q0 / L), l = int(q0 % L);
+        for (int k = 0; k < n;) {
+            const double* vPre = state[cn.preGroup[c]] + cn.preOffset[c];
+            const double* vPost = state[cn.postGroup[c]] + cn.postOffset[c];
+            for (; l < L && k < n; ++l, ++k) {
+                s.a0[k] = vPre[l];
+                s.a1[k] = vPost[l];
+            }
             l = 0;
             ++c;
-            vPre = eng.voltage(state, cn.pre[c]);
-            vPost = eng.voltage(state, cn.post[c]);
         }
     }
-    for (int k = n; k < np; ++k) s.a0[k] = s.a1[k] = s.a2[k] = s.a3[k] = s.a5[k] = 0.0, s.a4[k] = 1.0;
-    s.a6.head(np) = 1.0 / (1.0 + ((s.a3.head(np) - s.a0.head(np)) * s.a4.head(np)).exp());
+    for (int k = n; k < np; ++k) s.a0[k] = s.a1[k] = 0.0;
+    // Parameters are read in place: the arrays carry a packet of padding past the last connection.
+    const CMap mdp(&cn.mdp[q0], np), inv(&cn.inv[q0], np);
+    s.a6.head(np) = 1.0 / (1.0 + ((mdp - s.a0.head(np)) * inv).exp());
 }
 
 }  // namespace
@@ -152,7 +162,7 @@ void Engine::connectionCurrents(const std::vector<const double*>& state, double*
     for (size_t q0 = size_t(c0) * L; q0 < qEnd; q0 += block) {
         const int n = int(std::min<size_t>(block, qEnd - q0));
         synapseSigmoids(*this, state, q0, n, s);
-        for (int k = 0; k < n; ++k) cur[q0 + k] = s.a2[k] * s.a6[k] * (s.a5[k] - s.a1[k]);
+        Map(cur + q0, n) = CMap(&conn.G[q0], n) * s.a6.head(n) * (CMap(&conn.E[q0], n) - s.a1.head(n));
     }
     // Gap junctions: G (Vpre - Vpost).
     for (int c = std::max(c0, conn.synapses); c < c1; ++c) {
@@ -230,7 +240,7 @@ void Engine::reverseConnections(const std::vector<const double*>& state, const s
             const size_t q = q0 + k;
             const int c = int(q / L), l = int(q % L);
             const double aI = adjOfInput(c)[l];
-            const double vPre = s.a0[k], vPost = s.a1[k], G = s.a2[k], mdp = s.a3[k], inv = s.a4[k], E = s.a5[k];
+            const double vPre = s.a0[k], vPost = s.a1[k], G = conn.G[q], mdp = conn.mdp[q], inv = conn.inv[q], E = conn.E[q];
             const double sg = s.a6[k];
             const double aS = aI * G * (E - vPost);
             const double ds = sg * (1.0 - sg) * inv;

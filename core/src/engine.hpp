@@ -25,7 +25,8 @@ struct ModelGroup {
 struct Connections {
     int count = 0, synapses = 0;
     std::vector<int> pre, post, source;  // source: synapse or gap index
-    std::vector<double> G, mdp, inv, E;  // [conn * lanes + lane]; gaps use G only
+    AlignedVector G, mdp, inv, E;  // [conn * lanes + lane] plus one packet of padding; gaps use G only
+    std::vector<int> preGroup, preOffset, postGroup, postOffset;  // where Vpre / Vpost live in group states
     std::vector<int> inStart, inList, outStart, outList;  // CSR by neuron
 };
 
