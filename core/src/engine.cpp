@@ -12,6 +12,16 @@ int resolveThreads(int requested) {
     return std::max(1u, std::thread::hardware_concurrency());
 }
 
+int Engine::threadsFor(int requested) const {
+    size_t elems = 0;
+    for (const auto& g : groups) elems += g.elems;
+    const size_t work = elems + size_t(conn.count) * lanes;
+    // An explicit request is honoured as long as every thread gets some elements.
+    if (requested > 0) return int(std::clamp<size_t>(elems / packet, 1, size_t(requested)));
+    const size_t perThread = conn.count > 0 ? 4096 : 32;  // elements per thread, see the header
+    return int(std::clamp<size_t>(work / perThread, 1, size_t(resolveThreads(0))));
+}
+
 Engine::Engine(const Circuit& c, const ParameterLayout& layout, const double* pop, int sets_, int batch_)
     : lanes(sets_ * batch_), sets(sets_), batch(batch_), neuronCount(int(c.neurons.size())), dt(c.dt) {
     const int P = layout.size();
@@ -122,10 +132,10 @@ void Engine::initialState(std::vector<AlignedVector>& state) const {
 
 namespace {
 
-// Gathers Vpre and Vpost of the (synapse, lane) pairs [q0, q0 + n) into packet-padded scratch
-// rows a0, a1 and evaluates s = 1 / (1 + exp((mdp - Vpre) / scale)) into a6 over whole packets.
-void synapseSigmoids(const Engine& eng, const std::vector<const double*>& state, size_t q0, int n, Scratch& s) {
-    const int L = eng.lanes, np = roundUpToPacket(n);
+// Gathers Vpre and Vpost of the (connection, lane) pairs [q0, q0 + n) into the scratch rows
+// a0, a1, zero-padded to whole packets.
+void gatherVoltages(const Engine& eng, const std::vector<const double*>& state, size_t q0, int n, Scratch& s) {
+    const int L = eng.lanes;
     const Connections& cn = eng.conn;
     if (L == 1) {
         for (int k = 0; k < n; ++k) {
@@ -146,9 +156,16 @@ void synapseSigmoids(const Engine& eng, const std::vector<const double*>& state,
             ++c;
         }
     }
-    for (int k = n; k < np; ++k) s.a0[k] = s.a1[k] = 0.0;
-    // Parameters are read in place: the arrays carry a packet of padding past the last connection.
-    const CMap mdp(&cn.mdp[q0], np), inv(&cn.inv[q0], np);
+    for (int k = n; k < roundUpToPacket(n); ++k) s.a0[k] = s.a1[k] = 0.0;
+}
+
+// Synapse activation s = 1 / (1 + exp((mdp - Vpre) / scale)) of [q0, q0 + n) into a6, over
+// whole packets (a0, a1 hold the voltages afterwards). Parameters are read in place: the
+// arrays carry a packet of padding past the last connection.
+void synapseSigmoids(const Engine& eng, const std::vector<const double*>& state, size_t q0, int n, Scratch& s) {
+    gatherVoltages(eng, state, q0, n, s);
+    const int np = roundUpToPacket(n);
+    const CMap mdp(&eng.conn.mdp[q0], np), inv(&eng.conn.inv[q0], np);
     s.a6.head(np) = 1.0 / (1.0 + ((mdp - s.a0.head(np)) * inv).exp());
 }
 
@@ -165,11 +182,11 @@ void Engine::connectionCurrents(const std::vector<const double*>& state, double*
         Map(cur + q0, n) = CMap(&conn.G[q0], n) * s.a6.head(n) * (CMap(&conn.E[q0], n) - s.a1.head(n));
     }
     // Gap junctions: G (Vpre - Vpost).
-    for (int c = std::max(c0, conn.synapses); c < c1; ++c) {
-        const double* vPre = voltage(state, conn.pre[c]);
-        const double* vPost = voltage(state, conn.post[c]);
-        const size_t at = size_t(c) * L;
-        for (int l = 0; l < L; ++l) cur[at + l] = conn.G[at + l] * (vPre[l] - vPost[l]);
+    const size_t gEnd = size_t(c1) * L;
+    for (size_t q0 = size_t(std::max(c0, conn.synapses)) * L; q0 < gEnd; q0 += block) {
+        const int n = int(std::min<size_t>(block, gEnd - q0));
+        gatherVoltages(*this, state, q0, n, s);
+        Map(cur + q0, n) = CMap(&conn.G[q0], n) * (s.a0.head(n) - s.a1.head(n));
     }
 }
 

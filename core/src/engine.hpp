@@ -57,6 +57,12 @@ public:
     void reverseConnections(const std::vector<const double*>& state, const std::vector<const double*>& adjInput,
                             double* dPre, double* dPost, double* connGrad, int c0, int c1, Scratch& s) const;
 
+    // Threads worth using for this engine. Circuits with connections synchronise every step;
+    // a thread that the OS deschedules then stalls the others for a whole time slice, so they
+    // are split across threads only when each step holds enough work to be worth that risk.
+    // requested > 0 asks for that many threads regardless (benchmarks, tests).
+    int threadsFor(int requested) const;
+
     // V pointer of a neuron's lanes inside a group state buffer.
     const double* voltage(const std::vector<const double*>& state, int neuron) const {
         return state[groupOf[neuron]] + size_t(slotOf[neuron]) * lanes;

@@ -231,9 +231,7 @@ LossGradient evaluate(const Circuit& c, const std::vector<double>& pop, int sets
     const Engine eng(c, layout, pop.data(), sets, data.stimulus.batch);
     const Targets tg(data, w, eng.neuronCount);
     Pass pass(eng, data, tg);
-    size_t elems = 0;
-    for (const auto& g : eng.groups) elems += g.elems;
-    const int nth = int(std::min<size_t>(resolveThreads(threads), std::max<size_t>(1, elems / 32)));
+    const int nth = eng.threadsFor(threads);
     pass.run(nth, withGradient, withGradient);
 
     const int P = layout.size(), L = eng.lanes, B = eng.batch;

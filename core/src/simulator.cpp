@@ -103,11 +103,7 @@ SimulationResult simulate(const Circuit& c, const std::vector<double>& pop, int 
     bufB = bufA;
     std::vector<double> cur(size_t(eng.conn.count) * L, 0.0);
 
-    size_t totalElems = 0;
-    for (const auto& g : eng.groups) totalElems += g.elems;
-    // Threads only pay off with enough work per step to amortise two barriers.
-    int threads = resolveThreads(opt.threads);
-    threads = int(std::min<size_t>(threads, std::max<size_t>(1, totalElems / 32)));
+    const int threads = eng.threadsFor(opt.threads);
     bool stop = false;
     const int checkEvery = 256;
 
