@@ -1,20 +1,38 @@
 #pragma once
-// Runs an odynn::FitRun off the GUI thread. Each finished epoch is sent to the GUI thread as
-// a value; Stop sets an atomic flag that the epoch callback turns into FitControl::Stop, so
-// the run ends cleanly after the current epoch with its best parameters kept.
+// Runs an odynn::FitRun off the GUI thread. Each finished epoch reaches the GUI thread as a
+// value (coalesced: however fast epochs come, at most one queued call is pending). Stop and
+// pause are atomic state the epoch callback reads, so they act after the current epoch
+// without any queued signal having to get through; a stopped or finished run can be
+// continued for more epochs, bit for bit as if it had never stopped.
+#include <QElapsedTimer>
 #include <QFutureWatcher>
 #include <QObject>
-#include <atomic>
+#include <QStringList>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
+#include <optional>
+#include <tuple>
+#include <vector>
 
 #include "odynn/fitting.hpp"
 
 namespace odynn::ui {
 
+struct FitProgress {
+    EpochSummary summary;
+    std::vector<double> bestParams;        // the best set after this epoch's update [layout size]
+    std::optional<Trajectory> bestTrace;   // its V and Ca on the training data; at most ~4 per second
+};
+
 struct FitOutcome {
     FitResult result;
-    Circuit best;       // the circuit with the best set applied
-    QString error;      // non-empty when the run could not start or failed
+    Circuit best;                      // the circuit with the best set applied
+    std::vector<double> population;    // final sets, row-major [sets x parameters]
+    QStringList parameterNames;        // layout names, one per column
+    std::optional<Trajectory> bestTrain, bestTest;  // V and Ca of the best set
+    QString error;                     // non-empty when the run could not start or failed
+    std::shared_ptr<FitRun> run;       // the optimizer state, kept so the run can continue
 };
 
 class FitWorker : public QObject {
@@ -24,21 +42,43 @@ public:
     ~FitWorker() override;  // stops and waits
 
     // Returns false (and emits failed) when the options are invalid.
-    bool start(const Circuit& circuit, const FitDataset& data, const FitOptions& options);
+    bool start(const Circuit& circuit, const FitDataset& train, const std::optional<FitDataset>& test,
+               const FitOptions& options);
+    // A stopped or finished run goes on for `moreEpochs`; false when there is none or one runs.
+    bool continueRun(int moreEpochs);
     void stop();
+    void setPaused(bool paused);
+    bool isPaused() const;
     bool isRunning() const { return watcher_.isRunning(); }
+    bool canContinue() const { return run_ && !isRunning(); }
+    int epochsDone() const;
 
 signals:
-    void epochFinished(const odynn::EpochSummary& summary);
+    void epochFinished(const odynn::ui::FitProgress& progress);
     void finished(const odynn::ui::FitOutcome& outcome);
     void failed(const QString& message);
+    void pausedChanged(bool paused);
 
 private:
+    struct Control {
+        std::mutex mutex;
+        std::condition_variable wake;
+        bool paused = false, stop = false;
+        std::vector<FitProgress> pending;  // epochs not yet handed to the GUI thread
+    };
+    // Runs `run`, or first builds it from `fresh` on the worker thread (building copies the
+    // data and draws the population: tens of milliseconds the window should not wait).
+    void launch(std::shared_ptr<FitRun> run, std::optional<std::tuple<Circuit, FitOptions>> fresh);
+    void drain();
+
     QFutureWatcher<FitOutcome> watcher_;
-    std::shared_ptr<std::atomic<bool>> stopFlag_;
+    std::shared_ptr<Control> control_;
+    std::shared_ptr<FitRun> run_;
+    FitDataset train_;
+    std::optional<FitDataset> test_;
 };
 
 }  // namespace odynn::ui
 
-Q_DECLARE_METATYPE(odynn::EpochSummary)
+Q_DECLARE_METATYPE(odynn::ui::FitProgress)
 Q_DECLARE_METATYPE(odynn::ui::FitOutcome)
