@@ -29,9 +29,12 @@
 #include "circuit_graph_model.hpp"
 #include "circuit_scene.hpp"
 #include "circuit_view.hpp"
+#include "column_mapping_dialog.hpp"
+#include "compare_panel.hpp"
 #include "figure_export.hpp"
 #include "fit_panel.hpp"
 #include "inspector_panel.hpp"
+#include "odynn/csv.hpp"
 #include "odynn/errors.hpp"
 #include "stimulus_editor.hpp"
 #include "trace_plots.hpp"
@@ -78,6 +81,8 @@ MainWindow::MainWindow(Options options, QWidget* parent) : QMainWindow(parent), 
 
     createDocks();
     createActions();
+    createFitActions();
+    defaultState_ = saveState();
 
     simulateTimer_.setSingleShot(true);
     simulateTimer_.setInterval(150);  // ms of quiet after an edit before re-simulating
@@ -125,6 +130,29 @@ MainWindow::MainWindow(Options options, QWidget* parent) : QMainWindow(parent), 
     fit_->setDatasetProvider([this](FitPanel::TargetSource source, QString* why) {
         return fitDataset(static_cast<int>(source), why);
     });
+    compare_->setStimulusBuilder([this](const Circuit& circuit) { return stimulus_->spec().build(circuit); });
+    connect(compare_, &ComparePanel::requestCurrentCircuit, this, [this] {
+        compare_->addSet(tr("circuit %1").arg(compare_->setCount() + 1), model_->circuit());
+    });
+    connect(compare_, &ComparePanel::requestBestFit, this, [this] {
+        if (fit_->best()) compare_->addSet(tr("best fit %1").arg(compare_->setCount() + 1), *fit_->best());
+        else statusBar()->showMessage(tr("No fit has finished yet."), 5000);
+    });
+    connect(stimulus_, &StimulusEditor::stimulusChanged, compare_, &ComparePanel::refresh);
+    chooseMapping_ = [this](const CsvTable& table, const std::vector<ColumnMapping>& guess)
+        -> std::optional<std::vector<ColumnMapping>> {
+        if (QApplication::platformName() == QLatin1String("offscreen")) {  // no one to answer a dialog
+            showError(tr("Load target trace"),
+                      tr("%1: the columns are not named in a known way (t, V, cac, V_<neuron>, …)")
+                          .arg(QString::fromStdString(table.source)));
+            return std::nullopt;
+        }
+        QStringList neurons;
+        for (const Neuron& n : model_->circuit().neurons) neurons << QString::fromStdString(n.label);
+        ColumnMappingDialog dialog(table, neurons, guess, this);
+        if (dialog.exec() != QDialog::Accepted) return std::nullopt;
+        return dialog.mapping();
+    };
 
     // Autosave once a minute while there are unsaved changes.
     autosaveTimer_.setInterval(60'000);
@@ -172,6 +200,9 @@ void MainWindow::createDocks() {
     plotTabs_ = new QTabWidget(this);
     plotTabs_->addTab(traces_, tr("Traces"));
     plotTabs_->addTab(heatmap_, tr("Heatmap"));
+    compare_ = new ComparePanel(this);
+    plotTabs_->addTab(compare_, tr("Compare"));
+    plotTabs_->setTabToolTip(2, tr("Overlay the traces of several parameter sets on one stimulus"));
 
     QDockWidget* inspectorDock = dock(tr("Inspector"), QStringLiteral("inspectorDock"), inspector_, Qt::RightDockWidgetArea);
     QDockWidget* stimulusDock = dock(tr("Stimuli"), QStringLiteral("stimulusDock"), stimulus_, Qt::RightDockWidgetArea);
@@ -356,6 +387,7 @@ void MainWindow::updateTitle() {
 }
 
 void MainWindow::showError(const QString& title, const QString& text) {
+    lastError_ = text;
     statusBar()->showMessage(text, 10000);
     if (QApplication::platformName() == QLatin1String("offscreen")) return;  // no one to click OK
     QMessageBox::warning(this, title, text);
@@ -484,10 +516,12 @@ void MainWindow::showEvent(QShowEvent* event) {
     if (layoutRestored_) return;
     // Dock sizes only take effect once the window has its real size.
     layoutRestored_ = true;
-    QTimer::singleShot(0, this, [this] {
-        resizeDocks({findChild<QDockWidget*>(QStringLiteral("inspectorDock"))}, {width() * 3 / 10}, Qt::Horizontal);
-        resizeDocks({findChild<QDockWidget*>(QStringLiteral("plotsDock"))}, {height() / 2}, Qt::Vertical);
-    });
+    QTimer::singleShot(0, this, &MainWindow::applyDefaultDockSizes);
+}
+
+void MainWindow::applyDefaultDockSizes() {
+    resizeDocks({findChild<QDockWidget*>(QStringLiteral("inspectorDock"))}, {width() * 3 / 10}, Qt::Horizontal);
+    resizeDocks({findChild<QDockWidget*>(QStringLiteral("plotsDock"))}, {height() / 2}, Qt::Vertical);
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
@@ -536,9 +570,23 @@ bool MainWindow::loadTargetTrace(const QString& path) {
     else if (model_->neuronCount() > 0)
         neuron = model_->label(model_->neuronIdAt(0));
     try {
-        TargetTrace trace = loadTargetCsv(path, neuron);
+        const CsvTable table = readCsv(path.toStdString());
+        TargetTrace trace;
+        if (headerIsKnown(table)) {
+            trace = loadTargetCsv(path, neuron);
+        } else {
+            const std::optional<std::vector<ColumnMapping>> mapping =
+                chooseMapping_ ? chooseMapping_(table, guessMapping(table, neuron)) : std::nullopt;
+            if (!mapping) {
+                statusBar()->showMessage(tr("Import of %1 cancelled").arg(QFileInfo(path).fileName()), 5000);
+                return false;
+            }
+            trace = traceFromMapping(table, *mapping);
+        }
         target_ = trace;
+        targets_.push_back(trace);
         traces_->setTarget(trace);
+        compare_->setTarget(trace);
         QStringList what;
         for (const TargetColumn& c : trace.columns) what << (c.calcium ? tr("Ca of %1") : tr("V of %1")).arg(c.neuron);
         const QString text = tr("%1: %2 (%3 rows, %4–%5 ms)")
@@ -546,7 +594,7 @@ bool MainWindow::loadTargetTrace(const QString& path) {
                                  .arg(trace.steps())
                                  .arg(trace.time.front(), 0, 'f', 1)
                                  .arg(trace.time.back(), 0, 'f', 1);
-        fit_->setTargetDescription(text);
+        fit_->setTargetDescription(targets_.size() == 1 ? text : tr("%1 traces; latest %2").arg(targets_.size()).arg(text));
         statusBar()->showMessage(tr("Loaded target trace %1").arg(text), 8000);
         return true;
     } catch (const std::exception& e) {
@@ -555,16 +603,51 @@ bool MainWindow::loadTargetTrace(const QString& path) {
     }
 }
 
+void MainWindow::clearTargetTraces() {
+    targets_.clear();
+    target_.reset();
+    traces_->clearTarget();
+    compare_->setTarget(std::nullopt);
+    fit_->setTargetDescription(tr("no trace loaded"));
+}
+
 std::optional<FitDataset> MainWindow::fitDataset(int source, QString* why) const {
     try {
         if (static_cast<FitPanel::TargetSource>(source) == FitPanel::TargetSource::LoadedTrace) {
-            if (!target_) {
+            if (targets_.empty()) {
                 *why = tr("No target trace: drop a CSV file on the window first.");
                 return std::nullopt;
             }
-            return toDataset(*target_, model_->circuit(), currentStimulus());
+            // Each loaded trace is one batch entry; all are cut to the shortest.
+            std::vector<FitDataset> parts;
+            int steps = std::numeric_limits<int>::max();
+            for (const TargetTrace& t : targets_) {
+                parts.push_back(toDataset(t, model_->circuit(), currentStimulus()));
+                steps = std::min(steps, parts.back().stimulus.steps);
+            }
+            const int n = static_cast<int>(model_->circuit().neurons.size()), batch = static_cast<int>(parts.size());
+            FitDataset data;
+            data.stimulus = Stimulus(steps, batch, n);
+            const double nan = std::numeric_limits<double>::quiet_NaN();
+            for (int b = 0; b < batch; ++b) {
+                const FitDataset& p = parts[static_cast<size_t>(b)];
+                for (int t = 0; t < steps; ++t)
+                    for (int k = 0; k < n; ++k) {
+                        data.stimulus.at(t, b, k) = p.stimulus.at(t, 0, k);
+                        const size_t from = static_cast<size_t>(t) * n + k, to = (static_cast<size_t>(t) * batch + b) * n + k;
+                        if (!p.targetV.empty()) {
+                            if (data.targetV.empty()) data.targetV.assign(static_cast<size_t>(steps) * batch * n, nan);
+                            data.targetV[to] = p.targetV[from];
+                        }
+                        if (!p.targetCa.empty()) {
+                            if (data.targetCa.empty()) data.targetCa.assign(static_cast<size_t>(steps) * batch * n, nan);
+                            data.targetCa[to] = p.targetCa[from];
+                        }
+                    }
+            }
+            return data;
         }
-        // Self-fit: the last simulation's V of every neuron, first stimulus, is the target.
+        // Self-fit: the last simulation's V of every neuron, every stimulus entry, is the target.
         if (!lastOutput_ || lastOutput_->trajectory.steps == 0) {
             *why = tr("Run a simulation first: its result is the target.");
             return std::nullopt;
@@ -574,20 +657,49 @@ std::optional<FitDataset> MainWindow::fitDataset(int source, QString* why) const
             *why = tr("The circuit changed since the last simulation; simulate again.");
             return std::nullopt;
         }
-        const int steps = out.trajectory.steps, n = out.trajectory.neurons;
+        const int steps = out.trajectory.steps, n = out.trajectory.neurons, batch = out.trajectory.batch;
         FitDataset data;
-        data.stimulus = Stimulus(steps, 1, n);
-        data.targetV.resize(static_cast<size_t>(steps) * n);
+        data.stimulus = out.stimulus;
+        data.targetV.resize(static_cast<size_t>(steps) * batch * n);
         for (int t = 0; t < steps; ++t)
-            for (int k = 0; k < n; ++k) {
-                data.stimulus.at(t, 0, k) = out.stimulus.at(t, 0, k);
-                data.targetV[static_cast<size_t>(t) * n + k] = out.trajectory.at(t, 0, 0, k);
-            }
+            for (int b = 0; b < batch; ++b)
+                for (int k = 0; k < n; ++k)
+                    data.targetV[(static_cast<size_t>(t) * batch + b) * n + k] = out.trajectory.at(t, 0, b, k);
         return data;
     } catch (const std::exception& e) {
         *why = QString::fromUtf8(e.what());
         return std::nullopt;
     }
+}
+
+void MainWindow::createFitActions() {
+    QMenu* fit = menuBar()->addMenu(tr("F&it"));
+    fit->addAction(tr("&Start Fit"), QKeySequence(Qt::Key_F6), fit_, &FitPanel::startFit)
+        ->setToolTip(tr("Start a new fit with the settings of the Fit panel"));
+    fit->addAction(tr("&Pause / Resume"), QKeySequence(Qt::Key_F7), fit_, &FitPanel::togglePause);
+    fit->addAction(tr("S&top Fit"), QKeySequence(Qt::SHIFT | Qt::Key_F6), fit_, &FitPanel::stopFit);
+    fit->addAction(tr("&Continue Fit"), QKeySequence(Qt::CTRL | Qt::Key_F6), fit_, &FitPanel::continueFit);
+    fit->addAction(tr("&Apply Best Parameters"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_A), fit_, &FitPanel::applyBest);
+    fit->addSeparator();
+    fit->addAction(tr("&Clear Target Traces"), this, &MainWindow::clearTargetTraces);
+    fit->addAction(tr("Show Fit &Panel"), QKeySequence(Qt::CTRL | Qt::Key_3), this, &MainWindow::showFitView);
+    for (QMenu* m : menuBar()->findChildren<QMenu*>())
+        if (m->title() == tr("&View")) {
+            m->addSeparator();
+            m->addAction(tr("&Reset Layout"), this, &MainWindow::resetLayout);
+        }
+}
+
+void MainWindow::showFitView() {
+    if (auto* dock = findChild<QDockWidget*>(QStringLiteral("fitDock"))) {
+        dock->show();
+        dock->raise();
+    }
+}
+
+void MainWindow::resetLayout() {
+    restoreState(defaultState_);
+    applyDefaultDockSizes();
 }
 
 void MainWindow::exportDiagram() {

@@ -4,7 +4,11 @@
 // undo/redo, autosave with recovery, and CSV traces dropped onto the window.
 #include <QMainWindow>
 #include <QTimer>
+#include <functional>
 #include <optional>
+#include <vector>
+
+#include "column_mapping.hpp"
 
 #include "project_file.hpp"
 #include "simulation_worker.hpp"
@@ -27,6 +31,7 @@ class StimulusEditor;
 class TracePlots;
 class VoltageHeatmap;
 class FitPanel;
+class ComparePanel;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -48,7 +53,16 @@ public:
     QString projectPath() const { return path_; }
     bool isModified() const;
 
-    bool loadTargetTrace(const QString& path);  // a CSV of recorded traces
+    // A CSV of recorded traces, added to the fitting targets (one batch entry each). When
+    // its header is not a known format the mapping chooser (by default a dialog) says what
+    // the columns mean; errors are shown to the user and reported by the return value.
+    bool loadTargetTrace(const QString& path);
+    using MappingChooser = std::function<std::optional<std::vector<ColumnMapping>>(
+        const CsvTable& table, const std::vector<ColumnMapping>& guess)>;
+    void setMappingChooser(MappingChooser chooser) { chooseMapping_ = std::move(chooser); }
+    void clearTargetTraces();
+    int targetTraceCount() const { return static_cast<int>(targets_.size()); }
+    QString lastError() const { return lastError_; }
     void requestSimulation();                   // debounced, in the background
     bool simulateNow();                         // on this thread; used for screenshots
     const std::optional<SimulationOutput>& lastOutput() const { return lastOutput_; }
@@ -63,6 +77,8 @@ public:
     TracePlots* tracePlots() const { return traces_; }
     VoltageHeatmap* heatmap() const { return heatmap_; }
     FitPanel* fitPanel() const { return fit_; }
+    ComparePanel* comparePanel() const { return compare_; }
+    void showFitView();   // raises the fit dock (the screenshot mode uses it)
     SimulationWorker* simulationWorker() const { return worker_; }
     QProgressBar* progressBar() const { return progress_; }
 
@@ -77,6 +93,9 @@ protected:
 private:
     void createActions();
     void createDocks();
+    void createFitActions();
+    void resetLayout();
+    void applyDefaultDockSizes();
     void newProject();
     void openDialog();
     bool save();
@@ -105,6 +124,7 @@ private:
     TracePlots* traces_ = nullptr;
     VoltageHeatmap* heatmap_ = nullptr;
     FitPanel* fit_ = nullptr;
+    ComparePanel* compare_ = nullptr;
     class QTabWidget* plotTabs_ = nullptr;
     SimulationWorker* worker_;
     QProgressBar* progress_;
@@ -117,8 +137,12 @@ private:
     QTimer simulateTimer_;
     QTimer autosaveTimer_;
     std::optional<SimulationOutput> lastOutput_;
-    std::optional<TargetTrace> target_;
+    std::optional<TargetTrace> target_;   // the latest loaded trace, drawn over the plots
+    std::vector<TargetTrace> targets_;   // every loaded trace: the fit's batch entries
+    MappingChooser chooseMapping_;
+    QString lastError_;
     bool extraModified_ = false;
+    QByteArray defaultState_;       // the dock layout before any restore, for View > Reset Layout
     bool layoutRestored_ = false;  // dock layout came from QSettings (or defaults applied)  // changes outside the undo stack (stimuli, fixed flags)
 };
 
