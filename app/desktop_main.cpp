@@ -1,21 +1,47 @@
 // ODYNN Studio desktop application.
 //   odynn [PROJECT.json]
-//   odynn --screenshot FILE.png [--project PROJECT.json]
+//   odynn --screenshot FILE.png [--project PROJECT.json] [--fit-epochs N] [--fit-population P]
 // The screenshot mode opens the window with the example (or the given project), runs one
 // simulation synchronously, saves the rendered window and exits; the README's figure and a
-// test use it.
+// test use it. With --fit-epochs it then starts a self-fit in the background, lets the event
+// loop draw the live fit plots until N epochs are done, and captures the window mid-run.
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QElapsedTimer>
 #include <QPixmap>
+#include <QSpinBox>
 #include <QTextStream>
 #include <QTimer>
 
 #include "circuit_view.hpp"
+#include "fit_live_plots.hpp"
+#include "fit_panel.hpp"
 #include "main_window.hpp"
 
 namespace {
 
-int takeScreenshot(const QString& file, const QString& project) {
+// Runs a self-fit with the event loop turning, as a user would watch it, until `epochs` are
+// done; false when it fails or takes longer than `limitMs`.
+bool runLiveFit(odynn::ui::MainWindow& window, int epochs, int population, int limitMs) {
+    odynn::ui::FitPanel* fit = window.fitPanel();
+    window.showFitView();
+    fit->populationBox()->setValue(population);
+    fit->epochsBox()->setValue(epochs + 1);  // still running when captured
+    fit->startFit();
+    if (!fit->worker()->isRunning()) return false;
+    QElapsedTimer clock;
+    clock.start();
+    while (fit->livePlots()->lossPointCount() < epochs * population && clock.elapsed() < limitMs)
+        QApplication::processEvents(QEventLoop::AllEvents, 50);
+    // Let the bounded-rate redraw timer (100 ms) draw the latest epochs.
+    const int replots = fit->livePlots()->replotCount();
+    while (fit->livePlots()->replotCount() <= replots + 1 && clock.elapsed() < limitMs)
+        QApplication::processEvents(QEventLoop::AllEvents, 50);
+    QApplication::processEvents();
+    return clock.elapsed() < limitMs;
+}
+
+int takeScreenshot(const QString& file, const QString& project, int fitEpochs, int fitPopulation) {
     odynn::ui::MainWindow::Options options;
     options.restoreSettings = false;
     options.offerRecovery = false;
@@ -36,7 +62,13 @@ int takeScreenshot(const QString& file, const QString& project) {
     }
     window.view()->fitContent();
     QApplication::processEvents();
-    if (!window.grab().save(file)) {
+    if (fitEpochs > 0 && !runLiveFit(window, fitEpochs, fitPopulation, 120'000)) {
+        err << "odynn: the fit did not reach " << fitEpochs << " epochs\n";
+        return 1;
+    }
+    const bool saved = window.grab().save(file);
+    window.fitPanel()->stopFit();
+    if (!saved) {
         err << "odynn: cannot write " << file << "\n";
         return 1;
     }
@@ -61,12 +93,21 @@ int main(int argc, char* argv[]) {
                                   QStringLiteral("FILE"));
     QCommandLineOption project(QStringLiteral("project"), QStringLiteral("Project to open with --screenshot."),
                                QStringLiteral("PROJECT"));
+    QCommandLineOption fitEpochs(QStringLiteral("fit-epochs"),
+                                 QStringLiteral("With --screenshot: run a live self-fit for N epochs first."),
+                                 QStringLiteral("N"), QStringLiteral("0"));
+    QCommandLineOption fitPopulation(QStringLiteral("fit-population"),
+                                     QStringLiteral("With --fit-epochs: parameter sets of the fit (default 30)."),
+                                     QStringLiteral("P"), QStringLiteral("30"));
     parser.addOption(screenshot);
     parser.addOption(project);
+    parser.addOption(fitEpochs);
+    parser.addOption(fitPopulation);
     parser.addPositionalArgument(QStringLiteral("project"), QStringLiteral("Project file to open."), QStringLiteral("[PROJECT]"));
     parser.process(app);
 
-    if (parser.isSet(screenshot)) return takeScreenshot(parser.value(screenshot), parser.value(project));
+    if (parser.isSet(screenshot)) return takeScreenshot(parser.value(screenshot), parser.value(project),
+                                                         parser.value(fitEpochs).toInt(), parser.value(fitPopulation).toInt());
 
     odynn::ui::MainWindow window;
     if (!parser.positionalArguments().isEmpty()) window.openProject(parser.positionalArguments().first());
