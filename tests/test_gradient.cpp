@@ -42,12 +42,19 @@ FitDataset makeData(const Circuit& c, int steps, int batch) {
     return d;
 }
 
-void checkGradient(const Circuit& c, int steps, int batch, double wCa) {
+// observeFirst: only neuron 0 has targets (the others are unobserved, NaN); neuronWeights
+// weighs each neuron's terms.
+void checkGradient(const Circuit& c, int steps, int batch, double wCa, bool observeFirst = false,
+                   std::vector<double> neuronWeights = {}) {
     const ParameterLayout layout(c);
-    const FitDataset data = makeData(c, steps, batch);
+    FitDataset data = makeData(c, steps, batch);
+    if (observeFirst)
+        for (size_t k = 0; k < data.targetV.size(); ++k)
+            if (k % c.neurons.size() != 0) data.targetV[k] = data.targetCa[k] = std::nan("");
     LossWeights w;
     w.v = 1.0;
     w.ca = wCa;
+    w.perNeuron = std::move(neuronWeights);
     // Two sets: the defaults perturbed by +-7 %, so each set has its own gradient.
     const int sets = 2, P = layout.size();
     std::vector<double> pop;
@@ -105,6 +112,10 @@ private slots:
         c.synapses.push_back({0, 3, presets::inhibitory2});
         c.gaps.push_back({1, 2, 0.1});
         checkGradient(c, 200, 1, 1e3);
+    }
+    void observedSubsetAndNeuronWeights() {
+        checkGradient(test::pairCircuit(0.5), 200, 2, 1e3, true);
+        checkGradient(test::pairCircuit(0.5), 200, 1, 1e3, false, {0.3, 2.0});
     }
     void lossMatchesDefinition() {
         // Loss = mean over entries of w_v (V-V*)^2 + w_ca (Ca-Ca*)^2 with a constant offset target.

@@ -18,7 +18,7 @@ Command addGradientCommand(CLI::App& app) {
         const Circuit c = a->load();
         const FitDataset d = a->dataset(c, a->data);
         const ParameterLayout layout(c);
-        const LossGradient lg = lossAndGradient(c, layout.values(c), 1, d, a->lossWeights());
+        const LossGradient lg = lossAndGradient(c, layout.values(c), 1, d, a->lossWeights(&c));
         nlohmann::json doc;
         doc["loss"] = lg.loss[0];
         doc["gradient"] = nlohmann::json::object();

@@ -13,13 +13,14 @@
 namespace odynn::cli {
 
 void CircuitArgs::addTo(CLI::App* sub, bool dataRequired) {
-    auto* m = sub->add_option("--model", model, "Single neuron model (celegans, hhsimple, leaky)");
+    auto* m = sub->add_option("--model", model, "Single neuron model (celegans, hhsimple, leaky, lstm)");
     auto* c = sub->add_option("--circuit", circuit, "Circuit file (odynn-circuit JSON)");
     m->excludes(c);
     sub->add_option("--params", params, "Parameters (JSON {name: value}; circuit names like AVA/C_m, A->B/G)");
     auto* d = sub->add_option("--data", data, "Data CSV, one batch entry per file (repeatable)");
     if (dataRequired) d->required();
     sub->add_option("--weights", weights, "Loss weights wv,wca (default 1,0)");
+    sub->add_option("--neuron-weights", neuronWeights, "Per-neuron loss weights of a circuit, e.g. AVA=2,AVB=0.5 (others 1)");
 }
 
 std::vector<std::string> splitNames(const std::string& text) {
@@ -95,8 +96,21 @@ FitDataset CircuitArgs::dataset(const Circuit& c, const std::vector<std::string>
     return datasetFromTables(c, tables);
 }
 
-LossWeights CircuitArgs::lossWeights() const {
+LossWeights CircuitArgs::lossWeights(const Circuit* circuit) const {
     LossWeights w;
+    if (!neuronWeights.empty()) {
+        if (!circuit) throw InputError({}, 0, "--neuron-weights", "per-neuron weights need a circuit");
+        const Circuit& c = *circuit;
+        w.perNeuron.assign(c.neurons.size(), 1.0);
+        for (const auto& item : splitNames(neuronWeights)) {
+            const auto eq = item.find('=');
+            const int n = eq == std::string::npos ? -1 : c.neuronIndex(item.substr(0, eq));
+            if (n < 0) throw InputError({}, 0, "--neuron-weights", "expected LABEL=weight with a known neuron: '" + item + "'");
+            const double x = parseNumbers(item.substr(eq + 1), "--neuron-weights", 1)[0];
+            if (x < 0) throw InputError({}, 0, "--neuron-weights", "weights must not be negative");
+            w.perNeuron[n] = x;
+        }
+    }
     if (!weights.empty()) {
         const auto v = parseNumbers(weights, "--weights", 2);
         w.v = v[0];

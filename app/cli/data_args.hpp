@@ -14,12 +14,14 @@ struct CircuitArgs {
     std::string model, circuit, params;
     std::vector<std::string> data;
     std::string weights;  // "wv,wca"
+    std::string neuronWeights;  // "AVA=2,AVB=0.5"
 
     void addTo(CLI::App* sub, bool dataRequired);
     // The circuit with dt taken from the first data file; parameters from --params if given.
     Circuit load() const;
     FitDataset dataset(const Circuit& c, const std::vector<std::string>& files) const;
-    LossWeights lossWeights() const;
+    // Per-neuron weights need the circuit (nullptr: none may be given).
+    LossWeights lossWeights(const Circuit* c) const;
 };
 
 // Parameter sets from a JSON file: one {name: value} object or a list of them, with the
