@@ -10,6 +10,7 @@
 
 #include "odynn/datasets.hpp"
 #include "odynn/fitting.hpp"
+#include "odynn/lstm.hpp"
 #include "odynn/simulator.hpp"
 #include "odynn/stimuli.hpp"
 
@@ -134,8 +135,30 @@ WorkloadResult benchEpoch(int sets, int repeats, int threads) {
     return {"epoch" + std::to_string(sets), double(sets) * 5 * d.stimulus.steps, sec, note};
 }
 
+// One epoch of an LSTM neuron fit as in shared/bench/lstm_ref.py: 50 units, 1 weight set, the 5
+// training currents x 1,200 steps, voltage target of the default neuron.
+WorkloadResult benchLstmEpoch(int repeats, int threads) {
+    const Circuit c = singleNeuronCircuit("celegans", 1.0);
+    FitDataset d;
+    d.stimulus = trainingStimulus(1.0);
+    SimulationOptions sim;
+    sim.record = Record::VoltageCalcium;
+    const auto ref = simulate(c, d.stimulus, sim);
+    d.targetV.resize(d.stimulus.current.size());
+    for (int t = 0; t < d.stimulus.steps; ++t)
+        for (int b = 0; b < d.stimulus.batch; ++b) d.targetV[size_t(t) * d.stimulus.batch + b] = ref.sets[0].at(t, 0, b, 0);
+    FitOptions o;
+    o.population = 1;
+    o.threads = threads;
+    LstmFitRun run(LstmSpec{}, 1.0, d, std::nullopt, o);
+    const double sec = medianSeconds(repeats, [&] { run.step(); });
+    return {"lstm_epoch", 5.0 * d.stimulus.steps, sec,
+            "one epoch of an LSTM neuron fit (50 units, 1 weight set), 5 currents x 1,200 steps: forward, "
+            "backpropagation through time, clipping, Adam"};
+}
+
 std::vector<std::string> workloadNames() {
-    return {"single", "population", "circuit300", "epoch1", "epoch10", "epoch100", "worm"};
+    return {"single", "population", "circuit300", "epoch1", "epoch10", "epoch100", "worm", "lstm_epoch"};
 }
 
 WorkloadResult runWorkload(const std::string& name, int repeats, int threads) {
@@ -146,6 +169,7 @@ WorkloadResult runWorkload(const std::string& name, int repeats, int threads) {
     if (name == "epoch10") return benchEpoch(10, repeats, threads);
     if (name == "epoch100") return benchEpoch(100, repeats, threads);
     if (name == "worm") return benchWorm(repeats, threads);
+    if (name == "lstm_epoch") return benchLstmEpoch(repeats, threads);
     throw std::invalid_argument("unknown workload '" + name + "'");
 }
 

@@ -4,6 +4,7 @@
 
 #include "commands.hpp"
 #include "data_args.hpp"
+#include "lstm_cli.hpp"
 #include "odynn/circuit_io.hpp"
 #include "odynn/errors.hpp"
 #include "progress_bar.hpp"
@@ -25,7 +26,8 @@ struct FitArgs {
 volatile std::sig_atomic_t interrupted = 0;
 void onInterrupt(int) { interrupted = 1; }
 
-int runFit(FitRun& run) {
+template <class Run>
+int runFit(Run& run) {
     ProgressBar bar(run.options().epochs);
     std::signal(SIGINT, onInterrupt);
     const FitResult r = run.run([&](const EpochSummary& s) {
@@ -52,26 +54,31 @@ Command addFitCommand(CLI::App& app) {
     auto* sub = app.add_subcommand("fit", "Fit parameters to data from many initial sets at once (Adam, as ODYNN)");
     auto a = std::make_shared<FitArgs>();
     a->circuit.addTo(sub, false);
+    auto lstm = addLstmOptions(sub);
     sub->add_option("--test", a->test, "Test data CSV (repeatable); test loss every 30 epochs");
-    sub->add_option("--population", a->population, "Number of parameter sets fitted at once")->check(CLI::PositiveNumber);
+    auto* pop = sub->add_option("--population", a->population, "Number of parameter sets fitted at once")->check(CLI::PositiveNumber);
     auto* ep = sub->add_option("--epochs", a->epochs, "Epochs in total (default 700)")->check(CLI::NonNegativeNumber);
     sub->add_option("--seed", a->seed, "Seed of the random initial sets");
-    sub->add_option("--lr", a->lr, "Learning rate l0,k,r: l0 * r^floor(epoch/k) (neuron 0.1,9,0.92; circuit 0.9,9,0.95)");
+    sub->add_option("--lr", a->lr, "Learning rate l0,k,r: l0 * r^floor(epoch/k) (neuron 0.1,9,0.92; circuit 0.9,9,0.95; lstm 0.01,9,0.95)");
     sub->add_option("--fix", a->fix, "Parameters kept constant, comma-separated (a bare name fixes it everywhere)");
     sub->add_option("--group", a->groups, "Neurons sharing one parameter set, comma-separated labels (repeatable)");
     sub->add_option("--init", a->init, "Initial parameter sets: JSON {name: value} or a list of them");
     sub->add_option("--threads", a->threads, "Threads (default: all cores)");
     sub->add_option("--out", a->out, "Run folder (settings, checkpoints, history.csv, best.json, summary.json)");
     sub->add_option("--resume", a->resume, "Continue the run in this folder where it stopped");
-    return {sub, [a, ep] {
+    return {sub, [a, ep, pop, lstm] {
         if (!a->resume.empty()) {
+            if (LstmFitRun::isRunFolder(a->resume)) {
+                LstmFitRun run = LstmFitRun::resume(a->resume);
+                if (ep->count() > 0) run.setEpochs(a->epochs);
+                return runFit(run);
+            }
             FitRun run = FitRun::resume(a->resume);
             if (ep->count() > 0) run.setEpochs(a->epochs);
             return runFit(run);
         }
         if (a->out.empty()) throw InputError({}, 0, "--out", "give a run folder with --out (or --resume)");
         if (a->circuit.data.empty()) throw InputError({}, 0, "--data", "at least one --data file is needed");
-        const Circuit c = a->circuit.load();
         FitOptions o;
         o.population = a->population;
         o.epochs = a->epochs;
@@ -84,6 +91,12 @@ Command addFitCommand(CLI::App& app) {
         }
         o.fixed = splitNames(a->fix);
         for (const auto& g : a->groups) o.groups.push_back(splitNames(g));
+        if (a->circuit.model == "lstm") {
+            LstmFitRun run = newLstmFit(*lstm, a->circuit, a->test, o, a->init, pop->count() > 0);
+            run.attachRunDirectory(a->out);
+            return runFit(run);
+        }
+        const Circuit c = a->circuit.load();
         if (!a->init.empty()) {
             int count = 0;
             o.initial = parameterSetsFromFile(a->init, c, count);

@@ -5,6 +5,7 @@
 
 #include "commands.hpp"
 #include "data_args.hpp"
+#include "lstm_cli.hpp"
 #include "odynn/circuit_io.hpp"
 #include "odynn/csv.hpp"
 #include "odynn/datasets.hpp"
@@ -66,7 +67,7 @@ std::string outputName(const std::string& out, int sets, int batch, int s, int b
 Command addSimulateCommand(CLI::App& app) {
     auto* sub = app.add_subcommand("simulate", "Simulate one neuron or a circuit on input current files");
     auto a = std::make_shared<SimulateArgs>();
-    auto* m = sub->add_option("--model", a->model, "Neuron model (celegans, hhsimple, leaky)");
+    auto* m = sub->add_option("--model", a->model, "Neuron model (celegans, hhsimple, leaky, lstm)");
     auto* c = sub->add_option("--circuit", a->circuit, "Circuit file (odynn-circuit JSON)");
     m->excludes(c);
     auto* p = sub->add_option("--params", a->params, "Parameter set(s): JSON {name: value} or a list of them");
@@ -82,6 +83,7 @@ Command addSimulateCommand(CLI::App& app) {
         std::vector<CsvTable> inputs;
         for (const auto& f : a->inputs) inputs.push_back(readCsv(f));
         const double dt = uniformStep(inputs[0], "t");
+        if (a->model == "lstm") return simulateLstmFiles(a->params, a->population, inputs, dt, a->out, outputName);
         const Circuit circuit = circuitFor(*a, dt);
         int sets = 0;
         const std::vector<double> pop = parameterSets(*a, circuit, sets);
