@@ -29,11 +29,14 @@ FitLivePlots::FitLivePlots(QWidget* parent) : QWidget(parent) {
     lossRect_ = addPanel(0, 0, tr("epoch"), tr("loss (mV²)"));
     lrRect_ = addPanel(0, 1, tr("epoch"), tr("learning rate"));
     traceRect_ = addPanel(1, 0, tr("time (ms)"), tr("best set vs target"));
-    paramRect_ = addPanel(1, 1, tr("epoch"), tr("parameter (0–1 = random range)"));
+    paramRect_ = addPanel(1, 1, tr("epoch"), tr("best set, scaled"));
     plot_->plotLayout()->setColumnStretchFactor(0, 1.4);
     QCPAxis* lossY = lossRect_->axis(QCPAxis::atLeft);
     lossY->setScaleType(QCPAxis::stLogarithmic);
-    lossY->setTicker(QSharedPointer<QCPAxisTickerLog>::create());
+    auto logTicker = QSharedPointer<QCPAxisTickerLog>::create();
+    logTicker->setTickCount(3);  // decades only: sub-decade labels collide in a small panel
+    logTicker->setSubTickCount(8);
+    lossY->setTicker(logTicker);
     lossY->setNumberFormat(QStringLiteral("eb"));
     lossY->setNumberPrecision(0);
 
@@ -55,6 +58,9 @@ FitLivePlots::FitLivePlots(QWidget* parent) : QWidget(parent) {
             }
         }
         lrRect_->axis(QCPAxis::atLeft)->scaleRange(1.15);
+        // A margin of a third of a decade above and below the losses, so no curve touches the frame.
+        QCPAxis* lossY = lossRect_->axis(QCPAxis::atLeft);
+        lossY->setRange(lossY->range().lower / 1.4, lossY->range().upper * 1.4);
         ++replots_;
         plot_->replot(QCustomPlot::rpQueuedReplot);
     });

@@ -1,13 +1,13 @@
 // check_screenshot FILE.png MIN_WIDTH MIN_HEIGHT MIN_COLOURS
 // Exits 0 when the PNG has at least the given size and number of distinct colours (a blank
 // or black window has a handful), else prints what is wrong and exits 1.
-#include <QGuiApplication>
+#include <QCoreApplication>
 #include <QImage>
 #include <QSet>
 #include <QTextStream>
 
 int main(int argc, char* argv[]) {
-    QGuiApplication app(argc, argv);
+    QCoreApplication app(argc, argv);  // QImage reads PNG without a display
     QTextStream out(stdout);
     if (argc != 5) {
         out << "usage: check_screenshot FILE.png MIN_WIDTH MIN_HEIGHT MIN_COLOURS\n";
