@@ -17,6 +17,11 @@ using AlignedVector = std::vector<double, Eigen::aligned_allocator<double>>;
 inline constexpr int packet = 8;  // doubles per AVX-512 packet (a multiple of smaller packets)
 inline int roundUpToPacket(int n) { return (n + packet - 1) / packet * packet; }
 
+// One packet of elements, held in registers by the kernels.
+using Pk = Eigen::Array<double, packet, 1>;
+using PkMap = Eigen::Map<Pk>;
+using PkCMap = Eigen::Map<const Pk>;
+
 using Arr = Eigen::ArrayXd;
 using Map = Eigen::Map<Arr>;
 using CMap = Eigen::Map<const Arr>;
@@ -32,11 +37,16 @@ struct Scratch {
     Arr input;
 };
 
-// Views of one block [begin, begin + n) of SoA arrays with stride E.
+// A block [begin, begin + n) of elements of SoA arrays with stride E; n is whole packets.
 struct Block {
     int begin, n, E;
-    CMap c(const double* base, int row) const { return CMap(base + size_t(row) * E + begin, n); }
-    Map m(double* base, int row) const { return Map(base + size_t(row) * E + begin, n); }
+};
+
+// Row `row` of an SoA array at the packet starting with element k.
+struct PacketRows {
+    int E, k;
+    PkCMap c(const double* base, int row) const { return PkCMap(base + size_t(row) * E + k); }
+    PkMap m(double* base, int row) const { return PkMap(base + size_t(row) * E + k); }
 };
 
 // Index tables of the parameters (ModelSpec order, alphabetical) and states of each model.

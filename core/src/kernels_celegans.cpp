@@ -1,4 +1,5 @@
-// C. elegans neuron (SPEC 1.1): forward step and its exact reverse.
+// C. elegans neuron (SPEC 1.1): forward step and its exact reverse, one packet of elements at
+// a time so that every intermediate stays in registers.
 #include "kernels.hpp"
 
 namespace odynn::detail {
@@ -24,107 +25,104 @@ void deriveCelegans(const double* raw, double* der, int E, double dt) {
 }
 
 void stepCelegans(const Block& b, const double* raw, const double* der, const double* old, double* out,
-                  const double* input, Scratch& s) {
-    const int n = b.n;
-    const CMap v = b.c(old, V), pp = b.c(old, p), qq = b.c(old, q), nn = b.c(old, State::n), ee = b.c(old, e),
-               ff = b.c(old, f), ca = b.c(old, cac);
-    const CMap in(input, n);
-    auto h = s.a0.head(n), gCa = s.a1.head(n), gK = s.a2.head(n);
-    // h = 1 + (inf_h(cac) - 1) * alpha; inf(x) = 1 / (1 + exp((mdp - x) / scale))
-    h = 1.0 + (1.0 / (1.0 + ((b.c(raw, h_mdp) - ca) * b.c(der, hInv)).exp()) - 1.0) * b.c(raw, h_alpha);
-    gCa = b.c(raw, g_Ca) * ee.square() * ff * h;
-    gK = b.c(raw, g_Ks) * nn + b.c(raw, g_Kf) * pp.square().square() * qq;
-    Map vNew = b.m(out, V);
-    // Semi-implicit voltage update, conductances from the previous step.
-    vNew = (v * b.c(der, cdt) + in + gCa * b.c(raw, E_Ca) + gK * b.c(raw, E_K) + b.c(der, glEl)) /
-           (b.c(der, cdtPlusGl) + gCa + gK);
-    b.m(out, cac) = b.c(der, kappa) * (ca - gCa * (vNew - b.c(raw, E_Ca)) * b.c(raw, rho_ca));
-    for (int g = 0; g < 5; ++g) {
-        const Gate& gt = gates[g];
-        b.m(out, gt.state) = b.c(der, gateBase + 3 * g) * b.c(old, gt.state) +
-                             b.c(der, gateBase + 3 * g + 1) /
-                                 (1.0 + ((b.c(raw, gt.mdp) - vNew) * b.c(der, gateBase + 3 * g + 2)).exp());
+                  const double* input, Scratch&) {
+    for (int k = b.begin; k < b.begin + b.n; k += packet) {
+        const PacketRows r{b.E, k};
+        const Pk v = r.c(old, V), pp = r.c(old, p), qq = r.c(old, q), nn = r.c(old, State::n), ee = r.c(old, e),
+                 ff = r.c(old, f), ca = r.c(old, cac);
+        const Pk in = PkCMap(input + (k - b.begin));
+        // h = 1 + (inf_h(cac) - 1) * alpha; inf(x) = 1 / (1 + exp((mdp - x) / scale))
+        const Pk h = 1.0 + (1.0 / (1.0 + ((r.c(raw, h_mdp) - ca) * r.c(der, hInv)).exp()) - 1.0) * r.c(raw, h_alpha);
+        const Pk gCa = r.c(raw, g_Ca) * ee.square() * ff * h;
+        const Pk gK = r.c(raw, g_Ks) * nn + r.c(raw, g_Kf) * pp.square().square() * qq;
+        // Semi-implicit voltage update, conductances from the previous step.
+        const Pk vNew = (v * r.c(der, cdt) + in + gCa * r.c(raw, E_Ca) + gK * r.c(raw, E_K) + r.c(der, glEl)) /
+                        (r.c(der, cdtPlusGl) + gCa + gK);
+        r.m(out, V) = vNew;
+        r.m(out, cac) = r.c(der, kappa) * (ca - gCa * (vNew - r.c(raw, E_Ca)) * r.c(raw, rho_ca));
+        for (int g = 0; g < 5; ++g) {
+            const Gate& gt = gates[g];
+            r.m(out, gt.state) = r.c(der, gateBase + 3 * g) * r.c(old, gt.state) +
+                                 r.c(der, gateBase + 3 * g + 1) /
+                                     (1.0 + ((r.c(raw, gt.mdp) - vNew) * r.c(der, gateBase + 3 * g + 2)).exp());
+        }
     }
 }
 
 void reverseCelegans(const Block& b, const double* raw, const double* der, const double* old, const double* neu,
-                     const double* adjNew, double* adjOld, double* adjInput, double* grad, Scratch& s, double dt) {
-    const int n = b.n;
-    const CMap v = b.c(old, V), pp = b.c(old, p), qq = b.c(old, q), nn = b.c(old, State::n), ee = b.c(old, e),
-               ff = b.c(old, f), ca = b.c(old, cac);
-    const CMap vNew = b.c(neu, V);
-    auto aV = s.a0.head(n), sig = s.a1.head(n), dsig = s.a2.head(n), aS = s.a3.head(n);
-    auto sh = s.a4.head(n), h = s.a5.head(n), gCa = s.a6.head(n), aGCa = s.a7.head(n), aGK = s.a8.head(n);
-    auto G = [&](int i) { return b.m(grad, i); };
-    aV = b.c(adjNew, V);
+                     const double* adjNew, double* adjOld, double* adjInput, double* grad, Scratch&, double dt) {
+    for (int k = b.begin; k < b.begin + b.n; k += packet) {
+        const PacketRows r{b.E, k};
+        auto G = [&](int i) { return r.m(grad, i); };
+        const Pk v = r.c(old, V), pp = r.c(old, p), qq = r.c(old, q), nn = r.c(old, State::n), ee = r.c(old, e),
+                 ff = r.c(old, f), ca = r.c(old, cac);
+        const Pk vNew = r.c(neu, V);
+        Pk aV = r.c(adjNew, V);
 
-    // Gates: x' = ka*x + kb*s, s = 1/(1+exp((mdp - V')/scale)); dx'/dtau = dt (x - s) / (tau + dt)^2.
-    for (int g = 0; g < 5; ++g) {
-        const Gate& gt = gates[g];
-        const CMap aX = b.c(adjNew, gt.state), x = b.c(old, gt.state), mdp = b.c(raw, gt.mdp),
-                   inv = b.c(der, gateBase + 3 * g + 2), tau = b.c(raw, gt.tau);
-        sig = 1.0 / (1.0 + ((mdp - vNew) * inv).exp());
-        dsig = sig * (1.0 - sig) * inv;            // ds/dV'
-        aS = aX * b.c(der, gateBase + 3 * g + 1);  // adjoint of s
-        b.m(adjOld, gt.state) = aX * b.c(der, gateBase + 3 * g);
-        aV += aS * dsig;
-        G(gt.mdp) -= aS * dsig;
-        G(gt.scale) += aS * dsig * (mdp - vNew) * inv;
-        G(gt.tau) += aX * dt * (x - sig) / (tau + dt).square();
+        // Gates: x' = ka*x + kb*s, s = 1/(1+exp((mdp - V')/scale)); dx'/dtau = dt (x - s) / (tau + dt)^2.
+        for (int g = 0; g < 5; ++g) {
+            const Gate& gt = gates[g];
+            const Pk aX = r.c(adjNew, gt.state), mdp = r.c(raw, gt.mdp), inv = r.c(der, gateBase + 3 * g + 2);
+            const Pk sig = 1.0 / (1.0 + ((mdp - vNew) * inv).exp());
+            const Pk dsig = sig * (1.0 - sig) * inv;            // ds/dV'
+            const Pk aS = aX * r.c(der, gateBase + 3 * g + 1);  // adjoint of s
+            r.m(adjOld, gt.state) = aX * r.c(der, gateBase + 3 * g);
+            aV += aS * dsig;
+            G(gt.mdp) -= aS * dsig;
+            G(gt.scale) += aS * dsig * (mdp - vNew) * inv;
+            G(gt.tau) += aX * dt * (r.c(old, gt.state) - sig) / (r.c(raw, gt.tau) + dt).square();
+        }
+
+        // Recompute the conductances of the forward step.
+        const Pk alpha = r.c(raw, h_alpha), hInvA = r.c(der, hInv), hMdp = r.c(raw, h_mdp);
+        const Pk sh = 1.0 / (1.0 + ((hMdp - ca) * hInvA).exp());
+        const Pk h = 1.0 + (sh - 1.0) * alpha;
+        const Pk gCaP = r.c(raw, g_Ca), gKs = r.c(raw, g_Ks), gKf = r.c(raw, g_Kf);
+        const Pk gCa = gCaP * ee.square() * ff * h;
+        const Pk p4 = pp.square().square();
+        const Pk gK = gKs * nn + gKf * p4 * qq;
+        const Pk eCa = r.c(raw, E_Ca), rho = r.c(raw, rho_ca), kap = r.c(der, kappa), aCa = r.c(adjNew, cac);
+
+        // Calcium: cac' = kappa * (cac - gCa (V' - E_Ca) rho), kappa = decay / (decay + dt).
+        Pk aCacOld = aCa * kap;
+        Pk aGCa = -aCa * kap * (vNew - eCa) * rho;
+        aV -= aCa * kap * gCa * rho;
+        G(E_Ca) += aCa * kap * gCa * rho;
+        G(rho_ca) -= aCa * kap * gCa * (vNew - eCa);
+        G(decay_ca) += aCa * (ca - gCa * (vNew - eCa) * rho) * dt / (r.c(raw, decay_ca) + dt).square();
+
+        // Voltage: V' = N / D.  aN = aV'/D, aD = -aV' V'/D.
+        const Pk aN = aV / (r.c(der, cdtPlusGl) + gCa + gK);
+        const Pk aD = -aN * vNew;
+        r.m(adjOld, V) = aN * r.c(der, cdt);
+        PkMap(adjInput + (k - b.begin)) = aN;
+        G(C_m) += (aN * v + aD) / dt;
+        aGCa += aN * eCa + aD;
+        G(E_Ca) += aN * gCa;
+        const Pk aGK = aN * r.c(raw, E_K) + aD;
+        G(E_K) += aN * gK;
+        G(g_L) += aN * r.c(raw, E_L) + aD;
+        G(E_L) += aN * r.c(raw, g_L);
+
+        // Conductances: gCa = g_Ca e^2 f h, gKs = g_Ks n, gKf = g_Kf p^4 q.
+        G(g_Ca) += aGCa * ee.square() * ff * h;
+        r.m(adjOld, e) += aGCa * gCaP * 2.0 * ee * ff * h;
+        r.m(adjOld, f) += aGCa * gCaP * ee.square() * h;
+        const Pk aH = aGCa * gCaP * ee.square() * ff;
+        G(g_Ks) += aGK * nn;
+        r.m(adjOld, State::n) += aGK * gKs;
+        G(g_Kf) += aGK * p4 * qq;
+        r.m(adjOld, p) += aGK * gKf * 4.0 * pp.cube() * qq;
+        r.m(adjOld, q) += aGK * gKf * p4;
+
+        // h = 1 + (sh - 1) alpha, sh = 1/(1+exp((h_mdp - cac)/h_scale)).
+        G(h_alpha) += aH * (sh - 1.0);
+        const Pk aShD = aH * alpha * sh * (1.0 - sh) * hInvA;  // adjoint of sh times dsh/dcac
+        aCacOld += aShD;
+        r.m(adjOld, cac) = aCacOld;
+        G(h_mdp) -= aShD;
+        G(h_scale) += aShD * (hMdp - ca) * hInvA;
     }
-
-    // Recompute the conductances of the forward step.
-    const CMap alpha = b.c(raw, h_alpha), hInvA = b.c(der, hInv), hMdp = b.c(raw, h_mdp);
-    sh = 1.0 / (1.0 + ((hMdp - ca) * hInvA).exp());
-    h = 1.0 + (sh - 1.0) * alpha;
-    gCa = b.c(raw, g_Ca) * ee.square() * ff * h;
-    const CMap eCa = b.c(raw, E_Ca), eK = b.c(raw, E_K), rho = b.c(raw, rho_ca), kap = b.c(der, kappa);
-    const CMap aCa = b.c(adjNew, cac), decay = b.c(raw, decay_ca);
-
-    // Calcium: cac' = kappa * (cac - gCa (V' - E_Ca) rho), kappa = decay / (decay + dt).
-    b.m(adjOld, cac) = aCa * kap;
-    aGCa = -aCa * kap * (vNew - eCa) * rho;
-    aV -= aCa * kap * gCa * rho;
-    G(E_Ca) += aCa * kap * gCa * rho;
-    G(rho_ca) -= aCa * kap * gCa * (vNew - eCa);
-    G(decay_ca) += aCa * (ca - gCa * (vNew - eCa) * rho) * dt / (decay + dt).square();
-
-    // Voltage: V' = N / D.  aN = aV'/D, aD = -aV' V'/D.  (dsig and aS reused as aN and aD.)
-    const CMap gKs = b.c(raw, g_Ks), gKf = b.c(raw, g_Kf), gL = b.c(raw, g_L), eL = b.c(raw, E_L);
-    auto aN = dsig, aD = aS, gK = sig;
-    gK = gKs * nn + gKf * pp.square().square() * qq;
-    aN = aV / (b.c(der, cdtPlusGl) + gCa + gK);
-    aD = -aN * vNew;
-    b.m(adjOld, V) = aN * b.c(der, cdt);
-    Map(adjInput, n) = aN;
-    G(C_m) += (aN * v + aD) / dt;
-    aGCa += aN * eCa + aD;
-    G(E_Ca) += aN * gCa;
-    aGK = aN * eK + aD;
-    G(E_K) += aN * gK;
-    G(g_L) += aN * eL + aD;
-    G(E_L) += aN * gL;
-
-    // Conductances: gCa = g_Ca e^2 f h, gKs = g_Ks n, gKf = g_Kf p^4 q.
-    const CMap gCaP = b.c(raw, g_Ca);
-    G(g_Ca) += aGCa * ee.square() * ff * h;
-    b.m(adjOld, e) += aGCa * gCaP * 2.0 * ee * ff * h;
-    b.m(adjOld, f) += aGCa * gCaP * ee.square() * h;
-    auto aH = aS;
-    aH = aGCa * gCaP * ee.square() * ff;
-    G(g_Ks) += aGK * nn;
-    b.m(adjOld, State::n) += aGK * gKs;
-    G(g_Kf) += aGK * pp.square().square() * qq;
-    b.m(adjOld, p) += aGK * gKf * 4.0 * pp.cube() * qq;
-    b.m(adjOld, q) += aGK * gKf * pp.square().square();
-
-    // h = 1 + (sh - 1) alpha, sh = 1/(1+exp((h_mdp - cac)/h_scale)).
-    G(h_alpha) += aH * (sh - 1.0);
-    auto aShD = dsig;
-    aShD = aH * alpha * sh * (1.0 - sh) * hInvA;  // adjoint of sh times dsh/dcac
-    b.m(adjOld, cac) += aShD;
-    G(h_mdp) -= aShD;
-    G(h_scale) += aShD * (hMdp - ca) * hInvA;
 }
 
 }  // namespace odynn::detail
