@@ -78,6 +78,15 @@ enum State { V, StateCount };
 enum Derived { cdt, cdtPlusGl, glEl, DerivedCount };
 }  // namespace leaky
 
+// Implicit-Euler gate coefficients: x' = ka x + kb inf(V') with k = tau dt / (tau + dt),
+// ka = k / dt, kb = k / tau; inv = 1 / scale. Writes them to der[(base + 0..2) * E + k].
+inline void deriveGate(double tau, double scale, double dt, double* der, int base, int E, int k) {
+    const double kk = (tau * dt) / (tau + dt);
+    der[size_t(base) * E + k] = kk / dt;
+    der[size_t(base + 1) * E + k] = kk / tau;
+    der[size_t(base + 2) * E + k] = 1.0 / scale;
+}
+
 // Fills derived constants for elements [0, E) from raw parameters.
 void deriveCelegans(const double* raw, double* derived, int E, double dt);
 void deriveHhSimple(const double* raw, double* derived, int E, double dt);

@@ -14,13 +14,7 @@ void deriveCelegans(const double* raw, double* der, int E, double dt) {
         D(glEl) = P(g_L) * P(E_L);
         D(kappa) = P(decay_ca) / (P(decay_ca) + dt);
         D(hInv) = 1.0 / P(h_scale);
-        for (int g = 0; g < 5; ++g) {
-            const double tau = P(gates[g].tau);
-            const double kk = (tau * dt) / (tau + dt);
-            D(gateBase + 3 * g) = kk / dt;
-            D(gateBase + 3 * g + 1) = kk / tau;
-            D(gateBase + 3 * g + 2) = 1.0 / P(gates[g].scale);
-        }
+        for (int g = 0; g < 5; ++g) deriveGate(P(gates[g].tau), P(gates[g].scale), dt, der, gateBase + 3 * g, E, k);
     }
 }
 

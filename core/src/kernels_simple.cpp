@@ -8,15 +8,8 @@ void deriveHhSimple(const double* raw, double* der, int E, double dt) {
     using namespace hhsimple;
     for (int k = 0; k < E; ++k) {
         auto P = [&](int i) { return raw[size_t(i) * E + k]; };
-        auto D = [&](int i) -> double& { return der[size_t(i) * E + k]; };
-        D(dtOverC) = dt / P(C_m);
-        for (int g = 0; g < 2; ++g) {
-            const double tau = P(gates[g].tau);
-            const double kk = (tau * dt) / (tau + dt);
-            D(gateBase + 3 * g) = kk / dt;
-            D(gateBase + 3 * g + 1) = kk / tau;
-            D(gateBase + 3 * g + 2) = 1.0 / P(gates[g].scale);
-        }
+        der[size_t(dtOverC) * E + k] = dt / P(C_m);
+        for (int g = 0; g < 2; ++g) deriveGate(P(gates[g].tau), P(gates[g].scale), dt, der, gateBase + 3 * g, E, k);
     }
 }
 
