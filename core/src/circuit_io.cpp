@@ -162,9 +162,17 @@ json readJsonFile(const std::string& path) {
     if (!in) throw InputError(path, 0, {}, "cannot open the file for reading");
     std::ostringstream ss;
     ss << in.rdbuf();
-    const std::string text = ss.str();
+    return parseJsonText(ss.str(), path);
+}
+
+json parseJsonText(const std::string& text, const std::string& path) {
     try {
         return json::parse(text);
+    } catch (const json::out_of_range& e) {
+        // A number beyond the range of double (e.g. 1e999); nlohmann gives no position.
+        std::string what = e.what();
+        const auto bracket = what.find("] ");
+        throw InputError(path, 0, {}, "malformed JSON: " + (bracket == std::string::npos ? what : what.substr(bracket + 2)));
     } catch (const json::parse_error& e) {
         // Turn the byte offset into a line number for the message.
         long line = 1;

@@ -36,7 +36,6 @@ constexpr size_t kBand = kOrder;      // half bandwidth of B'B + lambda P'P (a j
 
 }  // namespace
 
-struct SmoothingSpline::Impl;
 namespace {
 double fitPolynomial(const std::vector<double>& x, const std::vector<double>& y, SmoothingSpline::Impl& impl);
 }  // namespace
@@ -144,11 +143,14 @@ SmoothingSpline::SmoothingSpline(const std::vector<double>& x, const std::vector
         }
         const double scale = ptpTrace > 0 ? btbTrace / ptpTrace : 0.0;  // makes lambda dimensionless
 
-        gsl_matrix* system = gsl_matrix_alloc(n, kBand + 1);
+        // GSL needs the band narrower than the matrix: with 4 samples (4 coefficients, no
+        // interior knot) the system is a full 4 x 4 one.
+        const size_t width = std::min(kBand, n - 1);
+        gsl_matrix* system = gsl_matrix_alloc(n, width + 1);
         gsl_vector_view rhs = gsl_vector_view_array(bty.data(), n);
         auto solve = [&](double lambda) {
             for (size_t i = 0; i < n; ++i)
-                for (size_t d = 0; d <= kBand; ++d)
+                for (size_t d = 0; d <= width; ++d)
                     gsl_matrix_set(system, i, d, btb[i * (kBand + 1) + d] + lambda * scale * ptp[i * (kBand + 1) + d]);
             check(gsl_linalg_cholesky_band_decomp(system), "banded Cholesky");
             check(gsl_linalg_cholesky_band_solve(system, &rhs.vector, impl_->coeffs), "banded solve");

@@ -20,6 +20,8 @@ void saveCircuit(const Circuit& circuit, const std::string& path);  // atomic
 
 // Reads a JSON file (throws InputError with line/column on a syntax error).
 nlohmann::json readJsonFile(const std::string& path);
+// The same for text already read; `sourceName` names it in messages.
+nlohmann::json parseJsonText(const std::string& text, const std::string& sourceName);
 // Writes text atomically: a temporary file beside `path`, flushed, then renamed over it.
 void writeFileAtomically(const std::string& path, const std::string& text);
 
