@@ -84,7 +84,6 @@ Command addFitCommand(CLI::App& app) {
         o.epochs = a->epochs;
         o.seed = a->seed;
         o.threads = a->threads;
-        o.weights = a->circuit.lossWeights();
         if (!a->lr.empty()) {
             const auto v = parseNumbers(a->lr, "--lr", 3);
             o.learningRate = LearningRate{v[0], v[1], v[2]};
@@ -92,11 +91,13 @@ Command addFitCommand(CLI::App& app) {
         o.fixed = splitNames(a->fix);
         for (const auto& g : a->groups) o.groups.push_back(splitNames(g));
         if (a->circuit.model == "lstm") {
+            o.weights = a->circuit.lossWeights(nullptr);
             LstmFitRun run = newLstmFit(*lstm, a->circuit, a->test, o, a->init, pop->count() > 0);
             run.attachRunDirectory(a->out);
             return runFit(run);
         }
         const Circuit c = a->circuit.load();
+        o.weights = a->circuit.lossWeights(&c);
         if (!a->init.empty()) {
             int count = 0;
             o.initial = parameterSetsFromFile(a->init, c, count);
