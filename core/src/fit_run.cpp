@@ -9,6 +9,7 @@
 
 #include "odynn/errors.hpp"
 #include "odynn/fitting.hpp"
+#include "run_files.hpp"
 #include "run_folder.hpp"
 
 namespace odynn {
@@ -132,11 +133,9 @@ EpochSummary FitRun::step() {
     using clock = std::chrono::steady_clock;
     const auto t0 = clock::now();
     const int N = options_.population, P = layout_.size(), F = freeCount_;
-    const double beta1 = 0.9, beta2 = 0.999, eps = 1e-8;
     const LossGradient lg = lossAndGradient(circuit_, theta_, N, train_, options_.weights, options_.threads);
     const double lr = lr_.at(epoch_);
-    const int t = epoch_ + 1;  // Adam's step count (TensorFlow 1: beta powers start at beta^1)
-    const double lrT = lr * std::sqrt(1 - std::pow(beta2, t)) / (1 - std::pow(beta1, t));
+    const double lrT = detail::AdamTf1::stepSize(lr, epoch_ + 1);  // Adam's steps count from 1
     std::vector<double> g(F), freeVal(F);
     for (int s = 0; s < N; ++s) {
         // Gradient of the free variables: shared entries add up (chain rule).
@@ -149,15 +148,8 @@ EpochSummary FitRun::step() {
         for (double x : g) norm2 += x * x;
         // A diverged set (NaN loss or gradient) keeps its parameters; the others go on.
         if (!std::isfinite(lg.loss[s]) || !std::isfinite(norm2)) continue;
-        const double clip = options_.clipNorm / std::max(std::sqrt(norm2), options_.clipNorm);
-        double* m = m_.data() + size_t(s) * F;
-        double* v = v_.data() + size_t(s) * F;
-        for (int f = 0; f < F; ++f) {
-            const double gf = g[f] * clip;
-            m[f] = beta1 * m[f] + (1 - beta1) * gf;
-            v[f] = beta2 * v[f] + (1 - beta2) * gf * gf;
-            freeVal[f] -= lrT * m[f] / (std::sqrt(v[f]) + eps);
-        }
+        detail::AdamTf1::update(freeVal.data(), m_.data() + size_t(s) * F, v_.data() + size_t(s) * F, g.data(), F, lrT,
+                                detail::clipFactor(norm2, options_.clipNorm));
         for (int p = 0; p < P; ++p)
             if (freeOf_[p] >= 0) th[p] = freeVal[freeOf_[p]];
         layout_.clipToBounds(th);

@@ -12,57 +12,16 @@
 #include "odynn/circuit_io.hpp"
 #include "odynn/errors.hpp"
 #include "odynn/lstm.hpp"
+#include "run_files.hpp"
 
 namespace odynn {
+using namespace detail;
 using nlohmann::json;
 namespace fs = std::filesystem;
 
 namespace {
 
 const char* runFormat = "odynn-lstm-fit-run";
-
-std::string fmt(double x) {
-    if (!std::isfinite(x)) return "nan";
-    char b[40];
-    std::snprintf(b, sizeof b, "%.17g", x);
-    return b;
-}
-
-// NaN travels as null in JSON; numbers are written with round-trip precision.
-json numbers(const std::vector<double>& v) {
-    json a = json::array();
-    for (double x : v) a.push_back(std::isfinite(x) ? json(x) : json(nullptr));
-    return a;
-}
-std::vector<double> numbersFrom(const json& a, const std::string& src, const std::string& field) {
-    if (!a.is_array()) throw InputError(src, 0, field, "expected an array of numbers");
-    std::vector<double> v;
-    v.reserve(a.size());
-    for (const auto& x : a) v.push_back(x.is_number() ? x.get<double>() : std::numeric_limits<double>::quiet_NaN());
-    return v;
-}
-
-json datasetToJson(const FitDataset& d) {
-    return {{"steps", d.stimulus.steps}, {"batch", d.stimulus.batch}, {"neurons", d.stimulus.neurons},
-            {"current", numbers(d.stimulus.current)}, {"target_v", numbers(d.targetV)},
-            {"target_ca", numbers(d.targetCa)}};
-}
-FitDataset datasetFromJson(const json& j, const std::string& src) {
-    FitDataset d;
-    d.stimulus = Stimulus(j.at("steps").get<int>(), j.at("batch").get<int>(), j.at("neurons").get<int>());
-    d.stimulus.current = numbersFrom(j.at("current"), src, "current");
-    d.targetV = numbersFrom(j.at("target_v"), src, "target_v");
-    d.targetCa = numbersFrom(j.at("target_ca"), src, "target_ca");
-    if (d.stimulus.current.size() != std::size_t(d.stimulus.steps) * d.stimulus.batch * d.stimulus.neurons)
-        throw InputError(src, 0, "current", "size does not match steps x batch x neurons");
-    return d;
-}
-
-void appendLine(const fs::path& file, const std::string& line) {
-    std::ofstream out(file, std::ios::app);
-    out << line << '\n';
-    if (!out) throw InputError(file.string(), 0, {}, "cannot append to the file");
-}
 
 std::string problemOf(const FitOptions& o) {
     if (o.population < 1) return "population must be at least 1";
@@ -151,27 +110,18 @@ EpochSummary LstmFitRun::step() {
     using clock = std::chrono::steady_clock;
     const auto t0 = clock::now();
     const int N = options_.population, P = net_.weightCount();
-    const double beta1 = 0.9, beta2 = 0.999, eps = 1e-8;
     const LossGradient lg = lstmLossAndGradient(net_, theta_, N, train_, options_.weights, options_.threads);
     const double lr = lr_.at(epoch_);
-    const int t = epoch_ + 1;  // Adam's step count (TensorFlow 1: beta powers start at beta^1)
-    const double lrT = lr * std::sqrt(1 - std::pow(beta2, t)) / (1 - std::pow(beta1, t));
+    const double lrT = detail::AdamTf1::stepSize(lr, epoch_ + 1);  // Adam's steps count from 1
     for (int s = 0; s < N; ++s) {
         const double* g = lg.gradient.data() + std::size_t(s) * P;
         double norm2 = 0;
         for (int p = 0; p < P; ++p) norm2 += g[p] * g[p];
         // A diverged set (NaN loss or gradient) keeps its weights; the others go on.
         if (!std::isfinite(lg.loss[s]) || !std::isfinite(norm2)) continue;
-        const double clip = options_.clipNorm / std::max(std::sqrt(norm2), options_.clipNorm);
-        double* th = theta_.data() + std::size_t(s) * P;
-        double* m = m_.data() + std::size_t(s) * P;
-        double* v = v_.data() + std::size_t(s) * P;
-        for (int p = 0; p < P; ++p) {
-            const double gp = g[p] * clip;
-            m[p] = beta1 * m[p] + (1 - beta1) * gp;
-            v[p] = beta2 * v[p] + (1 - beta2) * gp * gp;
-            th[p] -= lrT * m[p] / (std::sqrt(v[p]) + eps);
-        }
+        const std::size_t at = std::size_t(s) * P;
+        detail::AdamTf1::update(theta_.data() + at, m_.data() + at, v_.data() + at, g, P, lrT,
+                                detail::clipFactor(norm2, options_.clipNorm));
     }
     EpochSummary sum;
     sum.epoch = epoch_;
@@ -189,12 +139,7 @@ EpochSummary LstmFitRun::step() {
     sum.seconds = std::chrono::duration<double>(clock::now() - t0).count();
     wallSeconds_ += sum.seconds;
     if (!dir_.empty()) {
-        // history.csv: epoch,lr,loss_0..loss_{N-1}[,test_0..test_{N-1}] as run_folder.cpp writes it.
-        std::string line = std::to_string(sum.epoch) + "," + fmt(sum.learningRate);
-        for (double l : sum.losses) line += "," + fmt(l);
-        if (test_)
-            for (int k = 0; k < N; ++k) line += "," + (sum.testLosses.empty() ? std::string() : fmt(sum.testLosses[k]));
-        appendLine(fs::path(dir_) / "history.csv", line);
+        appendLine(fs::path(dir_) / "history.csv", historyLine(sum, N, test_.has_value()));
         checkpoint();
     }
     return sum;
@@ -237,14 +182,7 @@ void LstmFitRun::writeResult(const FitResult& r) const {
     const fs::path d(dir_);
     if (!r.bestParams.empty())
         writeFileAtomically((d / "best.json").string(), lstmWeightsToJson(net_, r.bestParams.data()).dump(1) + "\n");
-    const char* term = r.termination == Termination::Completed ? "completed"
-                       : r.termination == Termination::Stopped ? "stopped"
-                                                               : "failed";
-    json summary = {{"best_loss", std::isfinite(r.bestLoss) ? json(r.bestLoss) : json(nullptr)},
-                    {"best_index", r.bestIndex}, {"epochs", r.epochsDone}, {"wall_seconds", wallSeconds_},
-                    {"termination", term}};
-    if (!r.message.empty()) summary["message"] = r.message;
-    writeFileAtomically((d / "summary.json").string(), summary.dump(1) + "\n");
+    writeSummary(dir_, r, wallSeconds_);
 }
 
 void LstmFitRun::attachRunDirectory(const std::string& dir) {
@@ -258,7 +196,7 @@ void LstmFitRun::attachRunDirectory(const std::string& dir) {
         {"population", o.population}, {"epochs", o.epochs}, {"seed", o.seed},
         {"weights", {{"v", o.weights.v}, {"ca", o.weights.ca}, {"per_neuron", o.weights.perNeuron}}},
         {"learning_rate", {{"initial", lr_.initial}, {"decay_steps", lr_.decaySteps}, {"decay_rate", lr_.decayRate}}},
-        {"clip_norm", o.clipNorm}, {"test_every", o.testEvery}, {"initial", numbers(o.initial)}};
+        {"clip_norm", o.clipNorm}, {"test_every", o.testEvery}, {"initial", numbersToJson(o.initial)}};
     const json settings = {{"format", runFormat}, {"version", 1},
                            {"network", {{"units", s.units}, {"layers", s.layers}, {"calcium_layers", s.calciumLayers}}},
                            {"dt", dt_}, {"options", options}};
@@ -266,17 +204,13 @@ void LstmFitRun::attachRunDirectory(const std::string& dir) {
     json data = {{"train", datasetToJson(train_)}};
     if (test_) data["test"] = datasetToJson(*test_);
     writeFileAtomically((fs::path(dir) / "data.json").string(), data.dump() + "\n");
-    std::string header = "epoch,lr";
-    for (int k = 0; k < o.population; ++k) header += ",loss_" + std::to_string(k);
-    if (test_)
-        for (int k = 0; k < o.population; ++k) header += ",test_" + std::to_string(k);
-    writeFileAtomically((fs::path(dir) / "history.csv").string(), header + "\n");
+    writeFileAtomically((fs::path(dir) / "history.csv").string(), historyHeader(o.population, test_.has_value()) + "\n");
     checkpoint();
 }
 
 void LstmFitRun::checkpoint() const {
-    const json cp = {{"epoch", epoch_}, {"theta", numbers(theta_)}, {"m", numbers(m_)}, {"v", numbers(v_)},
-                     {"last_loss", numbers(lastLoss_)}, {"wall_seconds", wallSeconds_}};
+    const json cp = {{"epoch", epoch_}, {"theta", numbersToJson(theta_)}, {"m", numbersToJson(m_)}, {"v", numbersToJson(v_)},
+                     {"last_loss", numbersToJson(lastLoss_)}, {"wall_seconds", wallSeconds_}};
     writeFileAtomically((fs::path(dir_) / "checkpoint.json").string(), cp.dump() + "\n");
 }
 
@@ -313,7 +247,7 @@ LstmFitRun LstmFitRun::resume(const std::string& dir) {
         o.learningRate = LearningRate{lr.at("initial"), lr.at("decay_steps"), lr.at("decay_rate")};
         o.clipNorm = j.at("clip_norm");
         o.testEvery = j.at("test_every");
-        o.initial = numbersFrom(j.at("initial"), sp, "initial");
+        o.initial = numbersFromJson(j.at("initial"), sp, "initial");
         const json data = readJsonFile(dp);
         FitDataset train = datasetFromJson(data.at("train"), dp);
         std::optional<FitDataset> test;
@@ -321,10 +255,10 @@ LstmFitRun LstmFitRun::resume(const std::string& dir) {
         LstmFitRun run(spec, settings.at("dt").get<double>(), std::move(train), std::move(test), std::move(o));
         const json c = readJsonFile(cp);
         run.epoch_ = c.at("epoch");
-        run.theta_ = numbersFrom(c.at("theta"), cp, "theta");
-        run.m_ = numbersFrom(c.at("m"), cp, "m");
-        run.v_ = numbersFrom(c.at("v"), cp, "v");
-        run.lastLoss_ = numbersFrom(c.at("last_loss"), cp, "last_loss");
+        run.theta_ = numbersFromJson(c.at("theta"), cp, "theta");
+        run.m_ = numbersFromJson(c.at("m"), cp, "m");
+        run.v_ = numbersFromJson(c.at("v"), cp, "v");
+        run.lastLoss_ = numbersFromJson(c.at("last_loss"), cp, "last_loss");
         run.wallSeconds_ = c.at("wall_seconds");
         const std::size_t size = std::size_t(run.options_.population) * run.net_.weightCount();
         if (run.theta_.size() != size || run.m_.size() != size || run.v_.size() != size)

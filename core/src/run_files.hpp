@@ -1,0 +1,46 @@
+#pragma once
+// Pieces shared by the run folders of biophysical (run_folder.cpp) and LSTM (lstm_fit.cpp)
+// fits, and the optimizer update both use.
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "odynn/fitting.hpp"
+
+namespace odynn::detail {
+
+std::string formatNumber(double x);  // %.17g (round trip), "nan" when not finite
+
+// NaN travels as null in JSON; doubles keep round-trip precision.
+nlohmann::json numbersToJson(const std::vector<double>& v);
+std::vector<double> numbersFromJson(const nlohmann::json& a, const std::string& src, const std::string& field);
+
+nlohmann::json datasetToJson(const FitDataset& d);
+FitDataset datasetFromJson(const nlohmann::json& j, const std::string& src);
+
+// history.csv: epoch,lr,loss_0..loss_{N-1}[,test_0..test_{N-1}] (test cells empty in epochs
+// without a test evaluation).
+std::string historyHeader(int sets, bool withTest);
+std::string historyLine(const EpochSummary& s, int sets, bool withTest);
+
+void appendLine(const std::filesystem::path& file, const std::string& line);
+// Keeps the header and the first `rows` data lines (drops rows written after the checkpoint).
+std::vector<std::string> keepLines(const std::filesystem::path& file, size_t rows);
+
+// summary.json: best_loss, best_index, epochs, wall_seconds, termination[, message].
+void writeSummary(const std::string& dir, const FitResult& r, double wallSeconds);
+
+// Adam in TensorFlow 1's form: lr_t = lr sqrt(1 - beta2^t) / (1 - beta1^t) at step t (from 1),
+// m = beta1 m + (1 - beta1) g, v = beta2 v + (1 - beta2) g^2, x -= lr_t m / (sqrt(v) + eps),
+// with g scaled by `clip` (global-norm clipping of the set's gradient).
+struct AdamTf1 {
+    static constexpr double beta1 = 0.9, beta2 = 0.999, eps = 1e-8;
+    static double stepSize(double lr, int t);
+    static void update(double* x, double* m, double* v, const double* g, int n, double lrT, double clip);
+};
+// Factor that scales a gradient of squared norm `norm2` to a norm of at most clipNorm.
+double clipFactor(double norm2, double clipNorm);
+
+}  // namespace odynn::detail
