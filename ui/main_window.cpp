@@ -6,6 +6,7 @@
 #include <QCloseEvent>
 #include <QDir>
 #include <QDockWidget>
+#include <QDoubleSpinBox>
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -15,6 +16,7 @@
 #include <QMessageBox>
 #include <QMimeData>
 #include <QProgressBar>
+#include <QRegularExpression>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QStatusBar>
@@ -31,12 +33,14 @@
 #include "circuit_view.hpp"
 #include "column_mapping_dialog.hpp"
 #include "compare_panel.hpp"
+#include "connectome_dialog.hpp"
 #include "figure_export.hpp"
 #include "fit_panel.hpp"
 #include "inspector_panel.hpp"
 #include "odynn/csv.hpp"
 #include "odynn/errors.hpp"
 #include "stimulus_editor.hpp"
+#include "trace_import_dialog.hpp"
 #include "trace_plots.hpp"
 #include "voltage_heatmap.hpp"
 
@@ -217,6 +221,8 @@ void MainWindow::createDocks() {
 void MainWindow::createActions() {
     QMenu* file = menuBar()->addMenu(tr("&File"));
     file->addAction(tr("&New"), QKeySequence::New, this, &MainWindow::newProject);
+    file->addAction(tr("New Circuit from &Connectome…"), this, &MainWindow::newCircuitFromConnectome)
+        ->setToolTip(tr("Build a circuit from the real C. elegans wiring (Cook 2019 or Varshney 2011)"));
     file->addAction(tr("&Open…"), QKeySequence::Open, this, &MainWindow::openDialog);
     file->addAction(tr("Open &Example"), this, [this] {
         if (confirmDiscard()) setProject(exampleProject(), QString());
@@ -229,6 +235,9 @@ void MainWindow::createActions() {
         const QString path = QFileDialog::getOpenFileName(this, tr("Load target trace"), QString(), tr("CSV tables (*.csv)"));
         if (!path.isEmpty()) loadTargetTrace(path);
     });
+    file->addAction(tr("Import &Calcium Trace…"), this, [this] { importCalciumTrace(); })
+        ->setToolTip(tr("A calcium-imaging recording (trace, inputCurrent, timeVector) as a fitting target, resampled "
+                        "with a smoothing spline"));
     file->addAction(tr("Export &Diagram…"), this, &MainWindow::exportDiagram);
     file->addAction(tr("Export &Plot…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P), this, &MainWindow::exportPlot);
     file->addSeparator();
@@ -554,7 +563,9 @@ void MainWindow::dropEvent(QDropEvent* event) {
     for (const QUrl& url : event->mimeData()->urls()) {
         const QString path = url.toLocalFile();
         const QString suffix = QFileInfo(path).suffix().toLower();
-        if (suffix == QLatin1String("csv"))
+        if (suffix == QLatin1String("csv") && isCalciumRecording(path))
+            importCalciumTrace(path);  // needs scales, window and smoothing: the import dialog
+        else if (suffix == QLatin1String("csv"))
             loadTargetTrace(path);
         else if (suffix == QLatin1String("json") && confirmDiscard())
             openProject(path);
@@ -601,6 +612,67 @@ bool MainWindow::loadTargetTrace(const QString& path) {
         showError(tr("Load target trace"), tr("Could not read the trace.\n\n%1").arg(QString::fromUtf8(e.what())));
         return false;
     }
+}
+
+bool MainWindow::importCalciumTrace(const QString& path) {
+    QStringList neurons;
+    for (const Neuron& n : model_->circuit().neurons) neurons << QString::fromStdString(n.label);
+    if (neurons.isEmpty()) {
+        showError(tr("Import calcium trace"), tr("The circuit has no neuron to attach the recording to."));
+        return false;
+    }
+    QString neuron;
+    if (const QList<NeuronId> selected = scene_->selectedNeurons(); !selected.isEmpty()) neuron = model_->label(selected.first());
+    TraceImportDialog dialog(neurons, neuron, model_->dt(), this);
+    if (!path.isEmpty()) dialog.setFile(path);
+    if (dialog.exec() != QDialog::Accepted) return false;
+    const std::optional<TargetTrace> trace = dialog.target();
+    if (!trace) return false;
+    addTargetTrace(*trace);
+    // A calcium target: the loss compares calcium only, as ODYNN did for AVAL (weights 0, 1).
+    for (QDoubleSpinBox* box : fit_->findChildren<QDoubleSpinBox*>()) {
+        if (box->toolTip().startsWith(QStringLiteral("Weight w_V"))) box->setValue(0.0);
+        else if (box->toolTip().startsWith(QStringLiteral("Weight w_Ca"))) box->setValue(1.0);
+    }
+    return true;
+}
+
+void MainWindow::addTargetTrace(const TargetTrace& trace) {
+    target_ = trace;
+    targets_.push_back(trace);
+    traces_->setTarget(trace);
+    compare_->setTarget(trace);
+    QStringList what;
+    for (const TargetColumn& c : trace.columns) what << (c.calcium ? tr("Ca of %1") : tr("V of %1")).arg(c.neuron);
+    const QString text = tr("%1: %2 (%3 rows, %4–%5 ms)")
+                             .arg(QFileInfo(trace.source).fileName(), what.join(QStringLiteral(", ")))
+                             .arg(trace.steps())
+                             .arg(trace.time.front(), 0, 'f', 1)
+                             .arg(trace.time.back(), 0, 'f', 1);
+    fit_->setTargetDescription(targets_.size() == 1 ? text : tr("%1 traces; latest %2").arg(targets_.size()).arg(text));
+    statusBar()->showMessage(tr("Loaded target trace %1").arg(text), 8000);
+}
+
+bool MainWindow::newCircuitFromConnectome() {
+    if (!confirmDiscard()) return false;
+    ConnectomeDialog dialog(QString(), this);
+    if (dialog.exec() != QDialog::Accepted) return false;
+    std::optional<Circuit> circuit;
+    try {
+        circuit = dialog.circuit();
+    } catch (const std::exception& e) {
+        showError(tr("New circuit from connectome"), QString::fromUtf8(e.what()));
+        return false;
+    }
+    if (!circuit) return false;
+    Project p;
+    p.circuit = *circuit;
+    p.stimulus = StimulusSpec::defaultFor(p.circuit);
+    setProject(p, QString());
+    extraModified_ = true;  // the picked circuit exists nowhere on disk yet: ask before discarding it
+    updateTitle();
+    statusBar()->showMessage(dialog.summaryText().remove(QRegularExpression(QStringLiteral("<[^>]*>"))), 8000);
+    return true;
 }
 
 void MainWindow::clearTargetTraces() {

@@ -61,6 +61,13 @@ public:
         const CsvTable& table, const std::vector<ColumnMapping>& guess)>;
     void setMappingChooser(MappingChooser chooser) { chooseMapping_ = std::move(chooser); }
     void clearTargetTraces();
+    // A calcium recording (trace, inputCurrent, timeVector; File > Import Calcium Trace or
+    // dropped): the import dialog, then a calcium target with loss weights V 0, Ca 1 (ODYNN's
+    // choice for AVAL). `path` empty: the dialog asks for the file.
+    bool importCalciumTrace(const QString& path = {});
+    void addTargetTrace(const TargetTrace& trace);
+    // File > New Circuit from Connectome: a new untitled project with the chosen real wiring.
+    bool newCircuitFromConnectome();
     int targetTraceCount() const { return static_cast<int>(targets_.size()); }
     QString lastError() const { return lastError_; }
     void requestSimulation();                   // debounced, in the background
