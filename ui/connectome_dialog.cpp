@@ -140,6 +140,9 @@ ConnectomeDialog::ConnectomeDialog(const QString& dataDir, QWidget* parent) : QD
     summary_ = new QLabel(this);
     summary_->setWordWrap(true);
     summary_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    // Room for the counts and the large-circuit note without the dialog jumping as they change.
+    summary_->setMinimumHeight(summary_->fontMetrics().lineSpacing() * 3);
+    summary_->setAlignment(Qt::AlignTop | Qt::AlignLeft);
     errorLabel_ = new QLabel(this);
     errorLabel_->setWordWrap(true);
     errorLabel_->setStyleSheet(QStringLiteral("color: #b00020;"));
