@@ -6,6 +6,7 @@
 #include "odynn/circuit.hpp"
 #include "odynn/circuit_graph.hpp"
 #include "odynn/errors.hpp"
+#include "odynn/lstm.hpp"
 
 namespace odynn {
 
@@ -31,12 +32,18 @@ int Circuit::neuronIndex(const std::string& label) const {
     return -1;
 }
 
-int Circuit::addNeuron(const std::string& label, const std::string& model, Role role) {
+int Circuit::addNeuron(const std::string& label, const std::string& model, Role role, const LstmSpec& lstm) {
     Neuron n;
     n.label = label;
     n.model = model;
     n.role = role;
-    n.params = modelSpec(model).defaults();
+    if (model == "lstm") {
+        n.lstm = lstm;
+        Rng rng(neurons.size());
+        n.params = LstmNetwork(lstm).randomWeights(rng);
+    } else {
+        n.params = modelSpec(model).defaults();
+    }
     neurons.push_back(std::move(n));
     return static_cast<int>(neurons.size()) - 1;
 }
@@ -61,11 +68,18 @@ void Circuit::validate(const std::string& src) const {
         if (!labels.insert(n.label).second) throw InputError(src, 0, where + ".label", "duplicate label '" + n.label + "'");
         const ModelSpec* spec = findModel(n.model);
         if (!spec) throw InputError(src, 0, where + ".model", "unknown model '" + n.model + "'");
-        if (n.params.size() != spec->params.size())
+        if (spec->kind == ModelKind::Lstm) {
+            if (const std::string why = n.lstm.problem(); !why.empty()) throw InputError(src, 0, where + ".lstm", why);
+            const int weights = LstmNetwork(n.lstm).weightCount();
+            if (int(n.params.size()) != weights)
+                throw InputError(src, 0, where + ".weights", "expected " + std::to_string(weights) + " weights");
+        } else if (n.params.size() != spec->params.size()) {
             throw InputError(src, 0, where + ".params", "expected " + std::to_string(spec->params.size()) + " parameters");
+        }
         for (size_t k = 0; k < n.params.size(); ++k)
             if (!std::isfinite(n.params[k]))
-                throw InputError(src, 0, n.label + "/" + spec->params[k].name, "parameter is not a finite number");
+                throw InputError(src, 0, n.label + (k < spec->params.size() ? "/" + spec->params[k].name : "/weights"),
+                                 "parameter is not a finite number");
     }
     const int count = static_cast<int>(neurons.size());
     auto inRange = [count](int i) { return i >= 0 && i < count; };

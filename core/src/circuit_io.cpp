@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "odynn/errors.hpp"
+#include "odynn/lstm.hpp"
 
 namespace odynn {
 using nlohmann::json;
@@ -76,7 +77,7 @@ Circuit circuitFromJson(const json& doc, const std::string& src) {
     for (size_t i = 0; i < ns.size(); ++i) {
         const std::string where = "neurons[" + std::to_string(i) + "]";
         const json& o = ns[i];
-        checkKeys(o, {"label", "model", "role", "params", "position", "fixed"}, src, where);
+        checkKeys(o, {"label", "model", "role", "params", "position", "fixed", "lstm", "weights"}, src, where);
         Neuron n;
         n.label = text(o, "label", src, where);
         if (c.neuronIndex(n.label) >= 0) throw InputError(src, 0, where + ".label", "duplicate label '" + n.label + "'");
@@ -88,7 +89,25 @@ Circuit circuitFromJson(const json& doc, const std::string& src) {
             if (!role) throw InputError(src, 0, where + ".role", "expected sensory, inter or command");
             n.role = *role;
         }
-        n.params = paramsFromJson(*spec, o.value("params", json()), src);
+        if (spec->kind == ModelKind::Lstm) {
+            // {"lstm": {"units", "layers", "calcium_layers"}, "weights": <weight file>}; without
+            // weights, TensorFlow's initialisation seeded by the neuron's index.
+            if (o.contains("params")) throw InputError(src, 0, where + ".params", "an lstm neuron has weights, not params");
+            if (o.contains("weights")) {
+                n.params = lstmWeightsFromJson(o["weights"], src, n.lstm);
+            } else {
+                const json& l = o.value("lstm", json::object());
+                if (!l.is_object()) throw InputError(src, 0, where + ".lstm", "expected {units, layers, calcium_layers}");
+                n.lstm.units = l.value("units", 50);
+                n.lstm.layers = l.value("layers", 1);
+                n.lstm.calciumLayers = l.value("calcium_layers", 0);
+                if (const std::string why = n.lstm.problem(); !why.empty()) throw InputError(src, 0, where + ".lstm", why);
+                Rng rng(i);
+                n.params = LstmNetwork(n.lstm).randomWeights(rng);
+            }
+        } else {
+            n.params = paramsFromJson(*spec, o.value("params", json()), src);
+        }
         if (o.contains("position")) {
             const json& p = o["position"];
             if (!p.is_array() || p.size() != 2) throw InputError(src, 0, where + ".position", "expected [x, y]");
@@ -140,7 +159,10 @@ json circuitToJson(const Circuit& c) {
         o["label"] = n.label;
         o["model"] = n.model;
         o["role"] = roleName(n.role);
-        o["params"] = paramsToJson(modelSpec(n.model), n.params);
+        if (n.model == "lstm")
+            o["weights"] = lstmWeightsToJson(LstmNetwork(n.lstm), n.params.data());
+        else
+            o["params"] = paramsToJson(modelSpec(n.model), n.params);
         if (n.position) o["position"] = {(*n.position)[0], (*n.position)[1]};
         ns.push_back(o);
     }

@@ -30,15 +30,23 @@ Engine::Engine(const Circuit& c, const ParameterLayout& layout, const double* po
     for (int i = 0; i < neuronCount; ++i) {
         const ModelSpec& spec = modelSpec(c.neurons[i].model);
         int g = 0;
-        while (g < int(groups.size()) && groups[g].spec != &spec) ++g;
+        while (g < int(groups.size()) && (groups[g].spec != &spec || spec.kind == ModelKind::Lstm)) ++g;
         if (g == int(groups.size())) {
             ModelGroup grp;
             grp.spec = &spec;
-            grp.states = spec.stateCount();
+            grp.states = grp.recordStates = spec.stateCount();
             grp.params = int(spec.params.size());
             grp.derivedCount = spec.kind == ModelKind::Celegans   ? int(celegans::DerivedCount)
                                : spec.kind == ModelKind::HhSimple ? int(hhsimple::DerivedCount)
-                                                                  : int(leaky::DerivedCount);
+                               : spec.kind == ModelKind::Leaky    ? int(leaky::DerivedCount)
+                                                                  : 0;
+            if (spec.kind == ModelKind::Lstm) {
+                grp.net = std::make_shared<const LstmNetwork>(c.neurons[i].lstm);
+                grp.states = grp.net->stateRows();
+                grp.weightStride = roundUpToPacket(grp.net->weightCount());
+                grp.weights.assign(size_t(sets) * grp.weightStride, 0.0);
+                grp.lstmScratch = std::make_shared<LstmScratch>();
+            }
             groups.push_back(grp);
         }
         groupOf[i] = g;
@@ -50,6 +58,10 @@ Engine::Engine(const Circuit& c, const ParameterLayout& layout, const double* po
         g.stride = roundUpToPacket(g.elems);
         g.raw.assign(size_t(g.params) * g.stride, 0.0);
         g.derived.assign(size_t(g.derivedCount) * g.stride, 0.0);
+        if (g.isLstm()) {
+            g.gates.assign(size_t(g.net->gateSize()) * g.stride, 0.0);
+            g.scratchState.assign(size_t(g.states) * g.stride, 0.0);
+        }
     }
     // Scatter the population's parameter vectors into lanes.
     const auto& entries = layout.entries();
@@ -76,7 +88,10 @@ Engine::Engine(const Circuit& c, const ParameterLayout& layout, const double* po
                 const int lane = s * batch + b;
                 if (e.owner == ParamOwner::Neuron) {
                     ModelGroup& g = groups[groupOf[e.index]];
-                    g.raw[size_t(e.slot) * g.stride + size_t(slotOf[e.index]) * lanes + lane] = val;
+                    if (g.isLstm())
+                        g.weights[size_t(s) * g.weightStride + e.slot] = val;
+                    else
+                        g.raw[size_t(e.slot) * g.stride + size_t(slotOf[e.index]) * lanes + lane] = val;
                 } else if (e.owner == ParamOwner::Synapse) {
                     const size_t at = size_t(e.index) * lanes + lane;
                     if (e.slot == 0) conn.G[at] = val;
@@ -99,6 +114,7 @@ Engine::Engine(const Circuit& c, const ParameterLayout& layout, const double* po
         case ModelKind::Celegans: deriveCelegans(g.raw.data(), g.derived.data(), g.stride, dt); break;
         case ModelKind::HhSimple: deriveHhSimple(g.raw.data(), g.derived.data(), g.stride, dt); break;
         case ModelKind::Leaky: deriveLeaky(g.raw.data(), g.derived.data(), g.stride, dt); break;
+        case ModelKind::Lstm: break;
         }
     }
     for (int c = 0; c < conn.count; ++c) {
@@ -125,6 +141,10 @@ void Engine::initialState(std::vector<AlignedVector>& state) const {
     for (size_t g = 0; g < groups.size(); ++g) {
         const ModelGroup& grp = groups[g];
         state[g].resize(size_t(grp.states) * grp.stride);
+        if (grp.isLstm()) {
+            grp.net->initialState(state[g].data(), grp.stride, grp.stride);
+            continue;
+        }
         for (int s = 0; s < grp.states; ++s)
             std::fill_n(state[g].begin() + size_t(s) * grp.stride, grp.stride, grp.spec->initialState[s]);
     }
@@ -190,44 +210,94 @@ void Engine::connectionCurrents(const std::vector<const double*>& state, double*
     }
 }
 
+void Engine::gatherInput(int gi, int b0, int n, const Stimulus& stim, int t, const double* cur, double* in) const {
+    const ModelGroup& g = groups[gi];
+    const int L = lanes;
+    // Walk (slot, lane, batch entry) incrementally: integer division per element is costly.
+    int slot = b0 / L, lane = b0 % L, entry = lane % batch;
+    const double* row = stim.current.data() + size_t(t) * stim.batch * stim.neurons;
+    for (int k = 0; k < n; ++k) {
+        if (b0 + k >= g.elems) {  // padding
+            in[k] = 0.0;
+            continue;
+        }
+        const int neuron = g.neurons[slot];
+        double i = row[size_t(entry) * stim.neurons + neuron];
+        for (int q = conn.inStart[neuron]; q < conn.inStart[neuron + 1]; ++q) i += cur[size_t(conn.inList[q]) * L + lane];
+        in[k] = i;
+        if (++entry == batch) entry = 0;
+        if (++lane == L) { lane = 0; entry = 0; ++slot; }
+    }
+}
+
+std::pair<int, int> Engine::rangeFor(int g, int nth, int tid) const {
+    if (groups[g].isLstm()) return tid == 0 ? std::pair<int, int>{0, groups[g].stride} : std::pair<int, int>{0, 0};
+    return splitPackets(groups[g].stride, nth, tid);
+}
+
+bool Engine::hasLstm() const {
+    for (const auto& g : groups)
+        if (g.isLstm()) return true;
+    return false;
+}
+
+namespace {
+// Runs `f(set, first, count)` over the runs of lanes of one set inside elements [b0, b0 + n)
+// of an LSTM group (one neuron, element = lane); padding elements are skipped.
+template <class F>
+void forEachSetRun(const ModelGroup& g, int batch, int b0, int n, F f) {
+    for (int first = b0; first < std::min(b0 + n, g.elems);) {
+        const int set = first / batch, end = std::min({(set + 1) * batch, b0 + n, g.elems});
+        f(set, first, end - first);
+        first = end;
+    }
+}
+}  // namespace
+
 void Engine::stepGroup(int gi, const double* old, double* out, int e0, int e1, const Stimulus& stim, int t,
                        const double* cur, Scratch& s) const {
     const ModelGroup& g = groups[gi];
-    const int L = lanes;
     for (int b0 = e0; b0 < e1; b0 += block) {
         const int n = std::min(block, e1 - b0);
         double* in = s.input.data();
-        // Input current: stimulus row t for the lane's batch entry, plus incoming connections.
-        // Walk (slot, lane, batch entry) incrementally: integer division per element is costly.
-        int slot = b0 / L, lane = b0 % L, entry = lane % batch;
-        const double* row = stim.current.data() + size_t(t) * stim.batch * stim.neurons;
-        for (int k = 0; k < n; ++k) {
-            if (b0 + k >= g.elems) {  // padding
-                in[k] = 0.0;
-                continue;
-            }
-            const int neuron = g.neurons[slot];
-            double i = row[size_t(entry) * stim.neurons + neuron];
-            for (int q = conn.inStart[neuron]; q < conn.inStart[neuron + 1]; ++q)
-                i += cur[size_t(conn.inList[q]) * L + lane];
-            in[k] = i;
-            if (++entry == batch) entry = 0;
-            if (++lane == L) { lane = 0; entry = 0; ++slot; }
+        gatherInput(gi, b0, n, stim, t, cur, in);
+        if (g.isLstm()) {
+            forEachSetRun(g, batch, b0, n, [&](int set, int first, int count) {
+                g.net->step(g.weights.data() + size_t(set) * g.weightStride, old, out, g.gates.data(), g.stride, first,
+                            count, in + (first - b0), *g.lstmScratch);
+            });
+            continue;
         }
         const Block bl{b0, n, g.stride};
         switch (g.spec->kind) {
         case ModelKind::Celegans: stepCelegans(bl, g.raw.data(), g.derived.data(), old, out, in, s); break;
         case ModelKind::HhSimple: stepHhSimple(bl, g.raw.data(), g.derived.data(), old, out, in, s, dt); break;
         case ModelKind::Leaky: stepLeaky(bl, g.raw.data(), g.derived.data(), old, out, in, s); break;
+        case ModelKind::Lstm: break;
         }
     }
 }
 
 void Engine::reverseGroup(int gi, const double* old, const double* neu, const double* adjNew, double* adjOld,
-                          double* adjInput, double* grad, int e0, int e1, Scratch& s) const {
+                          double* adjInput, double* grad, int e0, int e1, const Stimulus& stim, int t,
+                          const double* cur, Scratch& s) const {
     const ModelGroup& g = groups[gi];
     for (int b0 = e0; b0 < e1; b0 += block) {
         const int n = std::min(block, e1 - b0);
+        if (g.isLstm()) {
+            // Re-run the step for its gate activations, then its reverse.
+            double* in = s.input.data();
+            gatherInput(gi, b0, n, stim, t, cur, in);
+            forEachSetRun(g, batch, b0, n, [&](int set, int first, int count) {
+                const double* w = g.weights.data() + size_t(set) * g.weightStride;
+                g.net->step(w, old, g.scratchState.data(), g.gates.data(), g.stride, first, count, in + (first - b0),
+                            *g.lstmScratch);
+                g.net->reverseStep(w, old, neu, g.gates.data(), adjNew, adjOld, g.stride, first, count,
+                                   in + (first - b0), adjInput + first, grad + size_t(set) * g.weightStride,
+                                   *g.lstmScratch);
+            });
+            continue;
+        }
         const Block bl{b0, n, g.stride};
         switch (g.spec->kind) {
         case ModelKind::Celegans:
@@ -239,6 +309,7 @@ void Engine::reverseGroup(int gi, const double* old, const double* neu, const do
         case ModelKind::Leaky:
             reverseLeaky(bl, g.raw.data(), g.derived.data(), old, neu, adjNew, adjOld, adjInput + b0, grad, s, dt);
             break;
+        case ModelKind::Lstm: break;
         }
     }
 }

@@ -2,9 +2,11 @@
 // The lowered form of a circuit and a population: flat structure-of-arrays per model group,
 // lane-major (lane = set * batch + batch entry), which the hot loops run over. Built once
 // per simulation or per gradient evaluation.
+#include <memory>
 #include <vector>
 
 #include "kernels.hpp"
+#include "odynn/lstm.hpp"
 #include "odynn/circuit.hpp"
 #include "odynn/simulator.hpp"
 
@@ -18,6 +20,16 @@ struct ModelGroup {
     int states = 0, params = 0, derivedCount = 0;
     AlignedVector raw;      // [param][stride]
     AlignedVector derived;  // [derived][stride]
+    int recordStates = 0;   // states a trajectory shows (the model's state names)
+
+    // An LSTM neuron is a group of its own: one network, one weight vector per set (a run of
+    // `batch` lanes shares it), stepped by one thread so results never depend on the split.
+    std::shared_ptr<const LstmNetwork> net;
+    int weightStride = 0;                 // weightCount rounded up to whole packets
+    AlignedVector weights;                // [set][weightStride]
+    mutable AlignedVector gates, scratchState;  // gate activations, a recomputed step
+    mutable std::shared_ptr<LstmScratch> lstmScratch;
+    bool isLstm() const { return net != nullptr; }
 };
 
 // Directed connection: chemical synapses first (in circuit order), then each gap junction
@@ -48,9 +60,15 @@ public:
     // Steps elements [e0, e1) of group g: input = stimulus row t + incoming connection currents.
     void stepGroup(int g, const double* old, double* out, int e0, int e1, const Stimulus& stim, int t,
                    const double* cur, Scratch& s) const;
-    // Reverse of stepGroup for elements [e0, e1); adjInput is [elem] of the group.
+    // Reverse of stepGroup for elements [e0, e1); adjInput is [elem] of the group. grad is
+    // [param][stride] (an LSTM group: [set][weightStride]). An LSTM group re-runs its forward
+    // step, which needs the step's stimulus row and connection currents.
     void reverseGroup(int g, const double* old, const double* neu, const double* adjNew, double* adjOld,
-                      double* adjInput, double* grad, int e0, int e1, Scratch& s) const;
+                      double* adjInput, double* grad, int e0, int e1, const Stimulus& stim, int t, const double* cur,
+                      Scratch& s) const;
+    // Elements of group g that thread `tid` of `nth` steps (all of an LSTM group on thread 0).
+    std::pair<int, int> rangeFor(int g, int nth, int tid) const;
+    bool hasLstm() const;
     // Connection adjoints from the adjoint of every neuron's input current (per group [elem]):
     // dPre/dPost [conn * lanes + lane] = contribution to the adjoint of Vpre/Vpost; adds
     // parameter gradients into connGrad [4][conn * lanes + lane] (G, mdp, scale, E).
@@ -62,6 +80,8 @@ public:
     // are split across threads only when each step holds enough work to be worth that risk.
     // requested > 0 asks for that many threads regardless (benchmarks, tests).
     int threadsFor(int requested) const;
+    // Total injected current of elements [b0, b0 + n) of group g at step t (padding: 0).
+    void gatherInput(int g, int b0, int n, const Stimulus& stim, int t, const double* cur, double* in) const;
 
     // V pointer of a neuron's lanes inside a group state buffer.
     const double* voltage(const std::vector<const double*>& state, int neuron) const {

@@ -143,7 +143,9 @@ struct Pass {
         if (reverse) {
             elemGrad.resize(G);
             for (int g = 0; g < G; ++g) {
-                elemGrad[g].assign(size_t(eng.groups[g].params) * eng.groups[g].stride, 0.0);
+                const ModelGroup& grp = eng.groups[g];
+                elemGrad[g].assign(grp.isLstm() ? size_t(eng.sets) * grp.weightStride : size_t(grp.params) * grp.stride,
+                                   0.0);
                 adjA[g].assign(stateSize(g), 0.0);
                 adjB[g].assign(stateSize(g), 0.0);
                 adjIn[g].assign(eng.groups[g].stride, 0.0);
@@ -153,6 +155,7 @@ struct Pass {
             dPost.assign(size_t(C) * L, 0.0);
         }
         auto row = [&](int g, int t) { return history[g].data() + size_t(keepHistory ? t : t % 2) * stateSize(g); };
+        const bool lstmInputs = eng.hasLstm();
 
 #pragma omp parallel num_threads(threads)
         {
@@ -160,7 +163,7 @@ struct Pass {
             Scratch s(Engine::block);
             const auto [c0, c1] = splitRange(C, nth, tid);
             std::vector<std::pair<int, int>> range(G);
-            for (int g = 0; g < G; ++g) range[g] = splitPackets(eng.groups[g].stride, nth, tid);
+            for (int g = 0; g < G; ++g) range[g] = eng.rangeFor(g, nth, tid);
             std::vector<const double*> ptr(G);
 
             for (int t = 0; t < T; ++t) {
@@ -194,10 +197,16 @@ struct Pass {
                     for (int g = 0; g < G; ++g) ptr[g] = row(g, t);
                     if (C > 0) {
 #pragma omp barrier
+                        if (lstmInputs) {
+                            // LSTM neurons re-run their step, which needs this step's connection currents.
+                            eng.connectionCurrents(ptr, cur.data(), c0, c1, s);
+#pragma omp barrier
+                        }
                     }
                     for (int g = 0; g < G; ++g)
                         eng.reverseGroup(g, ptr[g], row(g, t + 1), adjNew[g].data(), adjOld[g].data(), adjIn[g].data(),
-                                         elemGrad[g].data(), range[g].first, range[g].second, s);
+                                         elemGrad[g].data(), range[g].first, range[g].second, data.stimulus, t,
+                                         cur.data(), s);
                     if (C > 0) {
 #pragma omp barrier
                         eng.reverseConnections(ptr, adjInPtr, dPre.data(), dPost.data(), connGrad.data(), c0, c1, s);
@@ -249,7 +258,12 @@ LossGradient evaluate(const Circuit& c, const std::vector<double>& pop, int sets
             double sum = 0;
             for (int b = 0; b < B; ++b) {
                 const int lane = s * B + b;
-                if (e.owner == ParamOwner::Neuron) {
+                if (e.owner == ParamOwner::Neuron && eng.groups[eng.groupOf[e.index]].isLstm()) {
+                    // Summed over the set's lanes by the network's reverse step.
+                    if (b == 0)
+                        sum += pass.elemGrad[eng.groupOf[e.index]][size_t(s) * eng.groups[eng.groupOf[e.index]].weightStride +
+                                                                   e.slot];
+                } else if (e.owner == ParamOwner::Neuron) {
                     const ModelGroup& grp = eng.groups[eng.groupOf[e.index]];
                     sum += pass.elemGrad[eng.groupOf[e.index]][size_t(e.slot) * grp.stride +
                                                                size_t(eng.slotOf[e.index]) * L + lane];

@@ -109,9 +109,24 @@ const std::vector<ModelSpec>& builtinModels() {
     return models;
 }
 
+const ModelSpec& lstmModelSpec() {
+    static const ModelSpec lstm = [] {
+        ModelSpec m;
+        m.name = "lstm";
+        m.kind = ModelKind::Lstm;
+        m.description = "LSTM network standing in for a neuron (input i_inj/60, V = out*100 - 60)";
+        m.stateNames = {"V", "cac"};
+        m.initialState = {-60.0, -60.0};
+        m.calciumIndex = 1;
+        return m;
+    }();
+    return lstm;
+}
+
 const ModelSpec* findModel(std::string_view name) {
     for (const auto& m : builtinModels())
         if (m.name == name) return &m;
+    if (name == "lstm") return &lstmModelSpec();
     return nullptr;
 }
 

@@ -3,6 +3,8 @@
 
 #include "odynn/parameters.hpp"
 
+#include "odynn/lstm.hpp"
+
 namespace odynn {
 namespace {
 constexpr double inf = std::numeric_limits<double>::infinity();
@@ -24,6 +26,16 @@ void addSynapseEntries(std::vector<ParamEntry>& out, const Circuit& c, int i) {
 ParameterLayout::ParameterLayout(const Circuit& c, bool bareSingleNeuron) {
     const bool bare = bareSingleNeuron && c.neurons.size() == 1 && c.synapses.empty() && c.gaps.empty();
     for (size_t i = 0; i < c.neurons.size(); ++i) {
+        if (c.neurons[i].model == "lstm") {
+            // One entry per weight, named after its tensor: "AVA/volt/cell_0/kernel[12]".
+            const LstmNetwork net(c.neurons[i].lstm);
+            constexpr double inf = std::numeric_limits<double>::infinity();
+            for (const LstmTensor& t : net.tensors())
+                for (size_t k = 0; k < t.size(); ++k)
+                    entries_.push_back({c.neurons[i].label + "/" + t.name + "[" + std::to_string(k) + "]",
+                                        ParamOwner::Neuron, int(i), int(t.offset + k), -inf, inf, 0.0, 0.0, "1"});
+            continue;
+        }
         const ModelSpec& spec = modelSpec(c.neurons[i].model);
         for (size_t k = 0; k < spec.params.size(); ++k) {
             const ParamSpec& p = spec.params[k];
@@ -72,10 +84,21 @@ void ParameterLayout::apply(Circuit& c, const double* values) const {
     for (size_t i = 0; i < entries_.size(); ++i) slotOf(c, entries_[i]) = values[i];
 }
 
-std::vector<double> ParameterLayout::random(const Circuit&, Rng& rng) const {
+std::vector<double> ParameterLayout::random(const Circuit& c, Rng& rng) const {
     std::vector<double> v;
     v.reserve(entries_.size());
-    for (const auto& e : entries_) v.push_back(std::uniform_real_distribution<double>(e.randomLow, e.randomHigh)(rng));
+    for (size_t i = 0; i < entries_.size();) {
+        const ParamEntry& e = entries_[i];
+        if (e.owner == ParamOwner::Neuron && c.neurons[e.index].model == "lstm") {
+            // A network's weights are drawn together, as TensorFlow initialises its cells.
+            const auto w = LstmNetwork(c.neurons[e.index].lstm).randomWeights(rng);
+            v.insert(v.end(), w.begin(), w.end());
+            i += w.size();
+            continue;
+        }
+        v.push_back(std::uniform_real_distribution<double>(e.randomLow, e.randomHigh)(rng));
+        ++i;
+    }
     return v;
 }
 

@@ -50,7 +50,7 @@ void recordStep(const Engine& eng, int g, const double* state, int e0, int e1, i
     const ModelGroup& grp = eng.groups[g];
     const int L = eng.lanes, B = eng.batch, N = eng.neuronCount;
     const int ci = grp.spec->calciumIndex >= 0 ? grp.spec->calciumIndex : 0;
-    const int recorded = record == Record::VoltageCalcium ? 2 : grp.states;
+    const int recorded = record == Record::VoltageCalcium ? 2 : grp.recordStates;
     for (int k = e0; k < e1;) {
         const int slot = k / L, lane = k % L, set = lane / B, b0 = lane % B;
         const int run = std::min(B - b0, e1 - k);
@@ -97,7 +97,7 @@ SimulationResult simulate(const Circuit& c, const std::vector<double>& pop, int 
     if (S > 0) res.sets.resize(sets);
     // Padding with NaN is only needed where a neuron records fewer states than the widest.
     bool padded = false;
-    for (const auto& g : eng.groups) padded |= opt.record == Record::AllStates && g.states < S;
+    for (const auto& g : eng.groups) padded |= opt.record == Record::AllStates && g.recordStates < S;
     std::vector<AlignedVector> bufA, bufB;
     eng.initialState(bufA);
     bufB = bufA;
@@ -130,7 +130,7 @@ SimulationResult simulate(const Circuit& c, const std::vector<double>& pop, int 
             }
             for (size_t g = 0; g < eng.groups.size(); ++g) {
                 const ModelGroup& grp = eng.groups[g];
-                const auto [e0, e1] = splitPackets(grp.stride, nth, tid);
+                const auto [e0, e1] = eng.rangeFor(int(g), nth, tid);
                 eng.stepGroup(int(g), oldBuf[g].data(), newBuf[g].data(), e0, e1, stim, t, cur.data(), scratch);
                 if (S == 0 || e0 >= grp.elems) continue;
                 recordStep(eng, int(g), newBuf[g].data(), e0, std::min(e1, grp.elems), t, opt.record, res.sets);
@@ -158,7 +158,7 @@ SimulationResult simulate(const Circuit& c, const std::vector<double>& pop, int 
         const ModelGroup& grp = eng.groups[g];
         for (int k = 0; k < grp.elems; ++k) {
             const int slot = k / L, lane = k % L, set = lane / B, b = lane % B, n = grp.neurons[slot];
-            for (int s = 0; s < grp.states; ++s)
+            for (int s = 0; s < grp.recordStates; ++s)
                 res.finalState[((size_t(set) * B + b) * N + n) * MS + s] = last[g][size_t(s) * grp.stride + k];
         }
     }

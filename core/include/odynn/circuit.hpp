@@ -18,7 +18,8 @@ struct Neuron {
     std::string label;
     std::string model = "celegans";
     Role role = Role::Inter;
-    std::vector<double> params;                  // in the model's ParamSpec order
+    std::vector<double> params;                  // in the model's ParamSpec order; lstm: the weights
+    LstmSpec lstm;                               // shape of the network when model == "lstm"
     std::optional<std::array<double, 2>> position;  // editor position, scene units
 };
 
@@ -54,8 +55,9 @@ struct Circuit {
     std::vector<Gap> gaps;
 
     int neuronIndex(const std::string& label) const;  // -1 when unknown
+    // Default parameters; an LSTM neuron gets TensorFlow-initialised weights (seeded by its index).
     int addNeuron(const std::string& label, const std::string& model = "celegans",
-                  Role role = Role::Inter);  // default parameters
+                  Role role = Role::Inter, const LstmSpec& lstm = {});
     // Throws InputError (file given by the caller, or empty) describing the first problem:
     // unknown model, wrong parameter count, non-finite parameter, edge to an unknown neuron,
     // self gap junction, duplicate synapse or gap junction, duplicate label, dt <= 0.

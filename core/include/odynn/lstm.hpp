@@ -34,13 +34,7 @@
 
 namespace odynn {
 
-struct LstmSpec {
-    int units = 50;         // ODYNN's layer_size
-    int layers = 1;         // nb_layer: hidden layers of the voltage network
-    int calciumLayers = 0;  // extra_ca: hidden layers of the calcium head; 0: no head, Ca = V
-    std::string problem() const;  // empty when valid, else what is wrong
-    bool operator==(const LstmSpec&) const = default;
-};
+// LstmSpec (units, layers, calciumLayers) is declared in model.hpp.
 
 // One layer: its tensors' offsets in the flat weight vector and its place in a lane's hidden
 // and gate vectors. Kernel is row-major [inputs + units][4 * units] (TensorFlow's layout).

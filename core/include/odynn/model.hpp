@@ -10,7 +10,16 @@
 
 namespace odynn {
 
-enum class ModelKind { Celegans, HhSimple, Leaky };
+enum class ModelKind { Celegans, HhSimple, Leaky, Lstm };
+
+// Shape of an LSTM behavioural neuron (SPEC 1.4; network in lstm.hpp).
+struct LstmSpec {
+    int units = 50;         // ODYNN's layer_size
+    int layers = 1;         // nb_layer: hidden layers of the voltage network
+    int calciumLayers = 0;  // extra_ca: hidden layers of the calcium head; 0: no head, Ca = V
+    std::string problem() const;  // empty when valid, else what is wrong
+    bool operator==(const LstmSpec&) const = default;
+};
 
 struct ParamSpec {
     std::string name;          // as in ODYNN, e.g. "C_m", "p__tau"
@@ -35,9 +44,12 @@ struct ModelSpec {
     int stateCount() const { return static_cast<int>(stateNames.size()); }
 };
 
-// Every built-in model, in a stable order.
+// Every built-in biophysical model, in a stable order.
 const std::vector<ModelSpec>& builtinModels();
-// Throws std::invalid_argument naming the model when unknown.
+// The LSTM neuron ("lstm"): states V and cac; its trainable weights are not a parameter table
+// (a neuron's params hold the weight vector of its LstmSpec, see lstm.hpp).
+const ModelSpec& lstmModelSpec();
+// Built-in models and "lstm". Throws std::invalid_argument naming the model when unknown.
 const ModelSpec& modelSpec(std::string_view name);
 const ModelSpec* findModel(std::string_view name);  // nullptr when unknown
 
