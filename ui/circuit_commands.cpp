@@ -87,7 +87,7 @@ Neuron withRole(const CircuitGraphModel* model, NeuronId id, Role role) {
 Neuron withModel(const CircuitGraphModel* model, NeuronId id, const std::string& modelName) {
     Neuron n = model->neuron(id);
     n.model = modelName;
-    n.params = modelSpec(modelName).defaults();
+    n.params = initialParams(modelName, n.lstm, std::hash<std::string>{}(n.label));
     return n;
 }
 Neuron withParam(const CircuitGraphModel* model, NeuronId id, int index, double value) {

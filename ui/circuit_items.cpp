@@ -81,6 +81,15 @@ void NeuronItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option
     painter->setPen(QPen(selected ? QColor(30, 110, 230) : line, selected ? 4.0 : 2.0));
     painter->setBrush(excitatory_ ? palette::excitatoryFill() : palette::inhibitoryFill());
     painter->drawPath(outline());
+    if (model_ == QLatin1String("lstm")) {
+        // An LSTM neuron: an inner dashed ring marks the recurrent network inside.
+        painter->save();
+        painter->setBrush(Qt::NoBrush);
+        painter->setPen(QPen(line, 1.5, Qt::DashLine));
+        painter->scale(0.78, 0.78);
+        painter->drawPath(outline());
+        painter->restore();
+    }
 
     QFont font = painter->font();
     font.setBold(true);

@@ -195,10 +195,11 @@ ConnectionId CircuitScene::connectNeurons(NeuronId from, NeuronId to, Tool kind,
     return command->connectionId();
 }
 
-NeuronId CircuitScene::addNeuronAt(QPointF pos) {
+NeuronId CircuitScene::addNeuronAt(QPointF pos, const std::string& modelName) {
     Neuron n;
     n.label = model_->uniqueLabel().toStdString();
-    n.params = modelSpec(n.model).defaults();
+    n.model = modelName;
+    n.params = initialParams(n.model, n.lstm, std::hash<std::string>{}(n.label));
     n.position = std::array<double, 2>{pos.x(), pos.y()};
     auto* command = new AddNeuronCommand(model_, n);
     undoStack_->push(command);
@@ -229,8 +230,8 @@ void CircuitScene::mousePressEvent(QGraphicsSceneMouseEvent* event) {
     if (tool_ == Tool::Select && (event->modifiers() & Qt::ShiftModifier))
         kind = (event->modifiers() & Qt::AltModifier) ? Tool::Gap : Tool::Excitatory;
 
-    if (kind == Tool::AddNeuron) {
-        if (!under) addNeuronAt(event->scenePos());
+    if (kind == Tool::AddNeuron || kind == Tool::AddLstmNeuron) {
+        if (!under) addNeuronAt(event->scenePos(), kind == Tool::AddLstmNeuron ? "lstm" : "celegans");
         event->accept();
         return;
     }

@@ -20,7 +20,7 @@ class CircuitScene : public QGraphicsScene {
 public:
     // What a left-button gesture does. In Select mode, Shift+drag from one neuron to another
     // creates an excitatory synapse (and Alt+Shift+drag a gap junction).
-    enum class Tool { Select, AddNeuron, Excitatory, Inhibitory, Gap };
+    enum class Tool { Select, AddNeuron, AddLstmNeuron, Excitatory, Inhibitory, Gap };
     Q_ENUM(Tool)
     enum class Layout { Layered, Circle };
 
@@ -40,7 +40,7 @@ public:
     void autoLayout(Layout layout);
     // Creates a connection as the tools do; returns its id, or 0 with the reason in `problem`.
     ConnectionId connectNeurons(NeuronId from, NeuronId to, Tool kind, QString* problem = nullptr);
-    NeuronId addNeuronAt(QPointF pos);
+    NeuronId addNeuronAt(QPointF pos, const std::string& modelName = "celegans");
 
     // Bounding box of every item, with a margin; for fitting the view and exporting.
     QRectF contentRect() const;

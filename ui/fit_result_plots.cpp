@@ -62,9 +62,14 @@ void FitResultPlots::setResult(const FitOutcome& outcome, const Circuit& circuit
     clear();
     const int cols = static_cast<int>(outcome.parameterNames.size());
     const int rows = cols > 0 ? static_cast<int>(outcome.population.size()) / cols : 0;
-    // Fixed parameters are the same in every set: they have no distribution.
+    // Fixed parameters are the same in every set: they have no distribution. LSTM weights are
+    // not interpretable one by one (and a network has ~10^4): they are left out, and the
+    // figures stop at 300 parameters so the correlation matrix stays readable and small.
+    const ParameterLayout layout(circuit);
     std::vector<int> varied;
-    for (int c = 0; c < cols; ++c) {
+    for (int c = 0; c < cols && varied.size() < 300; ++c) {
+        const ParamEntry& e = layout.entries()[static_cast<size_t>(c)];
+        if (e.owner == ParamOwner::Neuron && circuit.neurons[static_cast<size_t>(e.index)].model == "lstm") continue;
         std::vector<double> column;
         for (int r = 0; r < rows; ++r) column.push_back(outcome.population[static_cast<size_t>(r) * cols + c]);
         const BoxStats s = boxStats(column);

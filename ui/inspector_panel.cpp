@@ -50,9 +50,12 @@ InspectorPanel::InspectorPanel(CircuitGraphModel* model, QUndoStack* undoStack, 
     for (Role r : {Role::Sensory, Role::Inter, Role::Command})
         role_->addItem(QString::fromLatin1(roleName(r)), static_cast<int>(r));
     modelBox_ = new QComboBox(header_);
-    for (const ModelSpec& spec : builtinModels()) {
-        modelBox_->addItem(QString::fromStdString(spec.name), QString::fromStdString(spec.name));
-        modelBox_->setItemData(modelBox_->count() - 1, QString::fromStdString(spec.description), Qt::ToolTipRole);
+    std::vector<const ModelSpec*> models;
+    for (const ModelSpec& spec : builtinModels()) models.push_back(&spec);
+    models.push_back(&lstmModelSpec());
+    for (const ModelSpec* spec : models) {
+        modelBox_->addItem(QString::fromStdString(spec->name), QString::fromStdString(spec->name));
+        modelBox_->setItemData(modelBox_->count() - 1, QString::fromStdString(spec->description), Qt::ToolTipRole);
     }
     preset_ = new QComboBox(header_);
     preset_->addItem(tr("choose a preset…"));
@@ -204,7 +207,13 @@ void InspectorPanel::rebuild() {
         const Neuron& n = model_->neuron(neuron_);
         const int index = model_->neuronIndex(neuron_);
         const ModelSpec& spec = modelSpec(n.model);
-        title_->setText(tr("Neuron %1").arg(QString::fromStdString(n.label)));
+        title_->setText(n.model == "lstm" ? tr("Neuron %1: LSTM network of %2 units x %3 layers, %4 weights (fitted, "
+                                                "not edited by hand)")
+                                                 .arg(QString::fromStdString(n.label))
+                                                 .arg(n.lstm.units)
+                                                 .arg(n.lstm.layers)
+                                                 .arg(n.params.size())
+                                           : tr("Neuron %1").arg(QString::fromStdString(n.label)));
         label_->setText(QString::fromStdString(n.label));
         role_->setCurrentIndex(role_->findData(static_cast<int>(n.role)));
         modelBox_->setCurrentIndex(modelBox_->findData(QString::fromStdString(n.model)));
@@ -340,7 +349,13 @@ void InspectorPanel::refreshValues() {
     updating_ = true;
     if (model_->hasNeuron(neuron_)) {
         const Neuron& n = model_->neuron(neuron_);
-        title_->setText(tr("Neuron %1").arg(QString::fromStdString(n.label)));
+        title_->setText(n.model == "lstm" ? tr("Neuron %1: LSTM network of %2 units x %3 layers, %4 weights (fitted, "
+                                                "not edited by hand)")
+                                                 .arg(QString::fromStdString(n.label))
+                                                 .arg(n.lstm.units)
+                                                 .arg(n.lstm.layers)
+                                                 .arg(n.params.size())
+                                           : tr("Neuron %1").arg(QString::fromStdString(n.label)));
         label_->setText(QString::fromStdString(n.label));
         role_->setCurrentIndex(role_->findData(static_cast<int>(n.role)));
         for (size_t k = 0; k < rows_.size() && k < n.params.size(); ++k) setRowValue(rows_[k], n.params[k]);
@@ -359,7 +374,7 @@ void InspectorPanel::refreshValues() {
 void InspectorPanel::resetAll() {
     if (model_->hasNeuron(neuron_)) {
         Neuron n = model_->neuron(neuron_);
-        n.params = modelSpec(n.model).defaults();
+        n.params = initialParams(n.model, n.lstm, std::hash<std::string>{}(n.label));
         undoStack_->push(new EditNeuronCommand(model_, neuron_, n, tr("reset %1").arg(model_->label(neuron_))));
     } else if (model_->hasConnection(connection_)) {
         undoStack_->beginMacro(tr("reset connection"));
@@ -376,7 +391,9 @@ void InspectorPanel::randomise() {
     if (isNeuron) {
         Neuron n = model_->neuron(neuron_);
         Rng rng(gen->generate64());
-        const std::vector<double> random = randomParams(modelSpec(n.model), rng);
+        const std::vector<double> random =
+            n.model == "lstm" ? initialParams(n.model, n.lstm, rng()) : randomParams(modelSpec(n.model), rng);
+        if (n.model == "lstm") n.params = random;
         for (size_t k = 0; k < rows_.size() && k < random.size(); ++k)
             if (!rows_[k].fixed->isChecked()) n.params[k] = random[k];
         undoStack_->push(new EditNeuronCommand(model_, neuron_, n, tr("randomise %1").arg(model_->label(neuron_))));

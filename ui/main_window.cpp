@@ -272,6 +272,8 @@ void MainWindow::createActions() {
         {tr("Select"), QKeySequence(Qt::Key_S), CircuitScene::Tool::Select,
          tr("Select and move; Shift+drag between neurons adds an excitatory synapse, Alt+Shift+drag a gap junction")},
         {tr("Add neuron"), QKeySequence(Qt::Key_N), CircuitScene::Tool::AddNeuron, tr("Click on empty space to add a neuron")},
+        {tr("Add LSTM neuron"), QKeySequence(Qt::Key_L), CircuitScene::Tool::AddLstmNeuron,
+         tr("Click on empty space to add an LSTM neuron (a recurrent network of 50 units standing in for a neuron)")},
         {tr("Excitatory"), QKeySequence(Qt::Key_E), CircuitScene::Tool::Excitatory, tr("Drag from one neuron to another: excitatory synapse")},
         {tr("Inhibitory"), QKeySequence(Qt::Key_I), CircuitScene::Tool::Inhibitory, tr("Drag from one neuron to another: inhibitory synapse")},
         {tr("Gap junction"), QKeySequence(Qt::Key_G), CircuitScene::Tool::Gap, tr("Drag between two neurons: gap junction")},

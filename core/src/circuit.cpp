@@ -37,13 +37,8 @@ int Circuit::addNeuron(const std::string& label, const std::string& model, Role 
     n.label = label;
     n.model = model;
     n.role = role;
-    if (model == "lstm") {
-        n.lstm = lstm;
-        Rng rng(neurons.size());
-        n.params = LstmNetwork(lstm).randomWeights(rng);
-    } else {
-        n.params = modelSpec(model).defaults();
-    }
+    n.lstm = lstm;
+    n.params = initialParams(model, lstm, neurons.size());
     neurons.push_back(std::move(n));
     return static_cast<int>(neurons.size()) - 1;
 }
@@ -104,6 +99,12 @@ void Circuit::validate(const std::string& src) const {
             throw InputError(src, 0, where, "duplicate gap junction " + gapName(*this, g));
         if (!std::isfinite(g.G_gap)) throw InputError(src, 0, gapName(*this, g) + "/G_gap", "parameter is not a finite number");
     }
+}
+
+std::vector<double> initialParams(const std::string& model, const LstmSpec& lstm, std::uint64_t seed) {
+    if (model != "lstm") return modelSpec(model).defaults();
+    Rng rng(seed);
+    return LstmNetwork(lstm).randomWeights(rng);
 }
 
 Circuit singleNeuronCircuit(const std::string& model, double dt, const std::vector<double>& params) {

@@ -64,6 +64,10 @@ struct Circuit {
     void validate(const std::string& sourceName = {}) const;
 };
 
+// Starting parameters of a neuron: the model's defaults, or for "lstm" TensorFlow-initialised
+// weights of the given shape drawn with `seed`.
+std::vector<double> initialParams(const std::string& model, const LstmSpec& lstm = {}, std::uint64_t seed = 0);
+
 // One neuron of a model with the given (or default) parameters.
 Circuit singleNeuronCircuit(const std::string& model, double dt,
                             const std::vector<double>& params = {});
