@@ -37,6 +37,21 @@ void checkRoundTrip(QUndoStack& stack, CircuitGraphModel& model, QUndoCommand* c
 class TestUndoCommands : public QObject {
     Q_OBJECT
 private slots:
+    void lstmNeuronsAreAddedAndSwitchedUndoably() {
+        // The editor's LSTM tool: a neuron whose parameters are a network's weights.
+        CircuitGraphModel model;
+        QUndoStack stack;
+        auto* addA = new AddNeuronCommand(&model, makeNeuron("A"));
+        checkRoundTrip(stack, model, addA);
+        checkRoundTrip(stack, model, new SetModelCommand(&model, addA->neuronId(), "lstm"));
+        const Neuron& n = model.neuron(addA->neuronId());
+        QCOMPARE(n.model, std::string("lstm"));
+        QVERIFY(n.params.size() > 1000);  // 50 units: ~10^4 TensorFlow-initialised weights
+        model.circuit().validate();
+        const Circuit back = circuitFromJson(circuitToJson(model.circuit()));
+        QVERIFY(back.neurons[0].params == n.params);
+    }
+
     void everyCommandUndoesAndRedoes() {
         CircuitGraphModel model;
         QUndoStack stack;
