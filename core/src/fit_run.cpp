@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <tuple>
 #include <set>
 
 #include "odynn/errors.hpp"
@@ -121,10 +122,7 @@ void FitRun::initialise() {
 
 Circuit FitRun::bestCircuit() const {
     Circuit c = circuit_;
-    int best = 0;
-    double bestLoss = std::numeric_limits<double>::infinity();
-    for (size_t s = 0; s < lastLoss_.size(); ++s)
-        if (std::isfinite(lastLoss_[s]) && lastLoss_[s] < bestLoss) { bestLoss = lastLoss_[s]; best = int(s); }
+    const int best = std::max(0, detail::bestFinite(lastLoss_).first);
     layout_.apply(c, theta_.data() + size_t(best) * layout_.size());
     return c;
 }
@@ -160,9 +158,7 @@ EpochSummary FitRun::step() {
     sum.losses = lg.loss;
     if (test_ && epoch_ % options_.testEvery == 0)
         sum.testLosses = lossOnly(circuit_, theta_, N, *test_, options_.weights, options_.threads);
-    sum.bestLoss = std::numeric_limits<double>::infinity();
-    for (int s = 0; s < N; ++s)
-        if (std::isfinite(lg.loss[s]) && lg.loss[s] < sum.bestLoss) { sum.bestLoss = lg.loss[s]; sum.bestIndex = s; }
+    std::tie(sum.bestIndex, sum.bestLoss) = detail::bestFinite(lg.loss);
     lossHistory_.push_back(lg.loss);
     lrHistory_.push_back(lr);
     lastLoss_ = lg.loss;
@@ -191,9 +187,7 @@ FitResult FitRun::run(const EpochCallback& callback) {
     // The best set is judged on the loss of its final parameters.
     lastLoss_ = lossOnly(circuit_, theta_, N, train_, options_.weights, options_.threads);
     result.epochsDone = epoch_;
-    result.bestLoss = std::numeric_limits<double>::infinity();
-    for (int s = 0; s < N; ++s)
-        if (std::isfinite(lastLoss_[s]) && lastLoss_[s] < result.bestLoss) { result.bestLoss = lastLoss_[s]; result.bestIndex = s; }
+    std::tie(result.bestIndex, result.bestLoss) = detail::bestFinite(lastLoss_);
     if (result.bestIndex < 0) {
         result.termination = Termination::Failed;
         result.message = "every parameter set diverged (NaN loss)";

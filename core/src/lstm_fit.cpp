@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <tuple>
 #include <sstream>
 
 #include "odynn/circuit_io.hpp"
@@ -129,9 +130,7 @@ EpochSummary LstmFitRun::step() {
     sum.losses = lg.loss;
     if (test_ && epoch_ % options_.testEvery == 0)
         sum.testLosses = lstmLossOnly(net_, theta_, N, *test_, options_.weights, options_.threads);
-    sum.bestLoss = std::numeric_limits<double>::infinity();
-    for (int s = 0; s < N; ++s)
-        if (std::isfinite(lg.loss[s]) && lg.loss[s] < sum.bestLoss) { sum.bestLoss = lg.loss[s]; sum.bestIndex = s; }
+    std::tie(sum.bestIndex, sum.bestLoss) = bestFinite(lg.loss);
     lossHistory_.push_back(lg.loss);
     lrHistory_.push_back(lr);
     lastLoss_ = lg.loss;
@@ -160,12 +159,7 @@ FitResult LstmFitRun::run(const EpochCallback& callback) {
     // The best set is judged on the loss of its final weights.
     lastLoss_ = lstmLossOnly(net_, theta_, N, train_, options_.weights, options_.threads);
     result.epochsDone = epoch_;
-    result.bestLoss = std::numeric_limits<double>::infinity();
-    for (int s = 0; s < N; ++s)
-        if (std::isfinite(lastLoss_[s]) && lastLoss_[s] < result.bestLoss) {
-            result.bestLoss = lastLoss_[s];
-            result.bestIndex = s;
-        }
+    std::tie(result.bestIndex, result.bestLoss) = bestFinite(lastLoss_);
     if (result.bestIndex < 0) {
         result.termination = Termination::Failed;
         result.message = "every weight set diverged (NaN loss)";

@@ -105,6 +105,13 @@ void AdamTf1::update(double* x, double* m, double* v, const double* g, int n, do
     }
 }
 
+std::pair<int, double> bestFinite(const std::vector<double>& losses) {
+    std::pair<int, double> best{-1, std::numeric_limits<double>::infinity()};
+    for (size_t s = 0; s < losses.size(); ++s)
+        if (std::isfinite(losses[s]) && losses[s] < best.second) best = {int(s), losses[s]};
+    return best;
+}
+
 double clipFactor(double norm2, double clipNorm) { return clipNorm / std::max(std::sqrt(norm2), clipNorm); }
 
 }  // namespace odynn::detail

@@ -3,6 +3,7 @@
 // fits, and the optimizer update both use.
 #include <filesystem>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -40,6 +41,9 @@ struct AdamTf1 {
     static double stepSize(double lr, int t);
     static void update(double* x, double* m, double* v, const double* g, int n, double lrT, double clip);
 };
+// Index of the lowest finite loss (-1 when every loss is NaN or infinite) and that loss (+inf).
+std::pair<int, double> bestFinite(const std::vector<double>& losses);
+
 // Factor that scales a gradient of squared norm `norm2` to a norm of at most clipNorm.
 double clipFactor(double norm2, double clipNorm);
 
