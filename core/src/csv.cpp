@@ -31,6 +31,35 @@ const std::vector<double>& CsvTable::column(const std::string& name) const {
 
 namespace {
 
+// Feeds `text` through libcsv into a collector that has field(const char*, size_t), endRow(),
+// `line` (the current line) and `error` (the first problem found); throws that problem.
+template <class Collector>
+void parseWith(const std::string& text, const std::string& sourceName, Collector& col) {
+    csv_parser parser;
+    if (csv_init(&parser, CSV_APPEND_NULL) != 0) throw std::runtime_error("cannot initialise the CSV parser");
+    auto onField = [](void* s, size_t len, void* data) {
+        static_cast<Collector*>(data)->field(static_cast<const char*>(s), len);
+    };
+    auto onRow = [](int, void* data) { static_cast<Collector*>(data)->endRow(); };
+    const size_t used = csv_parse(&parser, text.data(), text.size(), onField, onRow, &col);
+    if (used != text.size()) {
+        const std::string why = csv_strerror(csv_error(&parser));
+        csv_free(&parser);
+        throw InputError(sourceName, col.line, {}, "malformed CSV: " + why);
+    }
+    csv_fini(&parser, onField, onRow, &col);
+    csv_free(&parser);
+    if (col.error) throw *col.error;
+}
+
+std::string readWholeFile(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw InputError(path, 0, {}, "cannot open the file for reading");
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
 // Collects libcsv's field and row callbacks into a table, checking each cell.
 struct Collector {
     explicit Collector(CsvTable* t) : table(t) {}
@@ -87,32 +116,12 @@ CsvTable parseCsv(const std::string& text, const std::string& sourceName) {
     CsvTable table;
     table.source = sourceName;
     Collector col(&table);
-    csv_parser parser;
-    if (csv_init(&parser, CSV_APPEND_NULL) != 0) throw std::runtime_error("cannot initialise the CSV parser");
-    auto onField = [](void* s, size_t len, void* data) {
-        static_cast<Collector*>(data)->field(static_cast<const char*>(s), len);
-    };
-    auto onRow = [](int, void* data) { static_cast<Collector*>(data)->endRow(); };
-    const size_t used = csv_parse(&parser, text.data(), text.size(), onField, onRow, &col);
-    if (used != text.size()) {
-        const std::string why = csv_strerror(csv_error(&parser));
-        csv_free(&parser);
-        throw InputError(sourceName, col.line, {}, "malformed CSV: " + why);
-    }
-    csv_fini(&parser, onField, onRow, &col);
-    csv_free(&parser);
-    if (col.error) throw *col.error;
+    parseWith(text, sourceName, col);
     if (table.header.empty()) throw InputError(sourceName, 1, {}, "the file is empty (a header row is needed)");
     return table;
 }
 
-CsvTable readCsv(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw InputError(path, 0, {}, "cannot open the file for reading");
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return parseCsv(ss.str(), path);
-}
+CsvTable readCsv(const std::string& path) { return parseCsv(readWholeFile(path), path); }
 
 int TextTable::columnIndex(const std::string& name) const {
     for (size_t i = 0; i < header.size(); ++i)
@@ -143,6 +152,7 @@ struct TextCollector {
     std::vector<std::string> row;
     std::optional<InputError> error;
 
+    void field(const char* s, size_t len) { row.push_back(trimmed(std::string(s, len))); }
     void endRow() {
         if (!error) {
             if (line == 1) {
@@ -174,32 +184,12 @@ TextTable parseTextCsv(const std::string& text, const std::string& sourceName) {
     TextTable table;
     table.source = sourceName;
     TextCollector col(&table);
-    csv_parser parser;
-    if (csv_init(&parser, CSV_APPEND_NULL) != 0) throw std::runtime_error("cannot initialise the CSV parser");
-    auto onField = [](void* s, size_t len, void* data) {
-        static_cast<TextCollector*>(data)->row.push_back(trimmed(std::string(static_cast<const char*>(s), len)));
-    };
-    auto onRow = [](int, void* data) { static_cast<TextCollector*>(data)->endRow(); };
-    const size_t used = csv_parse(&parser, text.data(), text.size(), onField, onRow, &col);
-    if (used != text.size()) {
-        const std::string why = csv_strerror(csv_error(&parser));
-        csv_free(&parser);
-        throw InputError(sourceName, col.line, {}, "malformed CSV: " + why);
-    }
-    csv_fini(&parser, onField, onRow, &col);
-    csv_free(&parser);
-    if (col.error) throw *col.error;
+    parseWith(text, sourceName, col);
     if (table.header.empty()) throw InputError(sourceName, 1, {}, "the file is empty (a header row is needed)");
     return table;
 }
 
-TextTable readTextCsv(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw InputError(path, 0, {}, "cannot open the file for reading");
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return parseTextCsv(ss.str(), path);
-}
+TextTable readTextCsv(const std::string& path) { return parseTextCsv(readWholeFile(path), path); }
 
 void writeCsv(const std::string& path, const std::vector<std::string>& header,
               const std::vector<const std::vector<double>*>& columns) {
