@@ -106,10 +106,8 @@ WorkloadResult benchCircuit300(int repeats, int threads) {
             "(1 s of biological time)"};
 }
 
-// ODYNN's timing experiment: one optimization epoch for N random sets x 5 training currents x
-// 1,200 steps at dt 1, fitting the default neuron's voltage.
-WorkloadResult benchEpoch(int sets, int repeats, int threads) {
-    const Circuit c = singleNeuronCircuit("celegans", 1.0);
+// The default neuron's voltage on the 5 training currents at dt 1 ms, as a fitting target.
+FitDataset defaultNeuronTarget(const Circuit& c) {
     FitDataset d;
     d.stimulus = trainingStimulus(1.0);
     SimulationOptions sim;
@@ -118,6 +116,14 @@ WorkloadResult benchEpoch(int sets, int repeats, int threads) {
     d.targetV.resize(d.stimulus.current.size());
     for (int t = 0; t < d.stimulus.steps; ++t)
         for (int b = 0; b < d.stimulus.batch; ++b) d.targetV[size_t(t) * d.stimulus.batch + b] = ref.sets[0].at(t, 0, b, 0);
+    return d;
+}
+
+// ODYNN's timing experiment: one optimization epoch for N random sets x 5 training currents x
+// 1,200 steps at dt 1, fitting the default neuron's voltage.
+WorkloadResult benchEpoch(int sets, int repeats, int threads) {
+    const Circuit c = singleNeuronCircuit("celegans", 1.0);
+    const FitDataset d = defaultNeuronTarget(c);
     FitOptions o;
     o.population = sets;
     o.seed = 3000;
@@ -139,14 +145,7 @@ WorkloadResult benchEpoch(int sets, int repeats, int threads) {
 // training currents x 1,200 steps, voltage target of the default neuron.
 WorkloadResult benchLstmEpoch(int repeats, int threads) {
     const Circuit c = singleNeuronCircuit("celegans", 1.0);
-    FitDataset d;
-    d.stimulus = trainingStimulus(1.0);
-    SimulationOptions sim;
-    sim.record = Record::VoltageCalcium;
-    const auto ref = simulate(c, d.stimulus, sim);
-    d.targetV.resize(d.stimulus.current.size());
-    for (int t = 0; t < d.stimulus.steps; ++t)
-        for (int b = 0; b < d.stimulus.batch; ++b) d.targetV[size_t(t) * d.stimulus.batch + b] = ref.sets[0].at(t, 0, b, 0);
+    const FitDataset d = defaultNeuronTarget(c);
     FitOptions o;
     o.population = 1;
     o.threads = threads;

@@ -186,11 +186,7 @@ void LstmFitRun::attachRunDirectory(const std::string& dir) {
     dir_ = dir;
     const LstmSpec& s = net_.spec();
     const FitOptions& o = options_;
-    const json options = {
-        {"population", o.population}, {"epochs", o.epochs}, {"seed", o.seed},
-        {"weights", {{"v", o.weights.v}, {"ca", o.weights.ca}, {"per_neuron", o.weights.perNeuron}}},
-        {"learning_rate", {{"initial", lr_.initial}, {"decay_steps", lr_.decaySteps}, {"decay_rate", lr_.decayRate}}},
-        {"clip_norm", o.clipNorm}, {"test_every", o.testEvery}, {"initial", numbersToJson(o.initial)}};
+    const json options = optionsToJson(o, lr_);
     const json settings = {{"format", runFormat}, {"version", 1},
                            {"network", {{"units", s.units}, {"layers", s.layers}, {"calcium_layers", s.calciumLayers}}},
                            {"dt", dt_}, {"options", options}};
@@ -229,19 +225,7 @@ LstmFitRun LstmFitRun::resume(const std::string& dir) {
             throw InputError(sp, 0, "format", std::string("not an LSTM run folder (expected \"") + runFormat + "\")");
         const json& n = settings.at("network");
         const LstmSpec spec{n.at("units").get<int>(), n.at("layers").get<int>(), n.at("calcium_layers").get<int>()};
-        const json& j = settings.at("options");
-        FitOptions o;
-        o.population = j.at("population");
-        o.epochs = j.at("epochs");
-        o.seed = j.at("seed");
-        o.weights.v = j.at("weights").at("v");
-        o.weights.ca = j.at("weights").at("ca");
-        o.weights.perNeuron = j.at("weights").at("per_neuron").get<std::vector<double>>();
-        const json& lr = j.at("learning_rate");
-        o.learningRate = LearningRate{lr.at("initial"), lr.at("decay_steps"), lr.at("decay_rate")};
-        o.clipNorm = j.at("clip_norm");
-        o.testEvery = j.at("test_every");
-        o.initial = numbersFromJson(j.at("initial"), sp, "initial");
+        FitOptions o = optionsFromJson(settings.at("options"), sp);
         const json data = readJsonFile(dp);
         FitDataset train = datasetFromJson(data.at("train"), dp);
         std::optional<FitDataset> test;

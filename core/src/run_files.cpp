@@ -49,6 +49,32 @@ FitDataset datasetFromJson(const json& j, const std::string& src) {
     return d;
 }
 
+json optionsToJson(const FitOptions& o, const LearningRate& lr) {
+    return {{"population", o.population}, {"epochs", o.epochs}, {"seed", o.seed},
+            {"weights", {{"v", o.weights.v}, {"ca", o.weights.ca}, {"per_neuron", o.weights.perNeuron}}},
+            {"learning_rate", {{"initial", lr.initial}, {"decay_steps", lr.decaySteps}, {"decay_rate", lr.decayRate}}},
+            {"clip_norm", o.clipNorm}, {"fixed", o.fixed}, {"groups", o.groups}, {"test_every", o.testEvery},
+            {"initial", numbersToJson(o.initial)}};
+}
+
+FitOptions optionsFromJson(const json& j, const std::string& src) {
+    FitOptions o;
+    o.population = j.at("population");
+    o.epochs = j.at("epochs");
+    o.seed = j.at("seed");
+    o.weights.v = j.at("weights").at("v");
+    o.weights.ca = j.at("weights").at("ca");
+    o.weights.perNeuron = j.at("weights").at("per_neuron").get<std::vector<double>>();
+    const json& lr = j.at("learning_rate");
+    o.learningRate = LearningRate{lr.at("initial"), lr.at("decay_steps"), lr.at("decay_rate")};
+    o.clipNorm = j.at("clip_norm");
+    o.fixed = j.value("fixed", std::vector<std::string>{});
+    o.groups = j.value("groups", std::vector<std::vector<std::string>>{});
+    o.testEvery = j.at("test_every");
+    o.initial = numbersFromJson(j.at("initial"), src, "initial");
+    return o;
+}
+
 std::string historyHeader(int sets, bool withTest) {
     std::string header = "epoch,lr";
     for (int k = 0; k < sets; ++k) header += ",loss_" + std::to_string(k);

@@ -21,6 +21,11 @@ std::vector<double> numbersFromJson(const nlohmann::json& a, const std::string& 
 nlohmann::json datasetToJson(const FitDataset& d);
 FitDataset datasetFromJson(const nlohmann::json& j, const std::string& src);
 
+// A fit's options in settings.json (the learning rate as resolved for the run); fixed
+// parameters and groups may be absent (LSTM runs have none).
+nlohmann::json optionsToJson(const FitOptions& o, const LearningRate& lr);
+FitOptions optionsFromJson(const nlohmann::json& j, const std::string& src);
+
 // history.csv: epoch,lr,loss_0..loss_{N-1}[,test_0..test_{N-1}] (test cells empty in epochs
 // without a test evaluation).
 std::string historyHeader(int sets, bool withTest);

@@ -16,35 +16,6 @@ using namespace detail;
 using nlohmann::json;
 namespace fs = std::filesystem;
 
-namespace {
-
-json optionsToJson(const FitOptions& o, const LearningRate& lr) {
-    return {{"population", o.population}, {"epochs", o.epochs}, {"seed", o.seed},
-            {"weights", {{"v", o.weights.v}, {"ca", o.weights.ca}, {"per_neuron", o.weights.perNeuron}}},
-            {"learning_rate", {{"initial", lr.initial}, {"decay_steps", lr.decaySteps}, {"decay_rate", lr.decayRate}}},
-            {"clip_norm", o.clipNorm}, {"fixed", o.fixed}, {"groups", o.groups}, {"test_every", o.testEvery},
-            {"initial", o.initial}};
-}
-FitOptions optionsFromJson(const json& j) {
-    FitOptions o;
-    o.population = j.at("population");
-    o.epochs = j.at("epochs");
-    o.seed = j.at("seed");
-    o.weights.v = j.at("weights").at("v");
-    o.weights.ca = j.at("weights").at("ca");
-    o.weights.perNeuron = j.at("weights").at("per_neuron").get<std::vector<double>>();
-    const json& lr = j.at("learning_rate");
-    o.learningRate = LearningRate{lr.at("initial"), lr.at("decay_steps"), lr.at("decay_rate")};
-    o.clipNorm = j.at("clip_norm");
-    o.fixed = j.at("fixed").get<std::vector<std::string>>();
-    o.groups = j.at("groups").get<std::vector<std::vector<std::string>>>();
-    o.testEvery = j.at("test_every");
-    o.initial = j.at("initial").get<std::vector<double>>();
-    return o;
-}
-
-}  // namespace
-
 void appendRunHistory(const std::string& dir, const EpochSummary& s, const ParameterLayout& layout,
                       const std::vector<double>& theta, int sets, bool withTest) {
     appendLine(fs::path(dir) / "history.csv", historyLine(s, sets, withTest));
@@ -106,7 +77,7 @@ FitRun FitRun::resume(const std::string& dir) {
         if (settings.value("format", "") != "odynn-fit-run")
             throw InputError(sp, 0, "format", "not a run folder's settings (expected \"odynn-fit-run\")");
         Circuit circuit = circuitFromJson(settings.at("circuit"), sp);
-        FitOptions options = optionsFromJson(settings.at("options"));
+        FitOptions options = optionsFromJson(settings.at("options"), sp);
         const json data = readJsonFile(dp);
         FitDataset train = datasetFromJson(data.at("train"), dp);
         std::optional<FitDataset> test;
