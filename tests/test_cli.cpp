@@ -39,7 +39,7 @@ class TestCli : public QObject {
 
 private slots:
     void simulateGoldenNeuron() {
-        const QString golden = QString::fromStdString(test::sharedPath("data/golden/"));
+        const QString golden = QString::fromStdString(test::dataPath("golden/"));
         const QString out = dir.filePath("o.csv");
         const Run r = cli({"simulate", "--model", "celegans", "--input", golden + "celegans_default_input.csv", "--out", out});
         QCOMPARE(r.code, 0);
@@ -58,7 +58,7 @@ private slots:
     }
 
     void simulateCircuitColumns() {
-        const QString golden = QString::fromStdString(test::sharedPath("data/golden/"));
+        const QString golden = QString::fromStdString(test::dataPath("golden/"));
         const QString out = dir.filePath("c.csv");
         const Run r = cli({"simulate", "--circuit", golden + "circuit_pair.json", "--input", golden + "circuit_pair_input.csv",
                            "--out", out});

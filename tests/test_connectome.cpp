@@ -42,7 +42,7 @@ class TestConnectome : public QObject {
 
 private slots:
     void initTestCase() {
-        const std::string dir = test::sharedPath("data/connectome");
+        const std::string dir = test::resourcePath("connectome");
         cook = loadConnectome(dir, ConnectomeSource::Cook2019);
         varshney = loadConnectome(dir, ConnectomeSource::Varshney2011);
     }
@@ -164,7 +164,7 @@ private slots:
 
         QProcess around;
         around.start(ODYNN_CLI, {"connectome", "--around", "AVAL", "--hops", "1", "--source", "varshney2011", "--data-dir",
-                                 QString::fromStdString(test::sharedPath("data/connectome")), "--out", out});
+                                 QString::fromStdString(test::resourcePath("connectome")), "--out", out});
         QVERIFY(around.waitForFinished(60000));
         QCOMPARE(around.exitCode(), 0);
         QVERIFY(loadCircuit(out.toStdString()).neuronIndex("AVAL") >= 0);

@@ -39,7 +39,7 @@ private slots:
     void singleNeuron() {
         QFETCH(QString, name);
         QFETCH(QString, model);
-        const std::string base = test::sharedPath("data/golden/" + name.toStdString());
+        const std::string base = test::dataPath("golden/" + name.toStdString());
         const CsvTable in = readCsv(base + "_input.csv");
         const CsvTable expected = readCsv(base + "_expected.csv");
         const ModelSpec& spec = modelSpec(model.toStdString());
@@ -50,7 +50,7 @@ private slots:
         compare(expected, spec.stateNames, [&](int row, int col) { return r.sets[0].at(row, col, 0, 0); });
     }
     void circuitPair() {
-        const std::string base = test::sharedPath("data/golden/circuit_pair");
+        const std::string base = test::dataPath("golden/circuit_pair");
         const Circuit c = loadCircuit(base + ".json");
         const CsvTable in = readCsv(base + "_input.csv");
         const CsvTable expected = readCsv(base + "_expected.csv");

@@ -11,7 +11,10 @@
 
 namespace odynn::test {
 
-inline std::string sharedPath(const std::string& rel) { return std::string(ODYNN_SHARED_DIR) + "/" + rel; }
+// Files under tests/data (golden traces, recordings, synthetic fits).
+inline std::string dataPath(const std::string& rel) { return std::string(ODYNN_TEST_DATA_DIR) + "/" + rel; }
+// Files the app ships under resources/ (connectome).
+inline std::string resourcePath(const std::string& rel) { return std::string(ODYNN_RESOURCES_DIR) + "/" + rel; }
 
 // |a - b| <= rel * scale, reported with both values on failure.
 inline bool closeRel(double a, double b, double rel, double scale, QString* why = nullptr) {

@@ -14,7 +14,7 @@ namespace {
 
 // AVAL1 samples 0..499 scaled as ODYNN does: time x1000 (ms), trace x10, current x10.
 void avalWindow(std::vector<double>& t, std::vector<double>& trace, std::vector<double>& current) {
-    const RawTrace raw = readTraceCsv(test::sharedPath("data/AVAL1.csv"));
+    const RawTrace raw = readTraceCsv(test::dataPath("AVAL1.csv"));
     for (int r = 0; r < 500; ++r) {
         t.push_back(raw.time[r] * 1000);
         trace.push_back(raw.trace[r] * 10);
@@ -131,7 +131,7 @@ private slots:
     }
 
     void importDefaultsOnAval() {
-        const RawTrace raw = readTraceCsv(test::sharedPath("data/AVAL1.csv"));
+        const RawTrace raw = readTraceCsv(test::dataPath("AVAL1.csv"));
         QCOMPARE(int(raw.time.size()), 3137);
         TraceImportOptions o;
         o.dt = 1.0;
@@ -199,7 +199,7 @@ private slots:
         QTemporaryDir dir;
         const QString out = dir.filePath("aval.csv");
         QProcess p;
-        p.start(ODYNN_CLI, {"import-trace", QString::fromStdString(test::sharedPath("data/AVAL1.csv")), "--dt", "1",
+        p.start(ODYNN_CLI, {"import-trace", QString::fromStdString(test::dataPath("AVAL1.csv")), "--dt", "1",
                             "--window", "0,20000", "--out", out});
         QVERIFY(p.waitForFinished(60000));
         QCOMPARE(p.exitCode(), 0);
@@ -216,7 +216,7 @@ private slots:
         QVERIFY2(fit.exitCode() == 0, fit.readAllStandardError().constData());
 
         QProcess bad;
-        bad.start(ODYNN_CLI, {"import-trace", QString::fromStdString(test::sharedPath("data/AVAL1.csv")), "--dt", "1",
+        bad.start(ODYNN_CLI, {"import-trace", QString::fromStdString(test::dataPath("AVAL1.csv")), "--dt", "1",
                               "--window", "0,9e9", "--out", out});
         QVERIFY(bad.waitForFinished(60000));
         QCOMPARE(bad.exitCode(), 2);

@@ -25,7 +25,7 @@ using namespace odynn::ui;
 
 namespace {
 
-const QString aval1 = QStringLiteral(ODYNN_SHARED_DIR "/data/AVAL1.csv");
+const QString aval1 = QStringLiteral(ODYNN_TEST_DATA_DIR "/AVAL1.csv");
 
 MainWindow::Options testOptions() {
     MainWindow::Options o;
