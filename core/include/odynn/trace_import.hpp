@@ -11,40 +11,14 @@
 #include <utility>
 #include <vector>
 
+#include "odynn/smoothing_spline.hpp"
+
 namespace odynn {
-
-// Cubic smoothing spline with FITPACK's (splrep's) definition of the smoothing factor s:
-// among cubic splines g with knots at the samples (FITPACK's interpolation knots: every
-// interior sample except the second and the second-to-last), the one that minimises the sum of
-// squared jumps of g''' at the interior knots subject to sum_i (y_i - g(x_i))^2 <= s.
-// s = 0 gives splrep's interpolating spline exactly. For s > 0 FITPACK places fewer knots
-// adaptively, so values differ from splrep by a fraction of the noise level (see the tests).
-// The B-spline basis, the banded Cholesky solves and the root search are GSL's.
-class SmoothingSpline {
-public:
-    // x strictly increasing, at least 4 samples, s >= 0; throws std::invalid_argument.
-    SmoothingSpline(const std::vector<double>& x, const std::vector<double>& y, double s);
-    ~SmoothingSpline();
-    SmoothingSpline(SmoothingSpline&&) noexcept;
-    SmoothingSpline& operator=(SmoothingSpline&&) noexcept;
-    SmoothingSpline(const SmoothingSpline&) = delete;
-    SmoothingSpline& operator=(const SmoothingSpline&) = delete;
-
-    // Value at t, which is clamped to [x.front(), x.back()]. Not thread-safe (GSL workspace).
-    double operator()(double t) const;
-    double residual() const { return residual_; }  // sum of squared residuals at the samples
-
-    struct Impl;
-
-private:
-    Impl* impl_;
-    double residual_ = 0;
-};
 
 // Values of the smoothing spline through (time, values) at time[0] + k*dt, k = 0.. while the
 // point is within the samples (time[0] + k*dt <= time.back()). Units of time and dt agree.
 std::vector<double> resample(const std::vector<double>& time, const std::vector<double>& values, double dt,
-                             double smoothing);
+                             double smoothing, const SmoothingSpline::Progress& progress = {});
 
 // Fluorescence to calcium concentration (Hill): cac = max(0, -k*F/(F - alpha))^(1/n).
 struct HillParams {
