@@ -13,10 +13,10 @@
 #include <QTextStream>
 #include <QTimer>
 
-#include "circuit_view.hpp"
-#include "fit_live_plots.hpp"
-#include "fit_panel.hpp"
-#include "main_window.hpp"
+#include "editor/circuit_view.hpp"
+#include "fit/fit_live_plots.hpp"
+#include "fit/fit_panel.hpp"
+#include "window/main_window.hpp"
 
 namespace {
 

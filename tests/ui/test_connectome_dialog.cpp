@@ -18,11 +18,11 @@
 #include <functional>
 #include <qcustomplot.h>
 
-#include "circuit_graph_model.hpp"
-#include "connectome_dialog.hpp"
-#include "main_window.hpp"
+#include "editor/circuit_graph_model.hpp"
+#include "import/connectome_dialog.hpp"
+#include "window/main_window.hpp"
 #include "odynn/connectome.hpp"
-#include "voltage_heatmap.hpp"
+#include "plots/voltage_heatmap.hpp"
 
 using namespace odynn;
 using namespace odynn::ui;

@@ -10,10 +10,10 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include "column_mapping.hpp"
-#include "column_mapping_dialog.hpp"
-#include "fit_panel.hpp"
-#include "main_window.hpp"
+#include "import/column_mapping.hpp"
+#include "import/column_mapping_dialog.hpp"
+#include "fit/fit_panel.hpp"
+#include "window/main_window.hpp"
 #include "odynn/csv.hpp"
 #include "odynn/errors.hpp"
 

@@ -10,15 +10,15 @@
 #include <cmath>
 #include <qcustomplot.h>
 
-#include "circuit_graph_model.hpp"
-#include "compare_panel.hpp"
-#include "fit_data.hpp"
-#include "fit_live_plots.hpp"
-#include "fit_panel.hpp"
-#include "fit_result_plots.hpp"
-#include "main_window.hpp"
-#include "population_stats.hpp"
-#include "stimulus_editor.hpp"
+#include "editor/circuit_graph_model.hpp"
+#include "plots/compare_panel.hpp"
+#include "fit/fit_data.hpp"
+#include "fit/fit_live_plots.hpp"
+#include "fit/fit_panel.hpp"
+#include "fit/fit_result_plots.hpp"
+#include "window/main_window.hpp"
+#include "fit/population_stats.hpp"
+#include "editor/stimulus_editor.hpp"
 
 using namespace odynn;
 using namespace odynn::ui;

@@ -9,11 +9,11 @@
 #include <QTimer>
 #include <qcustomplot.h>
 
-#include "fit_live_plots.hpp"
-#include "fit_panel.hpp"
-#include "main_window.hpp"
-#include "stimulus_editor.hpp"
-#include "stimulus_spec.hpp"
+#include "fit/fit_live_plots.hpp"
+#include "fit/fit_panel.hpp"
+#include "window/main_window.hpp"
+#include "editor/stimulus_editor.hpp"
+#include "editor/stimulus_spec.hpp"
 
 using namespace odynn;
 using namespace odynn::ui;

@@ -2,7 +2,7 @@
 #include <QSignalSpy>
 #include <QTest>
 
-#include "circuit_graph_model.hpp"
+#include "editor/circuit_graph_model.hpp"
 
 using namespace odynn;
 using namespace odynn::ui;

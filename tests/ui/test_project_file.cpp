@@ -7,7 +7,7 @@
 
 #include "odynn/circuit_io.hpp"
 #include "odynn/errors.hpp"
-#include "project_file.hpp"
+#include "project/project_file.hpp"
 
 using namespace odynn;
 using namespace odynn::ui;

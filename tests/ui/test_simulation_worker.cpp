@@ -5,7 +5,7 @@
 
 #include <cmath>
 
-#include "simulation_worker.hpp"
+#include "window/simulation_worker.hpp"
 
 using namespace odynn;
 using namespace odynn::ui;

@@ -15,10 +15,10 @@
 #include <functional>
 #include <qcustomplot.h>
 
-#include "fit_panel.hpp"
-#include "main_window.hpp"
+#include "fit/fit_panel.hpp"
+#include "window/main_window.hpp"
 #include "odynn/trace_import.hpp"
-#include "trace_import_dialog.hpp"
+#include "import/trace_import_dialog.hpp"
 
 using namespace odynn;
 using namespace odynn::ui;

@@ -9,15 +9,15 @@
 #include <QUndoStack>
 #include <qcustomplot.h>
 
-#include "circuit_graph_model.hpp"
-#include "circuit_items.hpp"
-#include "circuit_scene.hpp"
-#include "circuit_view.hpp"
-#include "inspector_panel.hpp"
-#include "main_window.hpp"
-#include "simulation_worker.hpp"
-#include "stimulus_editor.hpp"
-#include "trace_plots.hpp"
+#include "editor/circuit_graph_model.hpp"
+#include "editor/circuit_items.hpp"
+#include "editor/circuit_scene.hpp"
+#include "editor/circuit_view.hpp"
+#include "editor/inspector_panel.hpp"
+#include "window/main_window.hpp"
+#include "window/simulation_worker.hpp"
+#include "editor/stimulus_editor.hpp"
+#include "plots/trace_plots.hpp"
 
 using namespace odynn;
 using namespace odynn::ui;

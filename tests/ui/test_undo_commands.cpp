@@ -3,8 +3,8 @@
 #include <QTest>
 #include <QUndoStack>
 
-#include "circuit_commands.hpp"
-#include "circuit_graph_model.hpp"
+#include "editor/circuit_commands.hpp"
+#include "editor/circuit_graph_model.hpp"
 #include "odynn/circuit_io.hpp"
 
 using namespace odynn;

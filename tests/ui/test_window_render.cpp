@@ -4,9 +4,9 @@
 #include <QSet>
 #include <QTest>
 
-#include "circuit_view.hpp"
-#include "main_window.hpp"
-#include "trace_plots.hpp"
+#include "editor/circuit_view.hpp"
+#include "window/main_window.hpp"
+#include "plots/trace_plots.hpp"
 
 using namespace odynn::ui;
 

@@ -1,0 +1,155 @@
+#include "fit/fit_worker.hpp"
+
+#include <QMetaObject>
+#include <QtConcurrent/QtConcurrentRun>
+#include <chrono>
+#include <exception>
+
+namespace odynn::ui {
+
+namespace {
+constexpr double traceInterval = 0.25;  // s between simulations of the best set while fitting
+
+Trajectory simulateSet(const Circuit& circuit, const std::vector<double>& params, const Stimulus& stimulus,
+                       int threads) {
+    SimulationOptions o;
+    o.record = Record::VoltageCalcium;
+    o.threads = threads;
+    return simulate(circuit, params, 1, stimulus, o).sets.front();
+}
+}  // namespace
+
+FitWorker::FitWorker(QObject* parent) : QObject(parent), control_(std::make_shared<Control>()) {
+    qRegisterMetaType<FitProgress>();
+    qRegisterMetaType<FitOutcome>();
+    connect(&watcher_, &QFutureWatcher<FitOutcome>::finished, this, [this] {
+        drain();  // epochs that arrived just before the end come first
+        const FitOutcome outcome = watcher_.result();
+        if (outcome.run) run_ = outcome.run;
+        if (!outcome.error.isEmpty())
+            emit failed(outcome.error);
+        else
+            emit finished(outcome);
+    });
+}
+
+FitWorker::~FitWorker() {
+    stop();
+    watcher_.waitForFinished();
+}
+
+bool FitWorker::start(const Circuit& circuit, const FitDataset& train, const std::optional<FitDataset>& test,
+                      const FitOptions& options) {
+    if (isRunning()) return false;
+    if (const std::string problem = options.problem(circuit); !problem.empty()) {
+        emit failed(QString::fromStdString(problem));
+        return false;
+    }
+    run_.reset();
+    train_ = train;
+    test_ = test;
+    launch(nullptr, std::make_tuple(circuit, options));
+    return true;
+}
+
+bool FitWorker::continueRun(int moreEpochs) {
+    if (!canContinue() || moreEpochs <= 0) return false;
+    run_->setEpochs(run_->epochsDone() + moreEpochs);
+    launch(run_, std::nullopt);
+    return true;
+}
+
+int FitWorker::epochsDone() const { return run_ && !isRunning() ? run_->epochsDone() : -1; }
+
+void FitWorker::launch(std::shared_ptr<FitRun> given, std::optional<std::tuple<Circuit, FitOptions>> fresh) {
+    {
+        std::lock_guard lock(control_->mutex);
+        control_->stop = false;
+        control_->paused = false;
+        control_->pending.clear();
+    }
+    emit pausedChanged(false);
+    auto control = control_;
+    const FitDataset train = train_;
+    const std::optional<FitDataset> test = test_;
+    watcher_.setFuture(QtConcurrent::run([this, control, given, fresh, train, test]() {
+        FitOutcome outcome;
+        try {
+            std::shared_ptr<FitRun> run =
+                given ? given : std::make_shared<FitRun>(std::get<0>(*fresh), train, test, std::get<1>(*fresh));
+            outcome.run = run;
+            const int threads = run->options().threads;
+            auto lastTrace = std::chrono::steady_clock::now() - std::chrono::seconds(10);
+            const int P = run->layout().size();
+            outcome.result = run->run([&](const EpochSummary& summary) {
+                FitProgress p;
+                p.summary = summary;
+                const int best = std::max(0, summary.bestIndex);
+                p.bestParams.assign(run->population().begin() + static_cast<std::ptrdiff_t>(best) * P,
+                                    run->population().begin() + static_cast<std::ptrdiff_t>(best + 1) * P);
+                const auto now = std::chrono::steady_clock::now();
+                const bool last = summary.epoch + 1 >= run->options().epochs;
+                if (last || std::chrono::duration<double>(now - lastTrace).count() >= traceInterval) {
+                    lastTrace = now;
+                    p.bestTrace = simulateSet(run->circuit(), p.bestParams, train.stimulus, threads);
+                }
+                std::unique_lock lock(control->mutex);
+                const bool post = control->pending.empty();
+                control->pending.push_back(std::move(p));
+                if (post) QMetaObject::invokeMethod(this, &FitWorker::drain, Qt::QueuedConnection);
+                // Paused: wait here, between two epochs, until resumed or stopped.
+                control->wake.wait(lock, [&] { return !control->paused || control->stop; });
+                return control->stop ? FitControl::Stop : FitControl::Continue;
+            });
+            if (outcome.result.termination == Termination::Failed) {
+                outcome.error = QString::fromStdString(outcome.result.message);
+                return outcome;
+            }
+            outcome.best = run->bestCircuit();
+            outcome.population = run->population();
+            for (const ParamEntry& e : run->layout().entries()) outcome.parameterNames << QString::fromStdString(e.name);
+            const std::vector<double>& bestParams = outcome.result.bestParams;
+            outcome.bestTrain = simulateSet(run->circuit(), bestParams, train.stimulus, threads);
+            if (test) outcome.bestTest = simulateSet(run->circuit(), bestParams, test->stimulus, threads);
+        } catch (const std::exception& e) {
+            outcome.error = QString::fromStdString(e.what());
+        } catch (...) {
+            outcome.error = QStringLiteral("unknown error in the optimizer");
+        }
+        return outcome;
+    }));
+}
+
+void FitWorker::drain() {
+    std::vector<FitProgress> batch;
+    {
+        std::lock_guard lock(control_->mutex);
+        batch.swap(control_->pending);
+    }
+    for (const FitProgress& p : batch) emit epochFinished(p);
+}
+
+void FitWorker::stop() {
+    {
+        std::lock_guard lock(control_->mutex);
+        control_->stop = true;
+    }
+    control_->wake.notify_all();
+}
+
+void FitWorker::setPaused(bool paused) {
+    {
+        std::lock_guard lock(control_->mutex);
+        if (control_->paused == paused) return;
+        control_->paused = paused;
+    }
+    control_->wake.notify_all();
+    emit pausedChanged(paused);
+}
+
+bool FitWorker::isPaused() const {
+    std::lock_guard lock(control_->mutex);
+    return control_->paused;
+}
+
+}  // namespace odynn::ui

@@ -1,0 +1,252 @@
+#include "plots/trace_plots.hpp"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QVBoxLayout>
+#include <cmath>
+#include <qcustomplot.h>
+
+namespace odynn::ui {
+
+QColor curveColour(int index) {
+    static const QColor colours[] = {QColor(31, 119, 180), QColor(214, 39, 40), QColor(44, 160, 44),
+                                     QColor(255, 127, 14), QColor(148, 103, 189), QColor(140, 86, 75),
+                                     QColor(227, 119, 194), QColor(23, 190, 207), QColor(188, 189, 34)};
+    return colours[index % 9];
+}
+
+TracePlots::TracePlots(QWidget* parent) : QWidget(parent) {
+    plot_ = new QCustomPlot(this);
+    plot_->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom | QCP::iSelectPlottables);
+    plot_->setMinimumHeight(290);
+    plot_->setMouseTracking(true);
+
+    batch_ = new QComboBox(this);
+    batch_->setToolTip(tr("Batch entry (stimulus) to show"));
+    showV_ = new QCheckBox(tr("V"), this);
+    showCa_ = new QCheckBox(tr("Ca"), this);
+    showGates_ = new QCheckBox(tr("Gates"), this);
+    showCurrent_ = new QCheckBox(tr("I inj"), this);
+    showV_->setChecked(true);
+    showCa_->setChecked(true);
+    showCurrent_->setChecked(true);
+    showV_->setToolTip(tr("Membrane potential (mV)"));
+    showCa_->setToolTip(tr("Intracellular calcium concentration"));
+    showGates_->setToolTip(tr("Gating variables (0..1)"));
+    showCurrent_->setToolTip(tr("Injected current"));
+    readout_ = new QLabel(tr("Hover over a plot to read values."), this);
+    readout_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+
+    auto* controls = new QHBoxLayout;
+    controls->addWidget(new QLabel(tr("Stimulus:"), this));
+    controls->addWidget(batch_, 1);
+    for (QCheckBox* box : {showV_, showCa_, showGates_, showCurrent_}) {
+        controls->addWidget(box);
+        connect(box, &QCheckBox::toggled, this, [this] { scheduleRedraw(); });
+    }
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(2, 2, 2, 2);
+    layout->addLayout(controls);
+    layout->addWidget(plot_, 1);
+    layout->addWidget(readout_);
+    connect(batch_, &QComboBox::currentIndexChanged, this, [this] { scheduleRedraw(); });
+    connect(plot_, &QCustomPlot::mouseMove, this, &TracePlots::updateReadout);
+
+    // At most 20 redraws per second however fast results arrive.
+    redrawTimer_.setInterval(50);
+    connect(&redrawTimer_, &QTimer::timeout, this, [this] {
+        if (!dirty_) return;
+        dirty_ = false;
+        rebuild();
+        plot_->replot(QCustomPlot::rpQueuedReplot);
+    });
+    redrawTimer_.start();
+    rebuild();
+}
+
+void TracePlots::setOutput(const SimulationOutput& output) {
+    const int previous = batch_->currentIndex();
+    output_ = output;
+    QSignalBlocker block(batch_);
+    batch_->clear();
+    for (int b = 0; b < output.trajectory.batch; ++b)
+        batch_->addItem(b < output.batchNames.size() ? output.batchNames[b] : tr("entry %1").arg(b + 1));
+    batch_->setCurrentIndex(std::clamp(previous, 0, std::max(0, batch_->count() - 1)));
+    scheduleRedraw();
+}
+
+void TracePlots::setTarget(const TargetTrace& target) {
+    target_ = target;
+    scheduleRedraw();
+}
+
+void TracePlots::clearTarget() {
+    target_.reset();
+    scheduleRedraw();
+}
+
+void TracePlots::setNeurons(const QStringList& labels) {
+    if (labels == neurons_) return;
+    neurons_ = labels;
+    scheduleRedraw();
+}
+
+QStringList TracePlots::shownNeurons() const {
+    if (!neurons_.isEmpty() || !output_) return neurons_;
+    QStringList first;
+    for (size_t k = 0; k < output_->circuit.neurons.size() && k < 6; ++k)
+        first << QString::fromStdString(output_->circuit.neurons[k].label);
+    return first;
+}
+
+int TracePlots::graphCount() const { return plot_->graphCount(); }
+
+QString TracePlots::readout() const { return readout_->text(); }
+
+void TracePlots::redrawNow() {
+    dirty_ = false;
+    rebuild();
+    plot_->replot();
+}
+
+void TracePlots::rebuild() {
+    plot_->clearPlottables();
+    plot_->plotLayout()->clear();  // also deletes the legends inside the axis rects
+
+    struct Kind {
+        QCheckBox* box;
+        QString title;
+    };
+    const Kind kinds[] = {{showV_, tr("V (mV)")}, {showCa_, tr("Ca")}, {showGates_, tr("gates")},
+                          {showCurrent_, tr("I inj")}};
+    std::vector<Panel> panels(4);
+    auto* margins = new QCPMarginGroup(plot_);
+    QCPAxisRect* first = nullptr;
+    QCPAxisRect* last = nullptr;
+    int row = 0;
+    for (int k = 0; k < 4; ++k) {
+        if (!kinds[k].box->isChecked()) continue;
+        auto* rect = new QCPAxisRect(plot_);
+        plot_->plotLayout()->addElement(row++, 0, rect);
+        rect->setMarginGroup(QCP::msLeft | QCP::msRight, margins);
+        rect->axis(QCPAxis::atLeft)->setLabel(kinds[k].title);
+        rect->axis(QCPAxis::atLeft)->ticker()->setTickCount(4);
+        rect->setRangeZoom(Qt::Horizontal | Qt::Vertical);
+        auto* legend = new QCPLegend;
+        rect->insetLayout()->addElement(legend, Qt::AlignTop | Qt::AlignRight);
+        legend->setLayer(QStringLiteral("legend"));
+        legend->setFont(QFont(font().family(), 8));
+        legend->setBrush(QColor(255, 255, 255, 200));
+        legend->setRowSpacing(0);
+        // Colours mark neurons in every panel, so one legend (the top one) names them; the
+        // gates panel keeps its own because it shows several variables per neuron.
+        legend->setVisible(!first || k == 2);
+        panels[static_cast<size_t>(k)] = Panel{rect, legend};
+        if (!first) first = rect;
+        last = rect;
+    }
+    if (!first) return;
+    last->axis(QCPAxis::atBottom)->setLabel(tr("time (ms)"));
+    // Link every time axis to the others so zooming one zooms all.
+    for (const Panel& a : panels) {
+        if (!a.rect) continue;
+        for (const Panel& b : panels) {
+            if (!b.rect || a.rect == b.rect) continue;
+            connect(a.rect->axis(QCPAxis::atBottom), qOverload<const QCPRange&>(&QCPAxis::rangeChanged),
+                    b.rect->axis(QCPAxis::atBottom), qOverload<const QCPRange&>(&QCPAxis::setRange));
+        }
+    }
+    if (!output_ || output_->trajectory.steps == 0) return;
+
+    const SimulationOutput& out = *output_;
+    const Trajectory& traj = out.trajectory;
+    const int b = std::clamp(batch_->currentIndex(), 0, traj.batch - 1);
+    QVector<double> time(traj.steps);
+    for (int t = 0; t < traj.steps; ++t) time[t] = out.timeAt(t);
+
+    auto addCurve = [&](const Panel& panel, const QString& name, QVector<double> values, QColor colour,
+                        Qt::PenStyle style = Qt::SolidLine) {
+        QCPGraph* g = plot_->addGraph(panel.rect->axis(QCPAxis::atBottom), panel.rect->axis(QCPAxis::atLeft));
+        g->setName(name);
+        g->setPen(QPen(colour, 1.6, style));
+        g->setData(time.mid(0, values.size()), values, true);
+        g->removeFromLegend();
+        if (panel.legend->visible()) g->addToLegend(panel.legend);
+        return g;
+    };
+
+    const QStringList labels = shownNeurons();
+    for (int i = 0; i < labels.size(); ++i) {
+        const int n = out.circuit.neuronIndex(labels[i].toStdString());
+        if (n < 0 || n >= traj.neurons) continue;
+        const ModelSpec* spec = findModel(out.circuit.neurons[static_cast<size_t>(n)].model);
+        const QColor colour = curveColour(i);
+        auto series = [&](int s) {
+            QVector<double> v(traj.steps);
+            for (int t = 0; t < traj.steps; ++t) v[t] = traj.at(t, s, b, n);
+            return v;
+        };
+        if (panels[0].rect) addCurve(panels[0], labels[i], series(0), colour);
+        if (panels[1].rect && spec && spec->calciumIndex >= 0)
+            addCurve(panels[1], labels[i], series(spec->calciumIndex), colour);
+        if (panels[2].rect && spec) {
+            for (int s = 1; s < spec->stateCount() && s < traj.states; ++s) {
+                if (s == spec->calciumIndex) continue;
+                QColor c = colour;
+                c.setHsv(c.hsvHue(), c.hsvSaturation(), std::clamp(90 + 30 * s, 0, 255));
+                addCurve(panels[2], labels[i] + QStringLiteral(" ") + QString::fromStdString(spec->stateNames[static_cast<size_t>(s)]),
+                         series(s), c);
+            }
+        }
+        if (panels[3].rect) {
+            QVector<double> current(traj.steps);
+            for (int t = 0; t < traj.steps && t < out.stimulus.steps; ++t)
+                current[t] = b < out.stimulus.batch && n < out.stimulus.neurons ? out.stimulus.at(t, b, n) : 0.0;
+            addCurve(panels[3], labels[i], current, colour);
+        }
+    }
+    if (target_) {
+        for (const TargetColumn& c : target_->columns) {
+            const Panel& panel = c.calcium ? panels[1] : panels[0];
+            if (!panel.rect) continue;
+            QCPGraph* g = plot_->addGraph(panel.rect->axis(QCPAxis::atBottom), panel.rect->axis(QCPAxis::atLeft));
+            g->setName(tr("target %1").arg(c.neuron));
+            g->setPen(QPen(Qt::black, 1.2, Qt::DashLine));
+            g->setData(QVector<double>(target_->time.begin(), target_->time.end()),
+                       QVector<double>(c.values.begin(), c.values.end()), true);
+            g->removeFromLegend();
+            if (panel.legend->visible()) g->addToLegend(panel.legend);
+        }
+    }
+    for (const Panel& p : panels) {
+        if (!p.rect) continue;
+        bool found = false;
+        for (QCPGraph* g : p.rect->graphs()) g->rescaleAxes(found), found = true;
+        if (!found) {
+            p.legend->setVisible(false);
+            continue;
+        }
+        if (p.legend->itemCount() == 0) p.legend->setVisible(false);
+        QCPAxis* y = p.rect->axis(QCPAxis::atLeft);
+        y->scaleRange(1.1, y->range().center());  // a margin above and below the data
+        if (y->range().size() < 1e-9) y->setRange(y->range().center() - 1, y->range().center() + 1);
+    }
+}
+
+void TracePlots::updateReadout(QMouseEvent* event) {
+    QCPAxisRect* rect = plot_->axisRectAt(event->position());
+    if (!rect || rect->graphs().isEmpty()) return;
+    const double x = rect->axis(QCPAxis::atBottom)->pixelToCoord(event->position().x());
+    QStringList parts{tr("t = %1 ms").arg(x, 0, 'f', 1)};
+    for (QCPGraph* g : rect->graphs()) {
+        if (g->dataCount() == 0) continue;
+        auto it = g->data()->findBegin(x, false);
+        if (it == g->data()->constEnd()) continue;
+        parts << QStringLiteral("%1: %2").arg(g->name()).arg(it->value, 0, 'g', 4);
+    }
+    readout_->setText(parts.join(QStringLiteral("   ")));
+}
+
+}  // namespace odynn::ui

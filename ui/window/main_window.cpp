@@ -1,0 +1,800 @@
+#include "window/main_window.hpp"
+
+#include <QAction>
+#include <QActionGroup>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDir>
+#include <QDockWidget>
+#include <QDoubleSpinBox>
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QGraphicsItem>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QProgressBar>
+#include <QRegularExpression>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QToolBar>
+#include <QToolButton>
+#include <QUndoStack>
+#include <cmath>
+#include <exception>
+#include <limits>
+
+#include "editor/circuit_graph_model.hpp"
+#include "editor/circuit_scene.hpp"
+#include "editor/circuit_view.hpp"
+#include "import/column_mapping_dialog.hpp"
+#include "plots/compare_panel.hpp"
+#include "import/connectome_dialog.hpp"
+#include "plots/figure_export.hpp"
+#include "fit/fit_panel.hpp"
+#include "editor/inspector_panel.hpp"
+#include "odynn/csv.hpp"
+#include "odynn/errors.hpp"
+#include "editor/stimulus_editor.hpp"
+#include "import/trace_import_dialog.hpp"
+#include "plots/trace_plots.hpp"
+#include "plots/voltage_heatmap.hpp"
+
+namespace odynn::ui {
+
+namespace {
+constexpr int maxRecent = 8;
+
+// Neurons without a position are placed in columns by role (sensory, inter, command).
+void placeMissing(Circuit& circuit) {
+    int column[3] = {0, 0, 0};
+    for (Neuron& n : circuit.neurons) {
+        if (n.position) continue;
+        const int c = n.role == Role::Sensory ? 0 : n.role == Role::Inter ? 1 : 2;
+        n.position = std::array<double, 2>{(c - 1) * 220.0, column[c]++ * 130.0};
+    }
+}
+}  // namespace
+
+MainWindow::MainWindow(Options options, QWidget* parent) : QMainWindow(parent), options_(options) {
+    setWindowIcon(QIcon(QStringLiteral(":/icons/odynn.png")));
+    setAcceptDrops(true);
+    setDockOptions(AnimatedDocks | AllowTabbedDocks | AllowNestedDocks);
+    model_ = new CircuitGraphModel(this);
+    undoStack_ = new QUndoStack(this);
+    scene_ = new CircuitScene(model_, undoStack_, this);
+    view_ = new CircuitView(scene_, this);
+    setCentralWidget(view_);
+    worker_ = new SimulationWorker(this);
+
+    progress_ = new QProgressBar(this);
+    progress_->setRange(0, 1000);
+    progress_->setMaximumWidth(180);
+    progress_->setTextVisible(false);
+    cancelButton_ = new QToolButton(this);
+    cancelButton_->setText(tr("Cancel"));
+    cancelButton_->setEnabled(false);
+    simInfo_ = new QLabel(this);
+    statusBar()->addPermanentWidget(simInfo_);
+    statusBar()->addPermanentWidget(progress_);
+    statusBar()->addPermanentWidget(cancelButton_);
+
+    createDocks();
+    createActions();
+    createFitActions();
+    defaultState_ = saveState();
+
+    simulateTimer_.setSingleShot(true);
+    simulateTimer_.setInterval(150);  // ms of quiet after an edit before re-simulating
+    connect(&simulateTimer_, &QTimer::timeout, this, [this] {
+        worker_->start(model_->circuit(), currentStimulus());
+    });
+    connect(model_, &CircuitGraphModel::changed, this, [this] {
+        if (autoSimulate_->isChecked()) requestSimulation();
+    });
+    connect(stimulus_, &StimulusEditor::stimulusChanged, this, [this] {
+        extraModified_ = true;
+        updateTitle();
+        if (autoSimulate_->isChecked()) requestSimulation();
+    });
+    connect(inspector_, &InspectorPanel::fixedParametersChanged, this, [this] {
+        extraModified_ = true;
+        fit_->setFixedParameters(inspector_->fixedParameters());
+        updateTitle();
+    });
+    connect(undoStack_, &QUndoStack::cleanChanged, this, &MainWindow::updateTitle);
+    connect(scene_, &QGraphicsScene::selectionChanged, this, &MainWindow::onSelectionChanged);
+    connect(scene_, &CircuitScene::message, this, [this](const QString& text) { statusBar()->showMessage(text, 5000); });
+    connect(fit_, &FitPanel::message, this, [this](const QString& text) { statusBar()->showMessage(text, 8000); });
+
+    connect(worker_, &SimulationWorker::started, this, [this] {
+        progress_->setValue(0);
+        cancelButton_->setEnabled(true);
+    });
+    connect(worker_, &SimulationWorker::progress, this,
+            [this](double f) { progress_->setValue(static_cast<int>(std::lround(f * 1000))); });
+    connect(worker_, &SimulationWorker::finished, this, &MainWindow::onSimulationFinished);
+    connect(worker_, &SimulationWorker::failed, this, [this](const QString& why) {
+        cancelButton_->setEnabled(false);
+        progress_->setValue(0);
+        simInfo_->setText(tr("simulation failed"));
+        statusBar()->showMessage(tr("Simulation failed: %1").arg(why), 10000);
+    });
+    connect(worker_, &SimulationWorker::cancelled, this, [this] {
+        cancelButton_->setEnabled(false);
+        progress_->setValue(0);
+        simInfo_->setText(tr("cancelled"));
+    });
+    connect(cancelButton_, &QToolButton::clicked, worker_, &SimulationWorker::cancel);
+
+    fit_->setDatasetProvider([this](FitPanel::TargetSource source, QString* why) {
+        return fitDataset(static_cast<int>(source), why);
+    });
+    compare_->setStimulusBuilder([this](const Circuit& circuit) { return stimulus_->spec().build(circuit); });
+    connect(compare_, &ComparePanel::requestCurrentCircuit, this, [this] {
+        compare_->addSet(tr("circuit %1").arg(compare_->setCount() + 1), model_->circuit());
+    });
+    connect(compare_, &ComparePanel::requestBestFit, this, [this] {
+        if (fit_->best()) compare_->addSet(tr("best fit %1").arg(compare_->setCount() + 1), *fit_->best());
+        else statusBar()->showMessage(tr("No fit has finished yet."), 5000);
+    });
+    connect(stimulus_, &StimulusEditor::stimulusChanged, compare_, &ComparePanel::refresh);
+    chooseMapping_ = [this](const CsvTable& table, const std::vector<ColumnMapping>& guess)
+        -> std::optional<std::vector<ColumnMapping>> {
+        if (QApplication::platformName() == QLatin1String("offscreen")) {  // no one to answer a dialog
+            showError(tr("Load target trace"),
+                      tr("%1: the columns are not named in a known way (t, V, cac, V_<neuron>, …)")
+                          .arg(QString::fromStdString(table.source)));
+            return std::nullopt;
+        }
+        QStringList neurons;
+        for (const Neuron& n : model_->circuit().neurons) neurons << QString::fromStdString(n.label);
+        ColumnMappingDialog dialog(table, neurons, guess, this);
+        if (dialog.exec() != QDialog::Accepted) return std::nullopt;
+        return dialog.mapping();
+    };
+
+    // Autosave once a minute while there are unsaved changes.
+    autosaveTimer_.setInterval(60'000);
+    connect(&autosaveTimer_, &QTimer::timeout, this, &MainWindow::autosave);
+    autosaveTimer_.start();
+
+    resize(1400, 900);
+    if (options_.restoreSettings) {
+        QSettings settings;
+        restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+        layoutRestored_ = restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    }
+    refreshRecentMenu();
+
+    try {
+        setProject(exampleProject(), QString());
+    } catch (const std::exception& e) {
+        showError(tr("Example"), tr("The bundled example could not be loaded:\n%1").arg(QString::fromUtf8(e.what())));
+    }
+    if (options_.offerRecovery) QTimer::singleShot(0, this, &MainWindow::offerRecovery);
+}
+
+MainWindow::~MainWindow() {
+    // Children die after this body: stop them from calling back into a half-destroyed window.
+    undoStack_->disconnect(this);
+    model_->disconnect();
+    scene_->disconnect(this);
+    worker_->disconnect(this);
+    worker_->cancel();
+}
+
+void MainWindow::createDocks() {
+    auto dock = [this](const QString& title, const QString& name, QWidget* widget, Qt::DockWidgetArea area) {
+        auto* d = new QDockWidget(title, this);
+        d->setObjectName(name);  // saveState() needs a name for each dock
+        d->setWidget(widget);
+        addDockWidget(area, d);
+        return d;
+    };
+    inspector_ = new InspectorPanel(model_, undoStack_, this);
+    stimulus_ = new StimulusEditor(model_, undoStack_, this);
+    traces_ = new TracePlots(this);
+    heatmap_ = new VoltageHeatmap(this);
+    fit_ = new FitPanel(model_, undoStack_, this);
+    plotTabs_ = new QTabWidget(this);
+    plotTabs_->addTab(traces_, tr("Traces"));
+    plotTabs_->addTab(heatmap_, tr("Heatmap"));
+    compare_ = new ComparePanel(this);
+    plotTabs_->addTab(compare_, tr("Compare"));
+    plotTabs_->setTabToolTip(2, tr("Overlay the traces of several parameter sets on one stimulus"));
+
+    QDockWidget* inspectorDock = dock(tr("Inspector"), QStringLiteral("inspectorDock"), inspector_, Qt::RightDockWidgetArea);
+    QDockWidget* stimulusDock = dock(tr("Stimuli"), QStringLiteral("stimulusDock"), stimulus_, Qt::RightDockWidgetArea);
+    QDockWidget* plotsDock = dock(tr("Plots"), QStringLiteral("plotsDock"), plotTabs_, Qt::BottomDockWidgetArea);
+    QDockWidget* fitDock = dock(tr("Fit"), QStringLiteral("fitDock"), fit_, Qt::BottomDockWidgetArea);
+    tabifyDockWidget(inspectorDock, stimulusDock);
+    inspectorDock->raise();
+    tabifyDockWidget(plotsDock, fitDock);
+    plotsDock->raise();
+}
+
+void MainWindow::createActions() {
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("&New"), QKeySequence::New, this, &MainWindow::newProject);
+    file->addAction(tr("New Circuit from &Connectome…"), this, &MainWindow::newCircuitFromConnectome)
+        ->setToolTip(tr("Build a circuit from the real C. elegans wiring (Cook 2019 or Varshney 2011)"));
+    file->addAction(tr("&Open…"), QKeySequence::Open, this, &MainWindow::openDialog);
+    file->addAction(tr("Open &Example"), this, [this] {
+        if (confirmDiscard()) setProject(exampleProject(), QString());
+    });
+    recentMenu_ = file->addMenu(tr("Open &Recent"));
+    file->addAction(tr("&Save"), QKeySequence::Save, this, &MainWindow::save);
+    file->addAction(tr("Save &As…"), QKeySequence::SaveAs, this, &MainWindow::saveAsDialog);
+    file->addSeparator();
+    file->addAction(tr("Load &Target Trace (CSV)…"), this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Load target trace"), QString(), tr("CSV tables (*.csv)"));
+        if (!path.isEmpty()) loadTargetTrace(path);
+    });
+    file->addAction(tr("Import &Calcium Trace…"), this, [this] { importCalciumTrace(); })
+        ->setToolTip(tr("A calcium-imaging recording (trace, inputCurrent, timeVector) as a fitting target, resampled "
+                        "with a smoothing spline"));
+    file->addAction(tr("Export &Diagram…"), this, &MainWindow::exportDiagram);
+    file->addAction(tr("Export &Plot…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P), this, &MainWindow::exportPlot);
+    file->addSeparator();
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+
+    QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+    QAction* undo = undoStack_->createUndoAction(this, tr("&Undo"));
+    undo->setShortcut(QKeySequence::Undo);
+    QAction* redo = undoStack_->createRedoAction(this, tr("&Redo"));
+    redo->setShortcut(QKeySequence::Redo);
+    edit->addAction(undo);
+    edit->addAction(redo);
+    edit->addSeparator();
+    QAction* del = edit->addAction(tr("&Delete"), QKeySequence::Delete, scene_, &CircuitScene::deleteSelection);
+    del->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    view_->addAction(del);  // only while the diagram has focus, so Delete still edits text fields
+    edit->addAction(tr("Select &All"), QKeySequence::SelectAll, this, [this] {
+        for (QGraphicsItem* item : scene_->items()) item->setSelected(true);
+    });
+
+    QMenu* circuit = menuBar()->addMenu(tr("&Circuit"));
+    QToolBar* tools = addToolBar(tr("Tools"));
+    tools->setObjectName(QStringLiteral("toolsToolbar"));
+    auto* group = new QActionGroup(this);
+    struct ToolDef {
+        QString text;
+        QKeySequence key;
+        CircuitScene::Tool tool;
+        QString tip;
+    };
+    const ToolDef defs[] = {
+        {tr("Select"), QKeySequence(Qt::Key_S), CircuitScene::Tool::Select,
+         tr("Select and move; Shift+drag between neurons adds an excitatory synapse, Alt+Shift+drag a gap junction")},
+        {tr("Add neuron"), QKeySequence(Qt::Key_N), CircuitScene::Tool::AddNeuron, tr("Click on empty space to add a neuron")},
+        {tr("Add LSTM neuron"), QKeySequence(Qt::Key_L), CircuitScene::Tool::AddLstmNeuron,
+         tr("Click on empty space to add an LSTM neuron (a recurrent network of 50 units standing in for a neuron)")},
+        {tr("Excitatory"), QKeySequence(Qt::Key_E), CircuitScene::Tool::Excitatory, tr("Drag from one neuron to another: excitatory synapse")},
+        {tr("Inhibitory"), QKeySequence(Qt::Key_I), CircuitScene::Tool::Inhibitory, tr("Drag from one neuron to another: inhibitory synapse")},
+        {tr("Gap junction"), QKeySequence(Qt::Key_G), CircuitScene::Tool::Gap, tr("Drag between two neurons: gap junction")},
+    };
+    for (const ToolDef& d : defs) {
+        QAction* a = group->addAction(d.text);
+        a->setCheckable(true);
+        a->setShortcut(d.key);
+        a->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+        view_->addAction(a);
+        a->setToolTip(QStringLiteral("%1 (%2)").arg(d.tip, d.key.toString()));
+        a->setChecked(d.tool == CircuitScene::Tool::Select);
+        const CircuitScene::Tool tool = d.tool;
+        connect(a, &QAction::triggered, this, [this, tool] { scene_->setTool(tool); });
+        connect(scene_, &CircuitScene::toolChanged, a, [a, tool](CircuitScene::Tool t) { a->setChecked(t == tool); });
+        circuit->addAction(a);
+        tools->addAction(a);
+    }
+    circuit->addSeparator();
+    tools->addSeparator();
+    QAction* layout = circuit->addAction(tr("Auto &Layout"), QKeySequence(Qt::CTRL | Qt::Key_L), this,
+                                         [this] { scene_->autoLayout(CircuitScene::Layout::Layered); });
+    layout->setToolTip(tr("Sensory neurons left, interneurons centre, command neurons right"));
+    circuit->addAction(tr("&Circle Layout"), this, [this] { scene_->autoLayout(CircuitScene::Layout::Circle); });
+    QAction* fitView = circuit->addAction(tr("&Fit View"), QKeySequence(Qt::CTRL | Qt::Key_0), view_, &CircuitView::fitContent);
+    circuit->addAction(tr("Zoom &In"), QKeySequence::ZoomIn, this, [this] { view_->zoomBy(1.25); });
+    circuit->addAction(tr("Zoom &Out"), QKeySequence::ZoomOut, this, [this] { view_->zoomBy(0.8); });
+    tools->addAction(layout);
+    tools->addAction(fitView);
+
+    QMenu* sim = menuBar()->addMenu(tr("&Simulate"));
+    QAction* run = sim->addAction(tr("&Run"), QKeySequence(Qt::Key_F5), this,
+                                  [this] { worker_->start(model_->circuit(), currentStimulus()); });
+    sim->addAction(tr("&Cancel"), QKeySequence(Qt::Key_Escape), worker_, &SimulationWorker::cancel);
+    autoSimulate_ = sim->addAction(tr("Re-simulate After &Edits"));
+    autoSimulate_->setCheckable(true);
+    autoSimulate_->setChecked(options_.autoSimulate);
+    tools->addSeparator();
+    tools->addAction(run);
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    for (QDockWidget* d : findChildren<QDockWidget*>()) view->addAction(d->toggleViewAction());
+    view->addAction(tools->toggleViewAction());
+}
+
+Stimulus MainWindow::currentStimulus() const { return stimulus_->spec().build(model_->circuit()); }
+
+void MainWindow::requestSimulation() { simulateTimer_.start(); }
+
+bool MainWindow::simulateNow() {
+    simulateTimer_.stop();
+    const SimulationOutput out = SimulationWorker::runNow(model_->circuit(), currentStimulus());
+    if (!out.error.isEmpty()) {
+        simInfo_->setText(tr("simulation failed: %1").arg(out.error));
+        return false;
+    }
+    onSimulationFinished(out);
+    traces_->redrawNow();
+    return true;
+}
+
+void MainWindow::onSimulationFinished(const SimulationOutput& result) {
+    SimulationOutput output = result;
+    for (const BatchEntry& e : stimulus_->spec().entries) output.batchNames << e.name;
+    lastOutput_ = output;
+    cancelButton_->setEnabled(false);
+    progress_->setValue(1000);
+    simInfo_->setText(tr("%1 steps × %2 stimuli in %3 ms")
+                          .arg(output.trajectory.steps)
+                          .arg(output.trajectory.batch)
+                          .arg(output.seconds * 1000.0, 0, 'f', 0));
+    traces_->setOutput(output);
+    heatmap_->setOutput(output);
+}
+
+void MainWindow::onSelectionChanged() {
+    const QList<NeuronId> neurons = scene_->selectedNeurons();
+    const QList<ConnectionId> connections = scene_->selectedConnections();
+    if (neurons.size() == 1 && connections.isEmpty())
+        inspector_->showNeuron(neurons.first());
+    else if (connections.size() == 1 && neurons.isEmpty())
+        inspector_->showConnection(connections.first());
+    else if (neurons.isEmpty() && connections.isEmpty())
+        inspector_->showNothing();
+    QStringList labels;
+    for (NeuronId id : neurons) labels << model_->label(id);
+    traces_->setNeurons(labels);
+}
+
+Project MainWindow::currentProject() const {
+    Project p;
+    p.circuit = model_->circuit();
+    p.stimulus = stimulus_->spec();
+    p.fixedParameters = inspector_->fixedParameters();
+    return p;
+}
+
+void MainWindow::setProject(const Project& project, const QString& path) {
+    Project p = project;
+    placeMissing(p.circuit);
+    worker_->cancel();
+    model_->setCircuit(p.circuit);
+    undoStack_->clear();
+    inspector_->setFixedParameters(p.fixedParameters);
+    fit_->setFixedParameters(p.fixedParameters);
+    stimulus_->setSpec(p.stimulus);
+    path_ = path;
+    extraModified_ = false;
+    undoStack_->setClean();
+    lastOutput_.reset();
+    updateTitle();
+    QTimer::singleShot(0, view_, &CircuitView::fitContent);
+    requestSimulation();
+}
+
+bool MainWindow::isModified() const { return !undoStack_->isClean() || extraModified_; }
+
+void MainWindow::updateTitle() {
+    const QString name = path_.isEmpty() ? tr("untitled") : QFileInfo(path_).fileName();
+    setWindowTitle(QStringLiteral("%1[*] — ODYNN Studio").arg(name));
+    setWindowModified(isModified());
+}
+
+void MainWindow::showError(const QString& title, const QString& text) {
+    lastError_ = text;
+    statusBar()->showMessage(text, 10000);
+    if (QApplication::platformName() == QLatin1String("offscreen")) return;  // no one to click OK
+    QMessageBox::warning(this, title, text);
+}
+
+void MainWindow::newProject() {
+    if (!confirmDiscard()) return;
+    Project p;
+    p.circuit.dt = 0.1;
+    setProject(p, QString());
+}
+
+void MainWindow::openDialog() {
+    if (!confirmDiscard()) return;
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open project"), QString(),
+                                                      tr("ODYNN circuits (*.json);;All files (*)"));
+    if (!path.isEmpty()) openProject(path);
+}
+
+bool MainWindow::openProject(const QString& path) {
+    try {
+        setProject(loadProject(path), path);
+        addRecent(path);
+        statusBar()->showMessage(tr("Opened %1").arg(path), 4000);
+        return true;
+    } catch (const std::exception& e) {
+        showError(tr("Open project"), tr("Could not open the project.\n\n%1").arg(QString::fromUtf8(e.what())));
+        return false;
+    }
+}
+
+bool MainWindow::save() { return path_.isEmpty() ? saveAsDialog() : saveProjectAs(path_); }
+
+bool MainWindow::saveAsDialog() {
+    QString path = QFileDialog::getSaveFileName(this, tr("Save project"), path_, tr("ODYNN circuits (*.json)"));
+    if (path.isEmpty()) return false;
+    if (QFileInfo(path).suffix().isEmpty()) path += QStringLiteral(".json");
+    return saveProjectAs(path);
+}
+
+bool MainWindow::saveProjectAs(const QString& path) {
+    try {
+        saveProject(currentProject(), path);
+    } catch (const std::exception& e) {
+        showError(tr("Save project"), tr("Could not save the project.\n\n%1").arg(QString::fromUtf8(e.what())));
+        return false;
+    }
+    path_ = path;
+    extraModified_ = false;
+    undoStack_->setClean();
+    QFile::remove(autosavePath());
+    addRecent(path);
+    updateTitle();
+    statusBar()->showMessage(tr("Saved %1").arg(path), 4000);
+    return true;
+}
+
+bool MainWindow::confirmDiscard() {
+    if (!isModified()) return true;
+    const auto answer = QMessageBox::warning(
+        this, tr("Unsaved changes"), tr("The circuit has unsaved changes. Save them first?"),
+        QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
+    if (answer == QMessageBox::Save) return save();
+    return answer == QMessageBox::Discard;
+}
+
+void MainWindow::addRecent(const QString& path) {
+    if (!options_.restoreSettings) return;
+    QSettings settings;
+    QStringList recent = settings.value(QStringLiteral("recentFiles")).toStringList();
+    const QString absolute = QFileInfo(path).absoluteFilePath();
+    recent.removeAll(absolute);
+    recent.prepend(absolute);
+    while (recent.size() > maxRecent) recent.removeLast();
+    settings.setValue(QStringLiteral("recentFiles"), recent);
+    refreshRecentMenu();
+}
+
+void MainWindow::refreshRecentMenu() {
+    recentMenu_->clear();
+    const QStringList recent =
+        options_.restoreSettings ? QSettings().value(QStringLiteral("recentFiles")).toStringList() : QStringList();
+    for (const QString& path : recent) {
+        recentMenu_->addAction(QFileInfo(path).fileName(), this, [this, path] {
+            if (confirmDiscard()) openProject(path);
+        })->setToolTip(path);
+    }
+    recentMenu_->setEnabled(!recent.isEmpty());
+}
+
+QString MainWindow::autosavePath() {
+    return QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)).filePath(QStringLiteral("autosave.json"));
+}
+
+void MainWindow::autosave() {
+    if (!isModified()) return;
+    QDir().mkpath(QFileInfo(autosavePath()).absolutePath());
+    try {
+        saveProject(currentProject(), autosavePath());
+    } catch (const std::exception& e) {
+        statusBar()->showMessage(tr("Autosave failed: %1").arg(QString::fromUtf8(e.what())), 8000);
+    }
+}
+
+void MainWindow::offerRecovery() {
+    if (!QFile::exists(autosavePath())) return;
+    const auto answer = QMessageBox::question(
+        this, tr("Recover unsaved work"),
+        tr("ODYNN Studio did not close normally last time. Restore the autosaved circuit?"),
+        QMessageBox::Yes | QMessageBox::No, QMessageBox::Yes);
+    if (answer == QMessageBox::Yes) {
+        try {
+            Project p = loadProject(autosavePath());
+            setProject(p, QString());
+            extraModified_ = true;  // recovered work has not been saved anywhere yet
+            updateTitle();
+        } catch (const std::exception& e) {
+            showError(tr("Recover"), tr("The autosave could not be read:\n%1").arg(QString::fromUtf8(e.what())));
+        }
+    }
+    QFile::remove(autosavePath());
+}
+
+void MainWindow::showEvent(QShowEvent* event) {
+    QMainWindow::showEvent(event);
+    if (layoutRestored_) return;
+    // Dock sizes only take effect once the window has its real size.
+    layoutRestored_ = true;
+    QTimer::singleShot(0, this, &MainWindow::applyDefaultDockSizes);
+}
+
+void MainWindow::applyDefaultDockSizes() {
+    resizeDocks({findChild<QDockWidget*>(QStringLiteral("inspectorDock"))}, {width() * 3 / 10}, Qt::Horizontal);
+    resizeDocks({findChild<QDockWidget*>(QStringLiteral("plotsDock"))}, {height() / 2}, Qt::Vertical);
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+    if (!confirmDiscard()) {
+        event->ignore();
+        return;
+    }
+    worker_->cancel();
+    fit_->stopFit();
+    if (options_.restoreSettings) {
+        QSettings settings;
+        settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+        settings.setValue(QStringLiteral("window/state"), saveState());
+    }
+    QFile::remove(autosavePath());  // a normal exit: nothing to recover
+    event->accept();
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
+    for (const QUrl& url : event->mimeData()->urls()) {
+        const QString suffix = QFileInfo(url.toLocalFile()).suffix().toLower();
+        if (suffix == QLatin1String("csv") || suffix == QLatin1String("json")) {
+            event->acceptProposedAction();
+            return;
+        }
+    }
+}
+
+void MainWindow::dropEvent(QDropEvent* event) {
+    for (const QUrl& url : event->mimeData()->urls()) {
+        const QString path = url.toLocalFile();
+        const QString suffix = QFileInfo(path).suffix().toLower();
+        if (suffix == QLatin1String("csv") && isCalciumRecording(path))
+            importCalciumTrace(path);  // needs scales, window and smoothing: the import dialog
+        else if (suffix == QLatin1String("csv"))
+            loadTargetTrace(path);
+        else if (suffix == QLatin1String("json") && confirmDiscard())
+            openProject(path);
+    }
+    event->acceptProposedAction();
+}
+
+bool MainWindow::loadTargetTrace(const QString& path) {
+    // Columns that name no neuron belong to the selected neuron, else to the first one.
+    QString neuron;
+    if (const QList<NeuronId> selected = scene_->selectedNeurons(); !selected.isEmpty())
+        neuron = model_->label(selected.first());
+    else if (model_->neuronCount() > 0)
+        neuron = model_->label(model_->neuronIdAt(0));
+    try {
+        const CsvTable table = readCsv(path.toStdString());
+        TargetTrace trace;
+        if (headerIsKnown(table)) {
+            trace = loadTargetCsv(path, neuron);
+        } else {
+            const std::optional<std::vector<ColumnMapping>> mapping =
+                chooseMapping_ ? chooseMapping_(table, guessMapping(table, neuron)) : std::nullopt;
+            if (!mapping) {
+                statusBar()->showMessage(tr("Import of %1 cancelled").arg(QFileInfo(path).fileName()), 5000);
+                return false;
+            }
+            trace = traceFromMapping(table, *mapping);
+        }
+        target_ = trace;
+        targets_.push_back(trace);
+        traces_->setTarget(trace);
+        compare_->setTarget(trace);
+        QStringList what;
+        for (const TargetColumn& c : trace.columns) what << (c.calcium ? tr("Ca of %1") : tr("V of %1")).arg(c.neuron);
+        const QString text = tr("%1: %2 (%3 rows, %4–%5 ms)")
+                                 .arg(QFileInfo(path).fileName(), what.join(QStringLiteral(", ")))
+                                 .arg(trace.steps())
+                                 .arg(trace.time.front(), 0, 'f', 1)
+                                 .arg(trace.time.back(), 0, 'f', 1);
+        fit_->setTargetDescription(targets_.size() == 1 ? text : tr("%1 traces; latest %2").arg(targets_.size()).arg(text));
+        statusBar()->showMessage(tr("Loaded target trace %1").arg(text), 8000);
+        return true;
+    } catch (const std::exception& e) {
+        showError(tr("Load target trace"), tr("Could not read the trace.\n\n%1").arg(QString::fromUtf8(e.what())));
+        return false;
+    }
+}
+
+bool MainWindow::importCalciumTrace(const QString& path) {
+    QStringList neurons;
+    for (const Neuron& n : model_->circuit().neurons) neurons << QString::fromStdString(n.label);
+    if (neurons.isEmpty()) {
+        showError(tr("Import calcium trace"), tr("The circuit has no neuron to attach the recording to."));
+        return false;
+    }
+    QString neuron;
+    if (const QList<NeuronId> selected = scene_->selectedNeurons(); !selected.isEmpty()) neuron = model_->label(selected.first());
+    TraceImportDialog dialog(neurons, neuron, model_->dt(), this);
+    if (!path.isEmpty()) dialog.setFile(path);
+    if (dialog.exec() != QDialog::Accepted) return false;
+    const std::optional<TargetTrace> trace = dialog.target();
+    if (!trace) return false;
+    addTargetTrace(*trace);
+    // A calcium target: the loss compares calcium only, as ODYNN did for AVAL (weights 0, 1).
+    for (QDoubleSpinBox* box : fit_->findChildren<QDoubleSpinBox*>()) {
+        if (box->toolTip().startsWith(QStringLiteral("Weight w_V"))) box->setValue(0.0);
+        else if (box->toolTip().startsWith(QStringLiteral("Weight w_Ca"))) box->setValue(1.0);
+    }
+    return true;
+}
+
+void MainWindow::addTargetTrace(const TargetTrace& trace) {
+    target_ = trace;
+    targets_.push_back(trace);
+    traces_->setTarget(trace);
+    compare_->setTarget(trace);
+    QStringList what;
+    for (const TargetColumn& c : trace.columns) what << (c.calcium ? tr("Ca of %1") : tr("V of %1")).arg(c.neuron);
+    const QString text = tr("%1: %2 (%3 rows, %4–%5 ms)")
+                             .arg(QFileInfo(trace.source).fileName(), what.join(QStringLiteral(", ")))
+                             .arg(trace.steps())
+                             .arg(trace.time.front(), 0, 'f', 1)
+                             .arg(trace.time.back(), 0, 'f', 1);
+    fit_->setTargetDescription(targets_.size() == 1 ? text : tr("%1 traces; latest %2").arg(targets_.size()).arg(text));
+    statusBar()->showMessage(tr("Loaded target trace %1").arg(text), 8000);
+}
+
+bool MainWindow::newCircuitFromConnectome() {
+    if (!confirmDiscard()) return false;
+    ConnectomeDialog dialog(QString(), this);
+    if (dialog.exec() != QDialog::Accepted) return false;
+    std::optional<Circuit> circuit;
+    try {
+        circuit = dialog.circuit();
+    } catch (const std::exception& e) {
+        showError(tr("New circuit from connectome"), QString::fromUtf8(e.what()));
+        return false;
+    }
+    if (!circuit) return false;
+    Project p;
+    p.circuit = *circuit;
+    p.stimulus = StimulusSpec::defaultFor(p.circuit);
+    setProject(p, QString());
+    extraModified_ = true;  // the picked circuit exists nowhere on disk yet: ask before discarding it
+    updateTitle();
+    statusBar()->showMessage(dialog.summaryText().remove(QRegularExpression(QStringLiteral("<[^>]*>"))), 8000);
+    return true;
+}
+
+void MainWindow::clearTargetTraces() {
+    targets_.clear();
+    target_.reset();
+    traces_->clearTarget();
+    compare_->setTarget(std::nullopt);
+    fit_->setTargetDescription(tr("no trace loaded"));
+}
+
+std::optional<FitDataset> MainWindow::fitDataset(int source, QString* why) const {
+    try {
+        if (static_cast<FitPanel::TargetSource>(source) == FitPanel::TargetSource::LoadedTrace) {
+            if (targets_.empty()) {
+                *why = tr("No target trace: drop a CSV file on the window first.");
+                return std::nullopt;
+            }
+            // Each loaded trace is one batch entry; all are cut to the shortest.
+            std::vector<FitDataset> parts;
+            int steps = std::numeric_limits<int>::max();
+            for (const TargetTrace& t : targets_) {
+                parts.push_back(toDataset(t, model_->circuit(), currentStimulus()));
+                steps = std::min(steps, parts.back().stimulus.steps);
+            }
+            const int n = static_cast<int>(model_->circuit().neurons.size()), batch = static_cast<int>(parts.size());
+            FitDataset data;
+            data.stimulus = Stimulus(steps, batch, n);
+            const double nan = std::numeric_limits<double>::quiet_NaN();
+            for (int b = 0; b < batch; ++b) {
+                const FitDataset& p = parts[static_cast<size_t>(b)];
+                for (int t = 0; t < steps; ++t)
+                    for (int k = 0; k < n; ++k) {
+                        data.stimulus.at(t, b, k) = p.stimulus.at(t, 0, k);
+                        const size_t from = static_cast<size_t>(t) * n + k, to = (static_cast<size_t>(t) * batch + b) * n + k;
+                        if (!p.targetV.empty()) {
+                            if (data.targetV.empty()) data.targetV.assign(static_cast<size_t>(steps) * batch * n, nan);
+                            data.targetV[to] = p.targetV[from];
+                        }
+                        if (!p.targetCa.empty()) {
+                            if (data.targetCa.empty()) data.targetCa.assign(static_cast<size_t>(steps) * batch * n, nan);
+                            data.targetCa[to] = p.targetCa[from];
+                        }
+                    }
+            }
+            return data;
+        }
+        // Self-fit: the last simulation's V of every neuron, every stimulus entry, is the target.
+        if (!lastOutput_ || lastOutput_->trajectory.steps == 0) {
+            *why = tr("Run a simulation first: its result is the target.");
+            return std::nullopt;
+        }
+        const SimulationOutput& out = *lastOutput_;
+        if (out.circuit.neurons.size() != model_->circuit().neurons.size()) {
+            *why = tr("The circuit changed since the last simulation; simulate again.");
+            return std::nullopt;
+        }
+        const int steps = out.trajectory.steps, n = out.trajectory.neurons, batch = out.trajectory.batch;
+        FitDataset data;
+        data.stimulus = out.stimulus;
+        data.targetV.resize(static_cast<size_t>(steps) * batch * n);
+        for (int t = 0; t < steps; ++t)
+            for (int b = 0; b < batch; ++b)
+                for (int k = 0; k < n; ++k)
+                    data.targetV[(static_cast<size_t>(t) * batch + b) * n + k] = out.trajectory.at(t, 0, b, k);
+        return data;
+    } catch (const std::exception& e) {
+        *why = QString::fromUtf8(e.what());
+        return std::nullopt;
+    }
+}
+
+void MainWindow::createFitActions() {
+    QMenu* fit = menuBar()->addMenu(tr("F&it"));
+    fit->addAction(tr("&Start Fit"), QKeySequence(Qt::Key_F6), fit_, &FitPanel::startFit)
+        ->setToolTip(tr("Start a new fit with the settings of the Fit panel"));
+    fit->addAction(tr("&Pause / Resume"), QKeySequence(Qt::Key_F7), fit_, &FitPanel::togglePause);
+    fit->addAction(tr("S&top Fit"), QKeySequence(Qt::SHIFT | Qt::Key_F6), fit_, &FitPanel::stopFit);
+    fit->addAction(tr("&Continue Fit"), QKeySequence(Qt::CTRL | Qt::Key_F6), fit_, &FitPanel::continueFit);
+    fit->addAction(tr("&Apply Best Parameters"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_A), fit_, &FitPanel::applyBest);
+    fit->addSeparator();
+    fit->addAction(tr("&Clear Target Traces"), this, &MainWindow::clearTargetTraces);
+    fit->addAction(tr("Show Fit &Panel"), QKeySequence(Qt::CTRL | Qt::Key_3), this, &MainWindow::showFitView);
+    for (QMenu* m : menuBar()->findChildren<QMenu*>())
+        if (m->title() == tr("&View")) {
+            m->addSeparator();
+            m->addAction(tr("&Reset Layout"), this, &MainWindow::resetLayout);
+        }
+}
+
+void MainWindow::showFitView() {
+    if (auto* dock = findChild<QDockWidget*>(QStringLiteral("fitDock"))) {
+        dock->show();
+        dock->raise();
+    }
+}
+
+void MainWindow::resetLayout() {
+    restoreState(defaultState_);
+    applyDefaultDockSizes();
+}
+
+void MainWindow::exportDiagram() {
+    QString path = QFileDialog::getSaveFileName(this, tr("Export diagram"), QString(), figureFileFilter());
+    if (path.isEmpty()) return;
+    if (QFileInfo(path).suffix().isEmpty()) path += QStringLiteral(".png");
+    const QList<QGraphicsItem*> selected = scene_->selectedItems();
+    scene_->clearSelection();  // selection highlights do not belong in a figure
+    const QString error = odynn::ui::exportScene(scene_, scene_->contentRect(), path);
+    for (QGraphicsItem* item : selected) item->setSelected(true);
+    if (!error.isEmpty()) showError(tr("Export diagram"), error);
+}
+
+void MainWindow::exportPlot() {
+    QString path = QFileDialog::getSaveFileName(this, tr("Export plot"), QString(), figureFileFilter());
+    if (path.isEmpty()) return;
+    if (QFileInfo(path).suffix().isEmpty()) path += QStringLiteral(".png");
+    QCustomPlot* plot = plotTabs_->currentWidget() == heatmap_ ? heatmap_->plot() : traces_->plot();
+    if (fit_->isVisible() && !plotTabs_->isVisible()) plot = fit_->plot();
+    const QString error = odynn::ui::exportPlot(plot, path);
+    if (!error.isEmpty()) showError(tr("Export plot"), error);
+}
+
+}  // namespace odynn::ui

@@ -1,0 +1,156 @@
+#pragma once
+// The desktop window: the circuit diagram in the centre; inspector, stimuli, plots and
+// fitting in docks the user can rearrange (remembered between sessions); project files,
+// undo/redo, autosave with recovery, and CSV traces dropped onto the window.
+#include <QMainWindow>
+#include <QTimer>
+#include <functional>
+#include <optional>
+#include <vector>
+
+#include "import/column_mapping.hpp"
+
+#include "project/project_file.hpp"
+#include "window/simulation_worker.hpp"
+#include "import/target_trace.hpp"
+
+class QUndoStack;
+class QProgressBar;
+class QLabel;
+class QMenu;
+class QToolButton;
+class QAction;
+
+namespace odynn::ui {
+
+class CircuitGraphModel;
+class CircuitScene;
+class CircuitView;
+class InspectorPanel;
+class StimulusEditor;
+class TracePlots;
+class VoltageHeatmap;
+class FitPanel;
+class ComparePanel;
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    struct Options {
+        bool restoreSettings = true;   // window layout and recent files from QSettings
+        bool offerRecovery = true;     // ask to restore an autosave left by a crash
+        bool autoSimulate = true;      // re-simulate after every edit
+    };
+    explicit MainWindow(Options options, QWidget* parent = nullptr);
+    MainWindow() : MainWindow(Options{}) {}
+    ~MainWindow() override;
+
+    // Project handling; errors are shown to the user and reported by the return value.
+    bool openProject(const QString& path);
+    bool saveProjectAs(const QString& path);
+    void setProject(const Project& project, const QString& path);
+    Project currentProject() const;
+    QString projectPath() const { return path_; }
+    bool isModified() const;
+
+    // A CSV of recorded traces, added to the fitting targets (one batch entry each). When
+    // its header is not a known format the mapping chooser (by default a dialog) says what
+    // the columns mean; errors are shown to the user and reported by the return value.
+    bool loadTargetTrace(const QString& path);
+    using MappingChooser = std::function<std::optional<std::vector<ColumnMapping>>(
+        const CsvTable& table, const std::vector<ColumnMapping>& guess)>;
+    void setMappingChooser(MappingChooser chooser) { chooseMapping_ = std::move(chooser); }
+    void clearTargetTraces();
+    // A calcium recording (trace, inputCurrent, timeVector; File > Import Calcium Trace or
+    // dropped): the import dialog, then a calcium target with loss weights V 0, Ca 1 (ODYNN's
+    // choice for AVAL). `path` empty: the dialog asks for the file.
+    bool importCalciumTrace(const QString& path = {});
+    void addTargetTrace(const TargetTrace& trace);
+    // File > New Circuit from Connectome: a new untitled project with the chosen real wiring.
+    bool newCircuitFromConnectome();
+    int targetTraceCount() const { return static_cast<int>(targets_.size()); }
+    QString lastError() const { return lastError_; }
+    void requestSimulation();                   // debounced, in the background
+    bool simulateNow();                         // on this thread; used for screenshots
+    const std::optional<SimulationOutput>& lastOutput() const { return lastOutput_; }
+
+    // Parts, for tests and the screenshot mode.
+    CircuitGraphModel* model() const { return model_; }
+    QUndoStack* undoStack() const { return undoStack_; }
+    CircuitScene* scene() const { return scene_; }
+    CircuitView* view() const { return view_; }
+    InspectorPanel* inspector() const { return inspector_; }
+    StimulusEditor* stimulusEditor() const { return stimulus_; }
+    TracePlots* tracePlots() const { return traces_; }
+    VoltageHeatmap* heatmap() const { return heatmap_; }
+    FitPanel* fitPanel() const { return fit_; }
+    ComparePanel* comparePanel() const { return compare_; }
+    void showFitView();   // raises the fit dock (the screenshot mode uses it)
+    SimulationWorker* simulationWorker() const { return worker_; }
+    QProgressBar* progressBar() const { return progress_; }
+
+    static QString autosavePath();
+
+protected:
+    void showEvent(QShowEvent* event) override;
+    void closeEvent(QCloseEvent* event) override;
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
+
+private:
+    void createActions();
+    void createDocks();
+    void createFitActions();
+    void resetLayout();
+    void applyDefaultDockSizes();
+    void newProject();
+    void openDialog();
+    bool save();
+    bool saveAsDialog();
+    bool confirmDiscard();
+    void addRecent(const QString& path);
+    void refreshRecentMenu();
+    void updateTitle();
+    void autosave();
+    void offerRecovery();
+    void onSelectionChanged();
+    void onSimulationFinished(const SimulationOutput& result);
+    void showError(const QString& title, const QString& text);
+    void exportDiagram();
+    void exportPlot();
+    std::optional<FitDataset> fitDataset(int source, QString* why) const;
+    Stimulus currentStimulus() const;
+
+    Options options_;
+    CircuitGraphModel* model_;
+    QUndoStack* undoStack_;
+    CircuitScene* scene_;
+    CircuitView* view_;
+    InspectorPanel* inspector_ = nullptr;
+    StimulusEditor* stimulus_ = nullptr;
+    TracePlots* traces_ = nullptr;
+    VoltageHeatmap* heatmap_ = nullptr;
+    FitPanel* fit_ = nullptr;
+    ComparePanel* compare_ = nullptr;
+    class QTabWidget* plotTabs_ = nullptr;
+    SimulationWorker* worker_;
+    QProgressBar* progress_;
+    QToolButton* cancelButton_;
+    QLabel* simInfo_;
+    QMenu* recentMenu_ = nullptr;
+    QAction* autoSimulate_ = nullptr;
+
+    QString path_;
+    QTimer simulateTimer_;
+    QTimer autosaveTimer_;
+    std::optional<SimulationOutput> lastOutput_;
+    std::optional<TargetTrace> target_;   // the latest loaded trace, drawn over the plots
+    std::vector<TargetTrace> targets_;   // every loaded trace: the fit's batch entries
+    MappingChooser chooseMapping_;
+    QString lastError_;
+    bool extraModified_ = false;
+    QByteArray defaultState_;       // the dock layout before any restore, for View > Reset Layout
+    bool layoutRestored_ = false;  // dock layout came from QSettings (or defaults applied)  // changes outside the undo stack (stimuli, fixed flags)
+};
+
+}  // namespace odynn::ui
