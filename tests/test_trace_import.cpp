@@ -60,6 +60,85 @@ private slots:
         for (size_t k = 0; k < dh.cac.size(); k += 1000) QVERIFY(dh.cac[k] > -0.01 && dh.cac[k] < 0.2);
     }
 
+    void odynnPreparationMatchesGetRealData() {
+        // ODYNN's datas.get_real_data(dt=5) on AVAL1, computed with scipy 1.10 by
+        // tests/make_spline_fixtures.py.
+        const RawTrace raw = readTraceCsv(test::dataPath("AVAL1.csv"));
+        const OdynnRealData d = odynnRealData(raw, 5.0);
+        QCOMPARE(int(d.train.size()), 5);
+        auto compare = [](const ImportedTrace& got, const std::string& file) {
+            const CsvTable want = readCsv(test::dataPath("odynn_preset/" + file));
+            QCOMPARE(int(got.t.size()), want.rows());
+            const auto& t = want.column("t");
+            const auto& i = want.column("i_inj");
+            const auto& cac = want.column("cac");
+            for (int r = 0; r < want.rows(); ++r) {
+                QString why;
+                QVERIFY2(test::closeRel(got.t[size_t(r)], t[size_t(r)], 1e-12, std::max(1.0, t[size_t(r)]), &why),
+                         qPrintable(why));
+                // 1e-9 of the value, or of the signal's size (10) where it crosses zero.
+                QVERIFY2(test::closeRel(got.cac[size_t(r)], cac[size_t(r)], 1e-9,
+                                        std::max(std::abs(cac[size_t(r)]), 1e-2), &why),
+                         qPrintable(QString::fromStdString(file) + " cac row " + QString::number(r) + ": " + why));
+                QVERIFY2(test::closeRel(got.current[size_t(r)], i[size_t(r)], 1e-9, std::max(std::abs(i[size_t(r)]), 1e-2),
+                                        &why),
+                         qPrintable(QString::fromStdString(file) + " i_inj row " + QString::number(r) + ": " + why));
+            }
+        };
+        for (int k = 0; k < 5; ++k) compare(d.train[size_t(k)], "train_" + std::to_string(k) + ".csv");
+        compare(d.test, "test.csv");
+        QCOMPARE(int(odynnRealData(raw, 0.2).train[0].t.size()), 20000);  // numpy.arange(0, 4000, 0.2)
+
+        RawTrace shortRaw = raw;
+        shortRaw.trace.resize(3000);
+        shortRaw.current.resize(3000);
+        shortRaw.time.resize(3000);
+        try {
+            odynnRealData(shortRaw, 0.2);
+            QFAIL("no error");
+        } catch (const InputError& e) {
+            QCOMPARE(e.field(), std::string("trace"));
+            QVERIFY(std::string(e.what()).find("3100") != std::string::npos);
+        }
+    }
+
+    void odynnPresetCommand() {
+        QTemporaryDir dir;
+        const QString out = dir.filePath("aval");
+        QProcess p;
+        p.start(ODYNN_CLI, {"import-trace", QString::fromStdString(test::dataPath("AVAL1.csv")), "--preset", "odynn",
+                            "--dt", "5", "--out", out});
+        QVERIFY(p.waitForFinished(60000));
+        QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
+        for (const char* name : {"train_0.csv", "train_1.csv", "train_2.csv", "train_3.csv", "train_4.csv", "test.csv"}) {
+            const CsvTable got = readCsv((out + "/" + name).toStdString());
+            const CsvTable want = readCsv(test::dataPath(std::string("odynn_preset/") + name));
+            QCOMPARE(got.header, (std::vector<std::string>{"t", "i_inj", "cac"}));
+            QCOMPARE(got.rows(), want.rows());
+            const auto &a = got.column("cac"), &b = want.column("cac");
+            for (int r = 0; r < got.rows(); r += 97) QVERIFY(std::abs(a[size_t(r)] - b[size_t(r)]) <= 1e-9 * std::max(1e-2, std::abs(b[size_t(r)])));
+        }
+        // Too short a recording: exit 2, one line naming the file, and no directory written.
+        QFile shortFile(dir.filePath("short.csv"));
+        QVERIFY(shortFile.open(QIODevice::WriteOnly));
+        shortFile.write("trace,inputCurrent,timeVector\n");
+        for (int r = 0; r < 100; ++r) shortFile.write(QString("0.1,0,%1\n").arg(r * 0.1).toUtf8());
+        shortFile.close();
+        const QString badOut = dir.filePath("bad");
+        QProcess bad;
+        bad.start(ODYNN_CLI, {"import-trace", shortFile.fileName(), "--preset", "odynn", "--out", badOut});
+        QVERIFY(bad.waitForFinished(60000));
+        QCOMPARE(bad.exitCode(), 2);
+        QVERIFY(bad.readAllStandardError().contains("short.csv:101: trace: ODYNN's preparation needs at least 3100"));
+        QVERIFY(!QFileInfo::exists(badOut));
+        // Without the preset --dt is required.
+        QProcess noDt;
+        noDt.start(ODYNN_CLI, {"import-trace", shortFile.fileName(), "--out", dir.filePath("x.csv")});
+        QVERIFY(noDt.waitForFinished(60000));
+        QCOMPARE(noDt.exitCode(), 2);
+        QVERIFY(!QFileInfo::exists(dir.filePath("x.csv")));
+    }
+
     void odynnSplit() {
         const TraceSplit s = odynnTraceSplit(3137);
         QCOMPARE(int(s.train.size()), 4);

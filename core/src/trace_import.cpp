@@ -55,7 +55,7 @@ RawTrace readTraceCsv(const std::string& path) {
     return parseTraceCsv(text.str(), path);
 }
 
-ImportedTrace importTrace(const RawTrace& raw, const TraceImportOptions& o) {
+ImportedTrace importTrace(const RawTrace& raw, const TraceImportOptions& o, const SmoothingSpline::Progress& progress) {
     if (!(o.dt > 0) || !std::isfinite(o.dt)) throw InputError(raw.source, 0, "dt", "the time step must be positive");
     if (!(o.timeScale > 0) || !std::isfinite(o.timeScale))
         throw InputError(raw.source, 0, "time-scale", "the time scale must be positive");
@@ -93,10 +93,57 @@ ImportedTrace importTrace(const RawTrace& raw, const TraceImportOptions& o) {
         i.push_back(raw.current[r] * o.currentScale);
     }
     ImportedTrace out;
-    out.cac = resample(t, f, o.dt, o.traceSmoothing);
-    out.current = resample(t, i, o.dt, o.currentSmoothing);
+    // The trace (smoothing, the slow part) reports 0 .. 0.9, the current 0.9 .. 1.
+    auto part = [&](double from, double to) -> SmoothingSpline::Progress {
+        if (!progress) return {};
+        return [=](double f) { progress(from + (to - from) * f); };
+    };
+    out.cac = resample(t, f, o.dt, o.traceSmoothing, part(0.0, 0.9));
+    out.current = resample(t, i, o.dt, o.currentSmoothing, part(0.9, 1.0));
     out.t.resize(out.cac.size());
     for (size_t k = 0; k < out.t.size(); ++k) out.t[k] = double(k) * o.dt;
+    return out;
+}
+
+namespace {
+
+// numpy.arange(0, stop, dt): ceil(stop / dt) points k * dt.
+size_t arangeCount(double stop, double dt) { return static_cast<size_t>(std::ceil(stop / dt)); }
+
+ImportedTrace odynnEntry(const std::vector<double>& trace, const std::vector<double>& current, size_t first,
+                         size_t count, double dt, double stop) {
+    constexpr double kSampleMs = 4000.0 / 500;  // final_time / delta
+    std::vector<double> t(count), f(count), i(count);
+    for (size_t k = 0; k < count; ++k) {
+        t[k] = kSampleMs * double(first + k) - kSampleMs * double(first);
+        f[k] = trace[first + k] * 10;
+        i[k] = current[first + k] * 10;
+    }
+    ImportedTrace out;
+    const size_t rows = arangeCount(stop, dt);
+    out.cac = SmoothingSpline(t, f, 0.25).evaluateGrid(0.0, dt, rows);
+    out.current = SmoothingSpline(t, i, 0.0).evaluateGrid(0.0, dt, rows);
+    out.t.resize(rows);
+    for (size_t k = 0; k < rows; ++k) out.t[k] = double(k) * dt;
+    return out;
+}
+
+}  // namespace
+
+OdynnRealData odynnRealData(const RawTrace& raw, double dt, const SmoothingSpline::Progress& progress) {
+    constexpr size_t kSamples = 3100, kWindow = 500;
+    if (!(dt > 0) || !std::isfinite(dt)) throw InputError(raw.source, 0, "dt", "the time step must be positive");
+    if (raw.trace.size() < kSamples || raw.current.size() < kSamples)
+        throw InputError(raw.source, CsvTable::lineOfRow(int(raw.trace.size()) - 1), "trace",
+                         "ODYNN's preparation needs at least 3100 samples, found " + std::to_string(raw.trace.size()));
+    OdynnRealData out;
+    int done = 0;
+    for (const size_t start : {0, 0, 420, 1140, 2400}) {
+        out.train.push_back(odynnEntry(raw.trace, raw.current, start, kWindow, dt, 4000.0));
+        if (progress) progress(double(++done) / 6);
+    }
+    out.test = odynnEntry(raw.trace, raw.current, 0, kSamples, dt, 4000.0 / kWindow * kSamples);
+    if (progress) progress(1.0);
     return out;
 }
 

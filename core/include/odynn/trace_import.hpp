@@ -57,7 +57,22 @@ struct ImportedTrace {
 };
 // Throws InputError (source, field "window" or "dt") for a window outside the recording, a
 // window holding fewer than 4 samples, or a non-positive dt.
-ImportedTrace importTrace(const RawTrace& raw, const TraceImportOptions& options);
+ImportedTrace importTrace(const RawTrace& raw, const TraceImportOptions& options,
+                          const SmoothingSpline::Progress& progress = {});
+
+// ODYNN's own preparation of a calcium recording (datas.get_real_data(delta=500,
+// final_time=4000, dt)): the first 3,100 samples, 8 ms apart (the file's time column is not
+// used), trace and current x10. Training: for window starts 0, 0, 420, 1140, 2400, the 500
+// samples from the start (t from 0) give the trace smoothed by splrep(s=0.25) and the current
+// interpolated by splrep(s=0), evaluated at numpy.arange(0, 4000, dt) (the last 8 ms extend the
+// end pieces, as splev does). Test: all 3,100 samples the same way over arange(0, 24800, dt).
+struct OdynnRealData {
+    std::vector<ImportedTrace> train;  // 5 batch entries
+    ImportedTrace test;
+};
+// Throws InputError (source, field "trace") for fewer than 3,100 samples, ("dt") for dt <= 0.
+// progress(fraction) reports the 6 spline pairs.
+OdynnRealData odynnRealData(const RawTrace& raw, double dt, const SmoothingSpline::Progress& progress = {});
 
 // ODYNN's split of a recording of `samples` samples (datas.get_real_data): training windows of
 // 500 samples starting at samples 0, 420, 1140 and 2400 (those that fit), and the whole
