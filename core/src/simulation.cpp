@@ -1,0 +1,267 @@
+// Forward simulation over lanes (sets x batch), threaded with OpenMP: each thread owns a fixed
+// range of elements of every model group and of the connections from the first step to the
+// last. Circuits with connections separate "compute connection currents from the old state"
+// and "step all neurons" by two barriers per step; independent lanes (no connections) never
+// wait for each other.
+#include "odynn/simulation.hpp"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <cmath>
+#include <optional>
+
+#include "engine.hpp"
+#include "odynn/errors.hpp"
+
+namespace odynn {
+using namespace detail;
+
+namespace {
+
+int widestStateCount(const Circuit& c) {
+    int m = 1;
+    for (const auto& n : c.neurons) m = std::max(m, modelSpec(n.model).stateCount());
+    return m;
+}
+
+bool sameShape(const Circuit& a, const Circuit& b) {
+    if (a.dt != b.dt || a.neurons.size() != b.neurons.size() || a.synapses.size() != b.synapses.size() ||
+        a.gaps.size() != b.gaps.size())
+        return false;
+    for (size_t i = 0; i < a.neurons.size(); ++i)
+        if (a.neurons[i].model != b.neurons[i].model || a.neurons[i].lstm != b.neurons[i].lstm) return false;
+    for (size_t i = 0; i < a.synapses.size(); ++i)
+        if (a.synapses[i].pre != b.synapses[i].pre || a.synapses[i].post != b.synapses[i].post) return false;
+    for (size_t i = 0; i < a.gaps.size(); ++i)
+        if (a.gaps[i].a != b.gaps[i].a || a.gaps[i].b != b.gaps[i].b) return false;
+    return true;
+}
+
+void checkStimulus(const Circuit& c, const Stimulus& stim) {
+    if (stim.steps < 1) throw InputError({}, 0, "stimulus", "needs at least one time step");
+    if (stim.batch < 1) throw InputError({}, 0, "stimulus", "needs at least one batch entry");
+    if (stim.neurons != int(c.neurons.size()))
+        throw InputError({}, 0, "stimulus", "has " + std::to_string(stim.neurons) + " neuron columns, the circuit " +
+                                                std::to_string(c.neurons.size()) + " neurons");
+    if (stim.current.size() != size_t(stim.steps) * stim.batch * stim.neurons)
+        throw InputError({}, 0, "stimulus", "current array has the wrong size");
+    for (size_t i = 0; i < stim.current.size(); ++i)
+        if (!std::isfinite(stim.current[i]))
+            throw InputError({}, long(i / (size_t(stim.batch) * stim.neurons)) + 1, "i_inj", "current is not finite");
+}
+
+// A run of consecutive elements of one group that belong to one (neuron, set): recorded with
+// one strided copy per state row, whose destination offsets are worked out once per run.
+struct RecordRun {
+    int group, elem, count, set, dstOffset;  // dstOffset = first batch entry * neurons + neuron
+};
+
+// The runs covering elements [e0, e1) of group g.
+void addRuns(const Engine& eng, int g, int e0, int e1, std::vector<RecordRun>& runs) {
+    const ModelGroup& grp = eng.groups[g];
+    const int L = eng.lanes, B = eng.batch, N = eng.neuronCount;
+    e1 = std::min(e1, grp.elems);
+    for (int k = e0; k < e1;) {
+        const int slot = k / L, lane = k % L, set = lane / B, b0 = lane % B;
+        const int run = std::min(B - b0, e1 - k);
+        runs.push_back({g, k, run, set, b0 * N + grp.neurons[slot]});
+        k += run;
+    }
+}
+
+}  // namespace
+
+struct Simulation::Impl {
+    Circuit circuit;
+    ParameterLayout layout;
+    int sets;
+    SimulationOptions options;
+    std::vector<double> population;
+    std::optional<Engine> engine;  // rebuilt when the parameters or the batch size change
+    std::vector<AlignedVector> bufA, bufB;
+    std::vector<double> cur;
+    SimulationResult result;
+    Record recordedAs = Record::None;  // of the storage in result (its padding rows depend on it)
+
+    Impl(const Circuit& c, int setCount, SimulationOptions o)
+        : circuit(c), layout(c), sets(setCount), options(std::move(o)) {
+        circuit.validate();
+        if (sets < 1) throw InputError({}, 0, "population", "at least one parameter set is needed");
+        const std::vector<double> own = layout.values(circuit);
+        population.reserve(size_t(sets) * own.size());
+        for (int s = 0; s < sets; ++s) population.insert(population.end(), own.begin(), own.end());
+    }
+
+    void setParameters(const std::vector<double>& pop) {
+        if (pop.size() != size_t(sets) * layout.size())
+            throw InputError({}, 0, "population", "expected " + std::to_string(size_t(sets) * layout.size()) + " values");
+        for (size_t i = 0; i < pop.size(); ++i)
+            if (!std::isfinite(pop[i]))
+                throw InputError({}, 0, layout.entries()[i % layout.size()].name, "parameter is not a finite number");
+        population = pop;
+        engine.reset();
+    }
+
+    // Sizes every trajectory for the run; storage of the previous run is kept when its shape is
+    // the same. Rows a neuron does not record (a model with fewer states than the widest) are
+    // NaN and are never written, so they stay NaN across runs.
+    void prepareTrajectories(int T, int S, int B, int N, bool padded, Record record) {
+        const bool sameRecord = record == recordedAs;
+        recordedAs = record;
+        result.sets.resize(S > 0 ? sets : 0);
+        const size_t size = size_t(T) * S * B * N;
+#pragma omp parallel for schedule(static) num_threads(std::min(sets, resolveThreads(options.threads)))
+        for (int set = 0; set < int(result.sets.size()); ++set) {
+            Trajectory& tr = result.sets[set];
+            const bool reuse = tr.values.size() == size && tr.steps == T && tr.states == S && tr.batch == B &&
+                               tr.neurons == N && sameRecord;
+            tr.steps = T; tr.states = S; tr.batch = B; tr.neurons = N;
+            // Allocated (first touched) by the threads in parallel.
+            if (!reuse) tr.values.assign(size, padded ? std::nan("") : 0.0);
+        }
+    }
+
+    const SimulationResult& run(const Stimulus& stim) {
+        checkStimulus(circuit, stim);
+        if (!engine || engine->batch != stim.batch) engine.emplace(circuit, layout, population.data(), sets, stim.batch);
+        const Engine& eng = *engine;
+        const int L = eng.lanes, N = eng.neuronCount, B = stim.batch, T = stim.steps;
+        const Record record = options.record;
+        const int MS = widestStateCount(circuit);
+        const int S = record == Record::AllStates ? MS : record == Record::VoltageCalcium ? 2 : 0;
+        bool padded = false;  // NaN padding is only needed where a neuron records fewer states than the widest
+        for (const auto& g : eng.groups) padded |= record == Record::AllStates && g.recordStates < S;
+
+        result.maxStates = MS;
+        result.cancelled = false;
+        prepareTrajectories(T, S, B, N, padded, record);
+        eng.initialState(bufA);
+        bufB.resize(bufA.size());
+        for (size_t g = 0; g < bufA.size(); ++g) bufB[g].resize(bufA[g].size());
+        cur.assign(size_t(eng.conn.count) * L, 0.0);
+
+        const int threads = eng.threadsFor(options.threads);
+        const bool coupled = eng.conn.count > 0;
+        const std::atomic<bool>* cancel = options.cancel;
+        const auto& progress = options.progress;
+        constexpr int checkEvery = 256;  // steps between looks at the cancel flag
+        bool stop = false;               // coupled circuits: all threads stop at the same step
+        std::atomic<bool> anyStopped{false};
+
+#pragma omp parallel num_threads(threads)
+        {
+            const int tid = omp_get_thread_num(), nth = omp_get_num_threads();
+            Scratch scratch(Engine::block);
+            const auto [c0, c1] = splitRange(eng.conn.count, nth, tid);
+            std::vector<std::pair<int, int>> range(eng.groups.size());
+            std::vector<RecordRun> runs;
+            for (size_t g = 0; g < eng.groups.size(); ++g) {
+                range[g] = eng.rangeFor(int(g), nth, tid);
+                if (S > 0) addRuns(eng, int(g), range[g].first, range[g].second, runs);
+            }
+            std::vector<const double*> oldPtr(eng.groups.size());
+            for (int t = 0; t < T; ++t) {
+                auto& oldBuf = (t % 2 == 0) ? bufA : bufB;
+                auto& newBuf = (t % 2 == 0) ? bufB : bufA;
+                for (size_t g = 0; g < eng.groups.size(); ++g) oldPtr[g] = oldBuf[g].data();
+                if (coupled) {
+                    eng.connectionCurrents(oldPtr, cur.data(), c0, c1, scratch);
+#pragma omp barrier
+                }
+                for (size_t g = 0; g < eng.groups.size(); ++g)
+                    eng.stepGroup(int(g), oldBuf[g].data(), newBuf[g].data(), range[g].first, range[g].second, stim, t,
+                                  cur.data(), scratch);
+                for (const RecordRun& r : runs) record1(eng, r, newBuf[r.group].data(), t, S, record);
+                const bool check = (t + 1) % checkEvery == 0;
+                if (coupled) {
+                    if (check) {
+#pragma omp barrier
+#pragma omp master
+                        {
+                            if (cancel && cancel->load()) stop = true;
+                            if (progress) progress(double(t + 1) / T);
+                        }
+                    }
+#pragma omp barrier
+                    if (stop) break;
+                } else if (check) {
+                    // Independent lanes: each thread looks for itself, thread 0 reports.
+                    if (cancel && cancel->load()) {
+                        anyStopped = true;
+                        break;
+                    }
+                    if (tid == 0 && progress) progress(double(t + 1) / T);
+                }
+            }
+        }
+        result.cancelled = stop || anyStopped;
+        storeFinalState(T);
+        if (progress && !result.cancelled) progress(1.0);
+        return result;
+    }
+
+    // Copies one run's recorded rows of step t into its set's trajectory.
+    void record1(const Engine& eng, const RecordRun& r, const double* state, int t, int S, Record record) {
+        const ModelGroup& grp = eng.groups[r.group];
+        Trajectory& tr = result.sets[r.set];
+        const int N = eng.neuronCount;
+        const int ci = grp.spec->calciumIndex >= 0 ? grp.spec->calciumIndex : 0;  // Ca = V without calcium
+        const int rows = record == Record::VoltageCalcium ? 2 : grp.recordStates;
+        const size_t rowSize = size_t(eng.batch) * N;
+        for (int row = 0; row < rows; ++row) {
+            const int src = record == Record::VoltageCalcium ? (row == 0 ? 0 : ci) : row;
+            const double* from = state + size_t(src) * grp.stride + r.elem;
+            double* to = tr.values.data() + (size_t(t) * S + row) * rowSize + r.dstOffset;
+            if (N == 1)
+                std::copy_n(from, r.count, to);
+            else
+                for (int b = 0; b < r.count; ++b) to[size_t(b) * N] = from[b];
+        }
+    }
+
+    // Final state [set][batch][neuron][maxStates] from the buffer the last step wrote.
+    void storeFinalState(int T) {
+        const Engine& eng = *engine;
+        const int L = eng.lanes, B = eng.batch, N = eng.neuronCount, MS = result.maxStates;
+        result.finalState.assign(size_t(sets) * B * N * MS, std::nan(""));
+        const auto& last = (T % 2 == 0) ? bufA : bufB;
+        for (size_t g = 0; g < eng.groups.size(); ++g) {
+            const ModelGroup& grp = eng.groups[g];
+            for (int k = 0; k < grp.elems; ++k) {
+                const int slot = k / L, lane = k % L, set = lane / B, b = lane % B, n = grp.neurons[slot];
+                for (int s = 0; s < grp.recordStates; ++s)
+                    result.finalState[((size_t(set) * B + b) * N + n) * MS + s] = last[g][size_t(s) * grp.stride + k];
+            }
+        }
+    }
+};
+
+Simulation::Simulation(const Circuit& circuit, int setCount, SimulationOptions options)
+    : impl_(std::make_unique<Impl>(circuit, setCount, std::move(options))) {}
+Simulation::~Simulation() = default;
+Simulation::Simulation(Simulation&&) noexcept = default;
+Simulation& Simulation::operator=(Simulation&&) noexcept = default;
+
+const Circuit& Simulation::circuit() const { return impl_->circuit; }
+const ParameterLayout& Simulation::layout() const { return impl_->layout; }
+int Simulation::setCount() const { return impl_->sets; }
+SimulationOptions& Simulation::options() { return impl_->options; }
+
+void Simulation::setParameters(const std::vector<double>& population) { impl_->setParameters(population); }
+
+void Simulation::setParameters(const Circuit& c) {
+    if (!sameShape(c, impl_->circuit))
+        throw InputError({}, 0, "circuit", "its neurons, models or connections differ from the simulation's");
+    const std::vector<double> own = impl_->layout.values(c);
+    std::vector<double> pop;
+    pop.reserve(size_t(impl_->sets) * own.size());
+    for (int s = 0; s < impl_->sets; ++s) pop.insert(pop.end(), own.begin(), own.end());
+    impl_->setParameters(pop);
+}
+
+const SimulationResult& Simulation::run(const Stimulus& stimulus) { return impl_->run(stimulus); }
+
+SimulationResult Simulation::takeResult() { return std::move(impl_->result); }
+
+}  // namespace odynn
