@@ -1,5 +1,6 @@
 // Loss and its exact gradient by a reverse pass through time (discrete adjoint of the update
-// map). The forward pass stores every state; the reverse pass walks the steps backwards:
+// map). The forward pass stores every state, or every k-th (checkpointing through time, when the
+// trajectory would exceed the memory budget); the reverse pass walks the steps backwards:
 //   adj(H[t]) = (dstep/dH[t])^T adj(H[t+1]) + (dcouple/dH[t])^T adj(input_t) + dLoss/dH[t]
 // where input_t = stimulus_t + connection currents computed from H[t]. Parameter gradients
 // accumulate per element and are summed over batch entries of each set at the end.
@@ -54,7 +55,7 @@ void checkData(const Circuit& c, const ParameterLayout& layout, const std::vecto
 // Large buffers of a pass. They are kept between calls from the same thread (an optimizer
 // evaluates the same shapes every epoch), which saves the page faults of fresh allocations.
 struct Workspace {
-    std::vector<AlignedVector> history, elemGrad, adjA, adjB, adjIn;
+    std::vector<AlignedVector> history, checkpoints, elemGrad, adjA, adjB, adjIn;
     std::vector<double> connGrad, elemLoss, cur, dPre, dPost;
 };
 thread_local Workspace workspace;
@@ -119,14 +120,24 @@ struct Pass {
         }
     }
 
-    void run(int threads, bool reverse, bool keepHistory) {
+    // Forward pass, and with `reverse` the reverse pass. `segment` = 0 stores every state of the
+    // forward pass; otherwise only every segment-th state is kept (a checkpoint) and the reverse
+    // pass recomputes one segment at a time from its checkpoint. The recomputed states are those
+    // of the forward pass bit for bit (the same kernels on the same inputs), so the gradient is
+    // the same either way; it costs one more forward pass and memory ~(T/segment + segment) rows.
+    void run(int threads, bool reverse, int segment) {
         const int G = int(eng.groups.size()), C = eng.conn.count, L = eng.lanes;
-        const int rows = keepHistory ? T + 1 : 2;
+        const bool storeAll = reverse && segment == 0;
+        const int K = storeAll ? T : segment;  // rows of a segment after its first
+        const int rows = !reverse ? 2 : K + 1;
+        const int checkpoints = reverse && !storeAll ? (T + K - 1) / K : 0;
         std::vector<AlignedVector> init;
         eng.initialState(init);
         history.resize(G);
+        ws.checkpoints.resize(G);
         for (int g = 0; g < G; ++g) {
             history[g].resize(rows * stateSize(g));  // every row is written before it is read
+            ws.checkpoints[g].resize(checkpoints * stateSize(g));
             std::copy(init[g].begin(), init[g].end(), history[g].begin());
         }
         elemLoss.assign(0, 0.0);
@@ -154,7 +165,6 @@ struct Pass {
             dPre.assign(size_t(C) * L, 0.0);
             dPost.assign(size_t(C) * L, 0.0);
         }
-        auto row = [&](int g, int t) { return history[g].data() + size_t(keepHistory ? t : t % 2) * stateSize(g); };
         const bool lstmInputs = eng.hasLstm();
 
 #pragma omp parallel num_threads(threads)
@@ -165,33 +175,75 @@ struct Pass {
             std::vector<std::pair<int, int>> range(G);
             for (int g = 0; g < G; ++g) range[g] = eng.rangeFor(g, nth, tid);
             std::vector<const double*> ptr(G);
+            // State after step t - 1 (t = 0: the initial state). The forward pass of a checkpointed
+            // run alternates two rows; a recomputed segment starting at step `first` fills rows
+            // 0..K. Each thread tracks `first` itself, as threads without connections never meet.
+            int first = 0;
+            bool forward = true;
+            auto row = [&](int g, int t) {
+                const int r = storeAll ? t : forward ? t % 2 : t - first;
+                return history[g].data() + size_t(r) * stateSize(g);
+            };
+            // This thread's elements of row `from` into row `to` (whole state rows of a group).
+            auto copyOwn = [&](double* to, const double* from, int g) {
+                const ModelGroup& grp = eng.groups[g];
+                const auto [e0, e1] = range[g];
+                for (int st = 0; st < grp.states; ++st)
+                    std::copy(from + size_t(st) * grp.stride + e0, from + size_t(st) * grp.stride + e1,
+                              to + size_t(st) * grp.stride + e0);
+            };
+            // Steps t0..t1-1; with the loss for a pass that the loss has not yet seen.
+            auto steps = [&](int t0, int t1, bool withLoss) {
+                for (int t = t0; t < t1; ++t) {
+                    for (int g = 0; g < G; ++g) ptr[g] = row(g, t);
+                    if (checkpoints > 0 && forward && t % K == 0)
+                        for (int g = 0; g < G; ++g)
+                            copyOwn(ws.checkpoints[g].data() + size_t(t / K) * stateSize(g), ptr[g], g);
+                    if (C > 0) {
+                        eng.connectionCurrents(ptr, cur.data(), c0, c1, s);
+#pragma omp barrier
+                    }
+                    for (int g = 0; g < G; ++g) {
+                        double* out = row(g, t + 1);
+                        eng.stepGroup(g, ptr[g], out, range[g].first, range[g].second, data.stimulus, t, cur.data(), s);
+                        if (withLoss) accumulateLoss(g, range[g].first, range[g].second, t + 1, out);
+                    }
+                    if (C > 0) {
+#pragma omp barrier
+                    }
+                }
+            };
 
-            for (int t = 0; t < T; ++t) {
-                for (int g = 0; g < G; ++g) ptr[g] = row(g, t);
-                if (C > 0) {
-                    eng.connectionCurrents(ptr, cur.data(), c0, c1, s);
-#pragma omp barrier
-                }
-                for (int g = 0; g < G; ++g) {
-                    double* out = row(g, t + 1);
-                    eng.stepGroup(g, ptr[g], out, range[g].first, range[g].second, data.stimulus, t, cur.data(), s);
-                    accumulateLoss(g, range[g].first, range[g].second, t + 1, out);
-                }
-                if (C > 0) {
-#pragma omp barrier
-                }
-            }
+            steps(0, T, true);
             if (reverse) {
+                forward = false;
                 // Without connections each thread's elements are independent: no barrier needed.
                 if (C > 0) {
 #pragma omp barrier
                 }
+                // Recomputes the segment that ends with step t (t + 1 states after its checkpoint).
+                auto recompute = [&](int t) {
+                    first = t / K * K;
+                    for (int g = 0; g < G; ++g)
+                        copyOwn(history[g].data(), ws.checkpoints[g].data() + size_t(first / K) * stateSize(g), g);
+                    if (C > 0) {
+#pragma omp barrier
+                    }
+                    steps(first, t + 1, false);
+                };
+                if (!storeAll) recompute(T - 1);
                 // adj(H[T]) = dLoss/dH[T]
                 for (int g = 0; g < G; ++g)
                     lossRange<true>(g, range[g].first, range[g].second, T, row(g, T), adjA[g].data());
                 std::vector<const double*> adjInPtr(G);
                 for (int g = 0; g < G; ++g) adjInPtr[g] = adjIn[g].data();
                 for (int t = T - 1; t >= 0; --t) {
+                    if (!storeAll && t < first) {
+                        if (C > 0) {
+#pragma omp barrier
+                        }
+                        recompute(t);
+                    }
                     auto& adjNew = (T - 1 - t) % 2 == 0 ? adjA : adjB;
                     auto& adjOld = (T - 1 - t) % 2 == 0 ? adjB : adjA;
                     for (int g = 0; g < G; ++g) ptr[g] = row(g, t);
@@ -233,15 +285,25 @@ struct Pass {
     }
 };
 
+// Steps between checkpoints of the reverse pass: 0 (store every state) when the whole forward
+// trajectory fits in `historyBytes`, else ceil(sqrt(T)), which needs the least memory
+// (~2 sqrt(T) states) for the same cost (each step recomputed once).
+int checkpointSegment(const Engine& eng, int T, std::size_t historyBytes) {
+    std::size_t rowBytes = 0;
+    for (const auto& g : eng.groups) rowBytes += std::size_t(g.states) * g.stride * sizeof(double);
+    if ((std::size_t(T) + 1) * rowBytes <= historyBytes) return 0;
+    return int(std::ceil(std::sqrt(double(T))));
+}
+
 LossGradient evaluate(const Circuit& c, const std::vector<double>& pop, int sets, const FitDataset& data,
-                      const LossWeights& w, int threads, bool withGradient) {
+                      const LossWeights& w, int threads, bool withGradient, std::size_t historyBytes) {
     const ParameterLayout layout(c);
     checkData(c, layout, pop, sets, data, w);
     const Engine eng(c, layout, pop.data(), sets, data.stimulus.batch);
     const Targets tg(data, w, eng.neuronCount);
     Pass pass(eng, data, tg);
     const int nth = eng.threadsFor(threads);
-    pass.run(nth, withGradient, withGradient);
+    pass.run(nth, withGradient, withGradient ? checkpointSegment(eng, data.stimulus.steps, historyBytes) : 0);
 
     const int P = layout.size(), L = eng.lanes, B = eng.batch;
     LossGradient out;
@@ -283,13 +345,13 @@ LossGradient evaluate(const Circuit& c, const std::vector<double>& pop, int sets
 }  // namespace
 
 LossGradient lossAndGradient(const Circuit& c, const std::vector<double>& pop, int sets, const FitDataset& data,
-                             const LossWeights& w, int threads) {
-    return evaluate(c, pop, sets, data, w, threads, true);
+                             const LossWeights& w, int threads, std::size_t historyBytes) {
+    return evaluate(c, pop, sets, data, w, threads, true, historyBytes);
 }
 
 std::vector<double> lossOnly(const Circuit& c, const std::vector<double>& pop, int sets, const FitDataset& data,
                              const LossWeights& w, int threads) {
-    return evaluate(c, pop, sets, data, w, threads, false).loss;
+    return evaluate(c, pop, sets, data, w, threads, false, 0).loss;
 }
 
 }  // namespace odynn

@@ -3,6 +3,7 @@
 // (SPEC section 4): Adam in TensorFlow 1's form, staircase learning-rate decay, per-set
 // global-norm clipping, bounds after every update, fixed parameters and shared groups.
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -35,8 +36,15 @@ struct LossGradient {
     std::vector<double> gradient;  // [setCount x layout.size()], d loss_s / d theta_s
 };
 
+// Memory of the reverse pass: the forward trajectory is stored whole when it fits in
+// `historyBytes`; beyond that only every k-th state is stored (k = ceil(sqrt(steps))) and the
+// reverse pass recomputes one segment at a time (one more forward pass; memory ~2 sqrt(steps)
+// states). The gradient is the same bit for bit either way.
+inline constexpr std::size_t defaultHistoryBytes = std::size_t(256) << 20;
+
 LossGradient lossAndGradient(const Circuit& circuit, const std::vector<double>& population, int setCount,
-                             const FitDataset& data, const LossWeights& weights, int threads = 0);
+                             const FitDataset& data, const LossWeights& weights, int threads = 0,
+                             std::size_t historyBytes = defaultHistoryBytes);
 std::vector<double> lossOnly(const Circuit& circuit, const std::vector<double>& population, int setCount,
                              const FitDataset& data, const LossWeights& weights, int threads = 0);
 
