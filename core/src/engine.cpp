@@ -216,6 +216,14 @@ void Engine::gatherInput(int gi, int b0, int n, const Stimulus& stim, int t, con
     // Walk (slot, lane, batch entry) incrementally: integer division per element is costly.
     int slot = b0 / L, lane = b0 % L, entry = lane % batch;
     const double* row = stim.current.data() + size_t(t) * stim.batch * stim.neurons;
+    if (conn.count == 0) {  // independent neurons: the stimulus alone
+        for (int k = 0; k < n; ++k) {
+            in[k] = b0 + k < g.elems ? row[size_t(entry) * stim.neurons + g.neurons[slot]] : 0.0;
+            if (++entry == batch) entry = 0;
+            if (++lane == L) { lane = 0; entry = 0; ++slot; }
+        }
+        return;
+    }
     for (int k = 0; k < n; ++k) {
         if (b0 + k >= g.elems) {  // padding
             in[k] = 0.0;

@@ -160,6 +160,7 @@ struct Simulation::Impl {
                 range[g] = eng.rangeFor(int(g), nth, tid);
                 if (S > 0) addRuns(eng, int(g), range[g].first, range[g].second, runs);
             }
+            Recorder recorder(*this, eng, range, S, T);
             std::vector<const double*> oldPtr(eng.groups.size());
             for (int t = 0; t < T; ++t) {
                 auto& oldBuf = (t % 2 == 0) ? bufA : bufB;
@@ -172,7 +173,7 @@ struct Simulation::Impl {
                 for (size_t g = 0; g < eng.groups.size(); ++g)
                     eng.stepGroup(int(g), oldBuf[g].data(), newBuf[g].data(), range[g].first, range[g].second, stim, t,
                                   cur.data(), scratch);
-                for (const RecordRun& r : runs) record1(eng, r, newBuf[r.group].data(), t, S, record);
+                if (S > 0) recorder.stage(newBuf, t, runs);
                 const bool check = (t + 1) % checkEvery == 0;
                 if (coupled) {
                     if (check) {
@@ -184,11 +185,15 @@ struct Simulation::Impl {
                         }
                     }
 #pragma omp barrier
-                    if (stop) break;
+                    if (stop) {
+                        recorder.flush(t + 1, runs);
+                        break;
+                    }
                 } else if (check) {
                     // Independent lanes: each thread looks for itself, thread 0 reports.
                     if (cancel && cancel->load()) {
                         anyStopped = true;
+                        recorder.flush(t + 1, runs);
                         break;
                     }
                     if (tid == 0 && progress) progress(double(t + 1) / T);
@@ -201,24 +206,69 @@ struct Simulation::Impl {
         return result;
     }
 
-    // Copies one run's recorded rows of step t into its set's trajectory.
-    void record1(const Engine& eng, const RecordRun& r, const double* state, int t, int S, Record record) {
-        const ModelGroup& grp = eng.groups[r.group];
-        Trajectory& tr = result.sets[r.set];
-        const int N = eng.neuronCount;
-        const int ci = grp.spec->calciumIndex >= 0 ? grp.spec->calciumIndex : 0;  // Ca = V without calcium
-        const int rows = record == Record::VoltageCalcium ? 2 : grp.recordStates;
-        const size_t rowSize = size_t(eng.batch) * N;
-        for (int row = 0; row < rows; ++row) {
-            const int src = record == Record::VoltageCalcium ? (row == 0 ? 0 : ci) : row;
-            const double* from = state + size_t(src) * grp.stride + r.elem;
-            double* to = tr.values.data() + (size_t(t) * S + row) * rowSize + r.dstOffset;
-            if (N == 1)
-                std::copy_n(from, r.count, to);
-            else
-                for (int b = 0; b < r.count; ++b) to[size_t(b) * N] = from[b];
+    // Recorded rows of a thread's elements go first to a small staging area, a block of steps at a
+    // time ([step][row][element], one contiguous copy per row and step), and from there to each
+    // set's trajectory, where a block of steps is one contiguous stretch per set and neuron.
+    struct Recorder {
+        static constexpr int blockSteps = 16;
+        Impl& sim;
+        const Engine& eng;
+        const std::vector<std::pair<int, int>>& range;
+        int S, steps;
+        std::vector<int> rows;                 // per group
+        std::vector<std::vector<int>> source;  // per group and recorded row: the state row
+        std::vector<AlignedVector> staged;     // per group
+        int first = 0;                         // step of staged row 0
+
+        Recorder(Impl& s, const Engine& e, const std::vector<std::pair<int, int>>& r, int states, int T)
+            : sim(s), eng(e), range(r), S(states), steps(T), rows(e.groups.size()), source(e.groups.size()),
+              staged(e.groups.size()) {
+            const Record record = sim.options.record;
+            for (size_t g = 0; g < eng.groups.size(); ++g) {
+                const ModelGroup& grp = eng.groups[g];
+                const int ci = grp.spec->calciumIndex >= 0 ? grp.spec->calciumIndex : 0;  // Ca = V without calcium
+                rows[g] = record == Record::VoltageCalcium ? 2 : grp.recordStates;
+                for (int row = 0; row < rows[g]; ++row)
+                    source[g].push_back(record == Record::VoltageCalcium ? (row == 0 ? 0 : ci) : row);
+                staged[g].resize(size_t(blockSteps) * rows[g] * width(int(g)));
+            }
         }
-    }
+        int width(int g) const { return std::max(0, std::min(range[g].second, eng.groups[g].elems) - range[g].first); }
+
+        // Stages the state after step t; hands a full block on to the trajectories.
+        void stage(const std::vector<AlignedVector>& state, int t, const std::vector<RecordRun>& runs) {
+            for (size_t g = 0; g < eng.groups.size(); ++g) {
+                const int w = width(int(g));
+                if (w == 0) continue;
+                const ModelGroup& grp = eng.groups[g];
+                for (int row = 0; row < rows[g]; ++row)
+                    Map(staged[g].data() + (size_t(t - first) * rows[g] + row) * w, w) =
+                        CMap(state[g].data() + size_t(source[g][row]) * grp.stride + range[g].first, w);
+            }
+            if (t + 1 - first == blockSteps || t + 1 == steps) flush(t + 1, runs);
+        }
+
+        // Copies staged steps [first, end) into the trajectories.
+        void flush(int end, const std::vector<RecordRun>& runs) {
+            const int N = eng.neuronCount;
+            const size_t rowSize = size_t(eng.batch) * N;
+            for (const RecordRun& r : runs) {
+                const int g = r.group, w = width(g), R = rows[g];
+                Trajectory& tr = sim.result.sets[r.set];
+                const double* from = staged[g].data() + (r.elem - range[g].first);
+                for (int t = first; t < end; ++t)
+                    for (int row = 0; row < R; ++row) {
+                        const double* src = from + (size_t(t - first) * R + row) * w;
+                        double* to = tr.values.data() + (size_t(t) * S + row) * rowSize + r.dstOffset;
+                        if (N == 1)
+                            for (int b = 0; b < r.count; ++b) to[b] = src[b];
+                        else
+                            for (int b = 0; b < r.count; ++b) to[size_t(b) * N] = src[b];
+                    }
+            }
+            first = end;
+        }
+    };
 
     // Final state [set][batch][neuron][maxStates] from the buffer the last step wrote.
     void storeFinalState(int T) {
