@@ -64,7 +64,8 @@ private slots:
                            "--out", out});
         QCOMPARE(r.code, 0);
         const CsvTable got = readCsv(out.toStdString());
-        QCOMPARE(got.header, (std::vector<std::string>{"t", "V_A", "cac_A", "V_B", "cac_B"}));
+        // The inputs come first, so that the file is fitting data for the circuit as it is.
+        QCOMPARE(got.header, (std::vector<std::string>{"t", "i_A", "i_B", "V_A", "cac_A", "V_B", "cac_B"}));
     }
 
     void manySetsAndCurrentsAtOnce() {

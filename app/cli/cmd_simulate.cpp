@@ -8,8 +8,10 @@
 #include "lstm_cli.hpp"
 #include "odynn/circuit_io.hpp"
 #include "odynn/csv.hpp"
+#include "odynn/currents.hpp"
 #include "odynn/datasets.hpp"
 #include "odynn/errors.hpp"
+#include "odynn/parameters.hpp"
 #include "odynn/simulator.hpp"
 
 namespace odynn::cli {
@@ -20,6 +22,7 @@ struct SimulateArgs {
     std::vector<std::string> inputs;
     int population = 0;
     std::uint64_t seed = 0;
+    bool currents = false;
 };
 
 // The circuit described by --model or --circuit, with dt taken from the input.
@@ -78,6 +81,10 @@ Command addSimulateCommand(CLI::App& app) {
     sub->add_option("--input", a->inputs, "Input CSV: t,i_inj (neuron) or t,i_<label>... (circuit); t in ms. "
                                           "Repeat for several currents simulated at once")->required();
     sub->add_option("--out", a->out, "Output CSV (with several sets or inputs: <name>_s<set>_b<input>.csv)")->required();
+    sub->add_flag("--currents", a->currents,
+                  "Add the currents (uA/cm2) computed from each recorded row: a neuron's ionic currents (celegans I_Ca, "
+                  "I_Kf, I_Ks, I_L; hhsimple I_K, I_L; leaky I_L), a circuit's isyn_<label> and igap_<label> (total "
+                  "synaptic and gap-junction current into each neuron)");
     return {sub, [a] {
         if (a->model.empty() && a->circuit.empty()) throw InputError({}, 0, "--model", "give --model or --circuit");
         std::vector<CsvTable> inputs;
@@ -100,32 +107,61 @@ Command addSimulateCommand(CLI::App& app) {
         SimulationOptions opt;
         opt.record = single ? Record::AllStates : Record::VoltageCalcium;
         const SimulationResult r = simulate(circuit, pop, sets, stim, opt);
-        for (int s = 0; s < sets; ++s)
+        const ParameterLayout layout(circuit);
+        for (int s = 0; s < sets; ++s) {
+            // This set's parameters, for the currents.
+            Circuit withSet = circuit;
+            layout.apply(withSet, pop.data() + size_t(s) * size_t(layout.size()));
             for (int b = 0; b < B; ++b) {
                 const Trajectory& tr = r.sets[s];
                 std::vector<std::string> header{"t"};
                 std::vector<std::vector<double>> cols{inputs[b].column("t")};
-                auto addState = [&](const std::string& name, int state, int neuron) {
-                    header.push_back(name);
+                auto recorded = [&](int state, int neuron) {
                     std::vector<double> col(stim.steps);
                     for (int t = 0; t < stim.steps; ++t) col[t] = tr.at(t, state, b, neuron);
+                    return col;
+                };
+                auto add = [&](const std::string& name, std::vector<double> col) {
+                    header.push_back(name);
                     cols.push_back(std::move(col));
                 };
                 if (single) {
-                    header.push_back("i_inj");
-                    cols.push_back(inputs[b].column("i_inj"));
+                    add("i_inj", inputs[b].column("i_inj"));
                     const ModelSpec& spec = modelSpec(circuit.neurons[0].model);
-                    for (int st = 0; st < spec.stateCount(); ++st) addState(spec.stateNames[st], st, 0);
+                    std::vector<std::vector<double>> states;
+                    for (int st = 0; st < spec.stateCount(); ++st) {
+                        states.push_back(recorded(st, 0));
+                        add(spec.stateNames[st], states.back());
+                    }
+                    if (a->currents) {
+                        const auto names = ionicCurrentNames(spec.name);
+                        auto currents = ionicCurrents(spec.name, withSet.neurons[0].params, states);
+                        for (size_t c = 0; c < names.size(); ++c) add(names[c], std::move(currents[c]));
+                    }
                 } else {
+                    // The inputs first, so that the file is fitting data for this circuit as it is.
+                    std::vector<std::vector<double>> volts;
                     for (int k = 0; k < N; ++k) {
-                        addState("V_" + circuit.neurons[k].label, 0, k);
-                        addState("cac_" + circuit.neurons[k].label, 1, k);
+                        std::vector<double> in(stim.steps);
+                        for (int t = 0; t < stim.steps; ++t) in[t] = stim.at(t, b, k);
+                        add("i_" + circuit.neurons[k].label, std::move(in));
+                    }
+                    for (int k = 0; k < N; ++k) {
+                        volts.push_back(recorded(0, k));
+                        add("V_" + circuit.neurons[k].label, volts.back());
+                        add("cac_" + circuit.neurons[k].label, recorded(1, k));
+                    }
+                    if (a->currents) {
+                        CircuitCurrents cur = circuitCurrents(withSet, volts);
+                        for (int k = 0; k < N; ++k) add("isyn_" + circuit.neurons[k].label, std::move(cur.synaptic[k]));
+                        for (int k = 0; k < N; ++k) add("igap_" + circuit.neurons[k].label, std::move(cur.gap[k]));
                     }
                 }
                 std::vector<const std::vector<double>*> ptrs;
                 for (const auto& col : cols) ptrs.push_back(&col);
                 writeCsv(outputName(a->out, sets, B, s, b), header, ptrs);
             }
+        }
         return 0;
     }};
 }

@@ -1,6 +1,7 @@
 #include "data_args.hpp"
 
 #include <cmath>
+#include <cstdio>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -92,7 +93,18 @@ Circuit CircuitArgs::load() const {
 
 FitDataset CircuitArgs::dataset(const Circuit& c, const std::vector<std::string>& files) const {
     std::vector<CsvTable> tables;
-    for (const auto& f : files) tables.push_back(readCsv(f));
+    for (const auto& f : files) {
+        tables.push_back(readCsv(f));
+        // A simulation's output is fitting data as it is: its other columns are only noted.
+        const std::vector<std::string> extra = ignoredColumns(c, tables.back());
+        if (extra.empty()) continue;
+        std::string names;
+        for (const auto& e : extra) {
+            if (!names.empty()) names += ", ";
+            names += e;
+        }
+        std::fprintf(stderr, "note: %s: columns not used for fitting, ignored: %s\n", f.c_str(), names.c_str());
+    }
     return datasetFromTables(c, tables);
 }
 

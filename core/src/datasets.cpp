@@ -27,25 +27,26 @@ void checkTimeStep(const Circuit& c, const CsvTable& table) {
                              " ms");
 }
 
-// Maps column prefix + label to neuron index; rejects unknown labels for the given prefixes.
-void checkColumns(const Circuit& c, const CsvTable& table) {
+// Columns with the prefixes i_, V_, cac_ must name a neuron of the circuit (a typo would
+// otherwise drop data silently); other columns are returned as ignored.
+std::vector<std::string> checkColumns(const Circuit& c, const CsvTable& table) {
     const bool single = usesSingleNeuronColumns(c);
+    std::vector<std::string> ignored;
     for (const auto& h : table.header) {
         if (h == "t") continue;
         if (single && (h == "i_inj" || h == "V" || h == "cac")) continue;
+        bool prefixed = false;
         for (const char* prefix : {"i_", "V_", "cac_"}) {
             const std::string p(prefix);
-            if (h.rfind(p, 0) == 0) {
-                if (c.neuronIndex(h.substr(p.size())) < 0)
-                    throw InputError(table.source, 1, h, "unknown neuron '" + h.substr(p.size()) + "'");
-                goto known;
-            }
+            if (h.rfind(p, 0) != 0) continue;
+            if (c.neuronIndex(h.substr(p.size())) < 0)
+                throw InputError(table.source, 1, h, "unknown neuron '" + h.substr(p.size()) + "'");
+            prefixed = true;
+            break;
         }
-        throw InputError(table.source, 1, h,
-                         single ? "unexpected column (expected t, i_inj, V, cac)"
-                                : "unexpected column (expected t, i_<label>, V_<label>, cac_<label>)");
-    known:;
+        if (!prefixed) ignored.push_back(h);
     }
+    return ignored;
 }
 
 const std::vector<double>* currentColumn(const Circuit& c, const CsvTable& table, int neuron) {
@@ -54,6 +55,8 @@ const std::vector<double>* currentColumn(const Circuit& c, const CsvTable& table
 }
 
 }  // namespace
+
+std::vector<std::string> ignoredColumns(const Circuit& c, const CsvTable& table) { return checkColumns(c, table); }
 
 Stimulus stimulusFromTable(const Circuit& c, const CsvTable& table) {
     checkTimeStep(c, table);
