@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "odynn/errors.hpp"
+#include "odynn/target_store.hpp"
 
 namespace odynn {
 
@@ -72,36 +73,27 @@ Stimulus stimulusFromTable(const Circuit& c, const CsvTable& table) {
 
 FitDataset datasetFromTables(const Circuit& c, const std::vector<CsvTable>& tables) {
     if (tables.empty()) throw InputError({}, 0, "data", "at least one data file is needed");
-    const int N = int(c.neurons.size()), B = int(tables.size()), T = tables[0].rows();
+    const int T = tables[0].rows();
     const bool single = usesSingleNeuronColumns(c);
-    FitDataset d;
-    d.stimulus = Stimulus(T, B, N);
-    const double nan = std::numeric_limits<double>::quiet_NaN();
-    std::vector<double> tv(size_t(T) * B * N, nan), tc(size_t(T) * B * N, nan);
-    bool anyV = false, anyCa = false;
-    for (int b = 0; b < B; ++b) {
-        const CsvTable& tab = tables[b];
+    bool anyTarget = false;
+    for (const CsvTable& tab : tables)
+        for (const std::string& h : tab.header)
+            anyTarget = anyTarget || h == "V" || h == "cac" || h.rfind("V_", 0) == 0 || h.rfind("cac_", 0) == 0;
+    if (!anyTarget)
+        throw InputError(tables[0].source, 1, single ? "V" : "V_<label>", "no target column (V or cac) in the data");
+    // The same path as the desktop app's targets (target_store): the table's own time grid,
+    // already the model's dt, so values are taken as they are.
+    std::vector<FitDataset> entries;
+    for (const CsvTable& tab : tables) {
         if (tab.rows() != T)
             throw InputError(tab.source, 0, "t", "has " + std::to_string(tab.rows()) + " rows; the first data file has " +
                                                      std::to_string(T));
-        const Stimulus one = stimulusFromTable(c, tab);
-        for (int t = 0; t < T; ++t)
-            for (int n = 0; n < N; ++n) d.stimulus.at(t, b, n) = one.at(t, 0, n);
-        for (int n = 0; n < N; ++n) {
-            const int iv = tab.columnIndex(single ? "V" : "V_" + c.neurons[n].label);
-            const int ic = tab.columnIndex(single ? "cac" : "cac_" + c.neurons[n].label);
-            for (int t = 0; t < T; ++t) {
-                const size_t at = (size_t(t) * B + b) * N + n;
-                if (iv >= 0) { tv[at] = tab.columns[iv][t]; anyV = true; }
-                if (ic >= 0) { tc[at] = tab.columns[ic][t]; anyCa = true; }
-            }
-        }
+        checkTimeStep(c, tab);
+        checkColumns(c, tab);
+        if (single) tab.column("i_inj");  // required: throws naming the column
+        entries.push_back(datasetFromTarget(targetFromTable(tab, single ? c.neurons[0].label : std::string()), c));
     }
-    if (!anyV && !anyCa)
-        throw InputError(tables[0].source, 1, single ? "V" : "V_<label>", "no target column (V or cac) in the data");
-    if (anyV) d.targetV = std::move(tv);
-    if (anyCa) d.targetCa = std::move(tc);
-    return d;
+    return stackBatch(entries);
 }
 
 }  // namespace odynn

@@ -596,19 +596,7 @@ bool MainWindow::loadTargetTrace(const QString& path) {
             }
             trace = traceFromMapping(table, *mapping);
         }
-        target_ = trace;
-        targets_.push_back(trace);
-        traces_->setTarget(trace);
-        compare_->setTarget(trace);
-        QStringList what;
-        for (const TargetColumn& c : trace.columns) what << (c.calcium ? tr("Ca of %1") : tr("V of %1")).arg(c.neuron);
-        const QString text = tr("%1: %2 (%3 rows, %4–%5 ms)")
-                                 .arg(QFileInfo(path).fileName(), what.join(QStringLiteral(", ")))
-                                 .arg(trace.steps())
-                                 .arg(trace.time.front(), 0, 'f', 1)
-                                 .arg(trace.time.back(), 0, 'f', 1);
-        fit_->setTargetDescription(targets_.size() == 1 ? text : tr("%1 traces; latest %2").arg(targets_.size()).arg(text));
-        statusBar()->showMessage(tr("Loaded target trace %1").arg(text), 8000);
+        addTargetTrace(trace);
         return true;
     } catch (const std::exception& e) {
         showError(tr("Load target trace"), tr("Could not read the trace.\n\n%1").arg(QString::fromUtf8(e.what())));
@@ -652,7 +640,13 @@ void MainWindow::addTargetTrace(const TargetTrace& trace) {
                              .arg(trace.time.front(), 0, 'f', 1)
                              .arg(trace.time.back(), 0, 'f', 1);
     fit_->setTargetDescription(targets_.size() == 1 ? text : tr("%1 traces; latest %2").arg(targets_.size()).arg(text));
-    statusBar()->showMessage(tr("Loaded target trace %1").arg(text), 8000);
+    if (trace.currents.empty())
+        statusBar()->showMessage(tr("Warning: %1 has no input current; the fit drives the circuit with the Stimuli "
+                                    "panel's first entry instead of the current the recording was made with")
+                                     .arg(QFileInfo(trace.source).fileName()),
+                                 15000);
+    else
+        statusBar()->showMessage(tr("Loaded target trace %1").arg(text), 8000);
 }
 
 bool MainWindow::newCircuitFromConnectome() {
@@ -694,32 +688,8 @@ std::optional<FitDataset> MainWindow::fitDataset(int source, QString* why) const
             }
             // Each loaded trace is one batch entry; all are cut to the shortest.
             std::vector<FitDataset> parts;
-            int steps = std::numeric_limits<int>::max();
-            for (const TargetTrace& t : targets_) {
-                parts.push_back(toDataset(t, model_->circuit(), currentStimulus()));
-                steps = std::min(steps, parts.back().stimulus.steps);
-            }
-            const int n = static_cast<int>(model_->circuit().neurons.size()), batch = static_cast<int>(parts.size());
-            FitDataset data;
-            data.stimulus = Stimulus(steps, batch, n);
-            const double nan = std::numeric_limits<double>::quiet_NaN();
-            for (int b = 0; b < batch; ++b) {
-                const FitDataset& p = parts[static_cast<size_t>(b)];
-                for (int t = 0; t < steps; ++t)
-                    for (int k = 0; k < n; ++k) {
-                        data.stimulus.at(t, b, k) = p.stimulus.at(t, 0, k);
-                        const size_t from = static_cast<size_t>(t) * n + k, to = (static_cast<size_t>(t) * batch + b) * n + k;
-                        if (!p.targetV.empty()) {
-                            if (data.targetV.empty()) data.targetV.assign(static_cast<size_t>(steps) * batch * n, nan);
-                            data.targetV[to] = p.targetV[from];
-                        }
-                        if (!p.targetCa.empty()) {
-                            if (data.targetCa.empty()) data.targetCa.assign(static_cast<size_t>(steps) * batch * n, nan);
-                            data.targetCa[to] = p.targetCa[from];
-                        }
-                    }
-            }
-            return data;
+            for (const TargetTrace& t : targets_) parts.push_back(toDataset(t, model_->circuit(), currentStimulus()));
+            return stackBatch(parts);
         }
         // Self-fit: the last simulation's V of every neuron, every stimulus entry, is the target.
         if (!lastOutput_ || lastOutput_->trajectory.steps == 0) {
