@@ -89,9 +89,15 @@ FitDataset datasetFromTables(const Circuit& c, const std::vector<CsvTable>& tabl
             throw InputError(tab.source, 0, "t", "has " + std::to_string(tab.rows()) + " rows; the first data file has " +
                                                      std::to_string(T));
         checkTimeStep(c, tab);
-        checkColumns(c, tab);
+        const std::vector<std::string> ignored = checkColumns(c, tab);
         if (single) tab.column("i_inj");  // required: throws naming the column
-        entries.push_back(datasetFromTarget(targetFromTable(tab, single ? c.neurons[0].label : std::string()), c));
+        CsvTable used = tab;  // without the columns this circuit does not use (gates, currents)
+        for (const std::string& name : ignored) {
+            const int k = used.columnIndex(name);
+            used.header.erase(used.header.begin() + k);
+            used.columns.erase(used.columns.begin() + k);
+        }
+        entries.push_back(datasetFromTarget(targetFromTable(used, single ? c.neurons[0].label : std::string()), c));
     }
     return stackBatch(entries);
 }
