@@ -9,6 +9,7 @@
 #include <QCommandLineParser>
 #include <QElapsedTimer>
 #include <QPixmap>
+#include <QScreen>
 #include <QSpinBox>
 #include <QTextStream>
 #include <QTimer>
@@ -46,6 +47,7 @@ int takeScreenshot(const QString& file, const QString& project, int fitEpochs, i
     options.restoreSettings = false;
     options.offerRecovery = false;
     options.autoSimulate = false;
+    options.showDialogs = false;
     odynn::ui::MainWindow window(options);
     QTextStream err(stderr);
     if (!project.isEmpty() && !window.openProject(project)) {
@@ -111,6 +113,12 @@ int main(int argc, char* argv[]) {
 
     odynn::ui::MainWindow window;
     if (!parser.positionalArguments().isEmpty()) window.openProject(parser.positionalArguments().first());
-    window.show();
+    // On a screen smaller than the window's default size (1366 x 768, 1280 x 720) the window
+    // manager's frame would push the status bar off the screen: take the whole screen instead.
+    const QRect available = window.screen()->availableGeometry();
+    if (window.width() >= available.width() || window.height() >= available.height())
+        window.showMaximized();
+    else
+        window.show();
     return app.exec();
 }

@@ -31,6 +31,7 @@ namespace {
 
 MainWindow::Options testOptions() {
     MainWindow::Options o;
+    o.showDialogs = false;
     o.restoreSettings = false;
     o.offerRecovery = false;
     o.autoSimulate = false;

@@ -38,6 +38,7 @@ QByteArray imagingCsv() {
 
 MainWindow::Options testOptions() {
     MainWindow::Options o;
+    o.showDialogs = false;
     o.restoreSettings = false;
     o.offerRecovery = false;
     o.autoSimulate = false;

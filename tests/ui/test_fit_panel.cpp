@@ -26,6 +26,7 @@ using namespace odynn::ui;
 namespace {
 MainWindow::Options testOptions() {
     MainWindow::Options o;
+    o.showDialogs = false;
     o.restoreSettings = false;
     o.offerRecovery = false;
     o.autoSimulate = false;

@@ -23,6 +23,7 @@ class TestFitResponsiveness : public QObject {
 private slots:
     void noStallWhileAHundredSetsFit() {
         MainWindow::Options options;
+        options.showDialogs = false;
         options.restoreSettings = false;
         options.offerRecovery = false;
         options.autoSimulate = false;

@@ -29,6 +29,7 @@ const QString aval1 = QStringLiteral(ODYNN_TEST_DATA_DIR "/AVAL1.csv");
 
 MainWindow::Options testOptions() {
     MainWindow::Options o;
+    o.showDialogs = false;
     o.restoreSettings = false;
     o.offerRecovery = false;
     o.autoSimulate = false;

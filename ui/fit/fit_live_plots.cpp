@@ -22,7 +22,7 @@ double scaledToRange(double value, double low, double high) {
 
 FitLivePlots::FitLivePlots(QWidget* parent) : QWidget(parent) {
     plot_ = new QCustomPlot(this);
-    plot_->setMinimumHeight(260);
+    plot_->setMinimumHeight(150);  // px: the dock may be short on a 768-px screen
     plot_->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
     plot_->setPlottingHint(QCP::phFastPolylines, true);  // cheaper redraws of many long curves
     plot_->plotLayout()->clear();

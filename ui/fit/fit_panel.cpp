@@ -106,7 +106,7 @@ FitPanel::FitPanel(CircuitGraphModel* model, QUndoStack* undoStack, QWidget* par
     apply_->setToolTip(tr("Write the best parameter set into the circuit (undoable, Ctrl+Shift+A)"));
     status_ = new QLabel(tr("idle"), this);
     status_->setWordWrap(true);
-    status_->setMinimumHeight(status_->fontMetrics().height() * 3);
+    status_->setMinimumHeight(status_->fontMetrics().height() * 2);
     status_->setAlignment(Qt::AlignTop | Qt::AlignLeft);
 
     auto* form = new QFormLayout;
@@ -128,17 +128,21 @@ FitPanel::FitPanel(CircuitGraphModel* model, QUndoStack* undoStack, QWidget* par
     settings->setContentsMargins(2, 2, 2, 2);
     settings->addLayout(form);
     settings->addWidget(fixedInfo_);
-    settings->addLayout(buttons);
-    settings->addWidget(status_);
     settings->addStretch();
-    // The settings scroll on small screens rather than squeezing the plots.
+    // The settings scroll on small screens rather than squeezing the plots; the run buttons
+    // and the status stay above them, always in view.
     auto* scroll = new QScrollArea(this);
     scroll->setWidget(settingsWidget);
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
     scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    scroll->setMinimumWidth(settingsWidget->sizeHint().width() + 16);
-    scroll->setMaximumWidth(settingsWidget->sizeHint().width() + 40);
+    const int settingsWidth = std::max(settingsWidget->sizeHint().width(), buttons->sizeHint().width());
+    scroll->setMinimumWidth(settingsWidth + 16);
+    scroll->setMaximumWidth(settingsWidth + 40);
+    auto* controls = new QVBoxLayout;
+    controls->addLayout(buttons);
+    controls->addWidget(status_);
+    controls->addWidget(scroll, 1);
 
     live_ = new FitLivePlots(this);
     results_ = new FitResultPlots(this);
@@ -149,7 +153,7 @@ FitPanel::FitPanel(CircuitGraphModel* model, QUndoStack* undoStack, QWidget* par
 
     auto* layout = new QHBoxLayout(this);
     layout->setContentsMargins(2, 2, 2, 2);
-    layout->addWidget(scroll, 0);
+    layout->addLayout(controls, 0);
     layout->addWidget(views_, 1);
 
     connect(start_, &QPushButton::clicked, this, &FitPanel::startFit);
@@ -212,6 +216,14 @@ std::vector<bool> FitPanel::observedFlags() const {
     }
     return flags;
 }
+
+void FitPanel::setLossWeights(double v, double ca) {
+    weightV_->setValue(v);
+    weightCa_->setValue(ca);
+}
+
+double FitPanel::lossWeightV() const { return weightV_->value(); }
+double FitPanel::lossWeightCa() const { return weightCa_->value(); }
 
 void FitPanel::setFixedParameters(const QSet<QString>& names) {
     fixed_ = names;

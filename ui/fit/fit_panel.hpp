@@ -40,6 +40,10 @@ public:
     void setDatasetProvider(DatasetProvider provider) { dataset_ = std::move(provider); }
     void setFixedParameters(const QSet<QString>& names);
     void setTargetDescription(const QString& text);  // what the loaded traces are
+    void setLossWeights(double v, double ca);         // w_V and w_Ca of the loss
+    double lossWeightV() const;
+    double lossWeightCa() const;
+    QPushButton* startButton() const { return start_; }
 
     FitOptions options() const;
     FitWorker* worker() { return &worker_; }

@@ -20,7 +20,7 @@ QColor curveColour(int index) {
 TracePlots::TracePlots(QWidget* parent) : QWidget(parent) {
     plot_ = new QCustomPlot(this);
     plot_->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom | QCP::iSelectPlottables);
-    plot_->setMinimumHeight(290);
+    plot_->setMinimumHeight(150);  // px: the dock may be short on a 768-px screen
     plot_->setMouseTracking(true);
 
     batch_ = new QComboBox(this);

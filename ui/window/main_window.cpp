@@ -17,6 +17,8 @@
 #include <QMimeData>
 #include <QProgressBar>
 #include <QRegularExpression>
+#include <QScreen>
+#include <QScrollArea>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QStatusBar>
@@ -24,6 +26,7 @@
 #include <QToolBar>
 #include <QToolButton>
 #include <QUndoStack>
+#include <algorithm>
 #include <cmath>
 #include <exception>
 #include <limits>
@@ -145,7 +148,7 @@ MainWindow::MainWindow(Options options, QWidget* parent) : QMainWindow(parent), 
     connect(stimulus_, &StimulusEditor::stimulusChanged, compare_, &ComparePanel::refresh);
     chooseMapping_ = [this](const CsvTable& table, const std::vector<ColumnMapping>& guess)
         -> std::optional<std::vector<ColumnMapping>> {
-        if (QApplication::platformName() == QLatin1String("offscreen")) {  // no one to answer a dialog
+        if (!options_.showDialogs) {
             showError(tr("Load target trace"),
                       tr("%1: the columns are not named in a known way (t, V, cac, V_<neuron>, …)")
                           .arg(QString::fromStdString(table.source)));
@@ -163,7 +166,10 @@ MainWindow::MainWindow(Options options, QWidget* parent) : QMainWindow(parent), 
     connect(&autosaveTimer_, &QTimer::timeout, this, &MainWindow::autosave);
     autosaveTimer_.start();
 
-    resize(1400, 900);
+    // 1400 x 900 px where the screen has room; on small screens (1366 x 768, 1280 x 720) the
+    // window starts as large as the screen's available area.
+    const QRect available = screen()->availableGeometry();
+    resize(std::min(1400, available.width()), std::min(900, available.height()));
     if (options_.restoreSettings) {
         QSettings settings;
         restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
@@ -208,14 +214,19 @@ void MainWindow::createDocks() {
     plotTabs_->addTab(compare_, tr("Compare"));
     plotTabs_->setTabToolTip(2, tr("Overlay the traces of several parameter sets on one stimulus"));
 
-    QDockWidget* inspectorDock = dock(tr("Inspector"), QStringLiteral("inspectorDock"), inspector_, Qt::RightDockWidgetArea);
-    QDockWidget* stimulusDock = dock(tr("Stimuli"), QStringLiteral("stimulusDock"), stimulus_, Qt::RightDockWidgetArea);
-    QDockWidget* plotsDock = dock(tr("Plots"), QStringLiteral("plotsDock"), plotTabs_, Qt::BottomDockWidgetArea);
-    QDockWidget* fitDock = dock(tr("Fit"), QStringLiteral("fitDock"), fit_, Qt::BottomDockWidgetArea);
-    tabifyDockWidget(inspectorDock, stimulusDock);
-    inspectorDock->raise();
-    tabifyDockWidget(plotsDock, fitDock);
-    plotsDock->raise();
+    inspectorDock_ = dock(tr("Inspector"), QStringLiteral("inspectorDock"), inspector_, Qt::RightDockWidgetArea);
+    // The stimulus table and preview scroll rather than setting the window's minimum height.
+    auto* stimulusScroll = new QScrollArea(this);
+    stimulusScroll->setWidget(stimulus_);
+    stimulusScroll->setWidgetResizable(true);
+    stimulusScroll->setFrameShape(QFrame::NoFrame);
+    QDockWidget* stimulusDock = dock(tr("Stimuli"), QStringLiteral("stimulusDock"), stimulusScroll, Qt::RightDockWidgetArea);
+    plotsDock_ = dock(tr("Plots"), QStringLiteral("plotsDock"), plotTabs_, Qt::BottomDockWidgetArea);
+    fitDock_ = dock(tr("Fit"), QStringLiteral("fitDock"), fit_, Qt::BottomDockWidgetArea);
+    tabifyDockWidget(inspectorDock_, stimulusDock);
+    inspectorDock_->raise();
+    tabifyDockWidget(plotsDock_, fitDock_);
+    plotsDock_->raise();
 }
 
 void MainWindow::createActions() {
@@ -314,9 +325,9 @@ void MainWindow::createActions() {
     tools->addSeparator();
     tools->addAction(run);
 
-    QMenu* view = menuBar()->addMenu(tr("&View"));
-    for (QDockWidget* d : findChildren<QDockWidget*>()) view->addAction(d->toggleViewAction());
-    view->addAction(tools->toggleViewAction());
+    viewMenu_ = menuBar()->addMenu(tr("&View"));
+    for (QDockWidget* d : findChildren<QDockWidget*>()) viewMenu_->addAction(d->toggleViewAction());
+    viewMenu_->addAction(tools->toggleViewAction());
 }
 
 Stimulus MainWindow::currentStimulus() const { return stimulus_->spec().build(model_->circuit()); }
@@ -400,7 +411,7 @@ void MainWindow::updateTitle() {
 void MainWindow::showError(const QString& title, const QString& text) {
     lastError_ = text;
     statusBar()->showMessage(text, 10000);
-    if (QApplication::platformName() == QLatin1String("offscreen")) return;  // no one to click OK
+    if (!options_.showDialogs) return;
     QMessageBox::warning(this, title, text);
 }
 
@@ -457,7 +468,7 @@ bool MainWindow::saveProjectAs(const QString& path) {
 }
 
 bool MainWindow::confirmDiscard() {
-    if (!isModified()) return true;
+    if (!isModified() || !options_.showDialogs) return true;
     const auto answer = QMessageBox::warning(
         this, tr("Unsaved changes"), tr("The circuit has unsaved changes. Save them first?"),
         QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
@@ -531,8 +542,8 @@ void MainWindow::showEvent(QShowEvent* event) {
 }
 
 void MainWindow::applyDefaultDockSizes() {
-    resizeDocks({findChild<QDockWidget*>(QStringLiteral("inspectorDock"))}, {width() * 3 / 10}, Qt::Horizontal);
-    resizeDocks({findChild<QDockWidget*>(QStringLiteral("plotsDock"))}, {height() / 2}, Qt::Vertical);
+    resizeDocks({inspectorDock_}, {width() * 3 / 10}, Qt::Horizontal);
+    resizeDocks({plotsDock_}, {height() / 2}, Qt::Vertical);
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
@@ -620,10 +631,7 @@ bool MainWindow::importCalciumTrace(const QString& path) {
     if (!trace) return false;
     addTargetTrace(*trace);
     // A calcium target: the loss compares calcium only, as ODYNN did for AVAL (weights 0, 1).
-    for (QDoubleSpinBox* box : fit_->findChildren<QDoubleSpinBox*>()) {
-        if (box->toolTip().startsWith(QStringLiteral("Weight w_V"))) box->setValue(0.0);
-        else if (box->toolTip().startsWith(QStringLiteral("Weight w_Ca"))) box->setValue(1.0);
-    }
+    fit_->setLossWeights(0.0, 1.0);
     return true;
 }
 
@@ -727,18 +735,13 @@ void MainWindow::createFitActions() {
     fit->addSeparator();
     fit->addAction(tr("&Clear Target Traces"), this, &MainWindow::clearTargetTraces);
     fit->addAction(tr("Show Fit &Panel"), QKeySequence(Qt::CTRL | Qt::Key_3), this, &MainWindow::showFitView);
-    for (QMenu* m : menuBar()->findChildren<QMenu*>())
-        if (m->title() == tr("&View")) {
-            m->addSeparator();
-            m->addAction(tr("&Reset Layout"), this, &MainWindow::resetLayout);
-        }
+    viewMenu_->addSeparator();
+    viewMenu_->addAction(tr("&Reset Layout"), this, &MainWindow::resetLayout);
 }
 
 void MainWindow::showFitView() {
-    if (auto* dock = findChild<QDockWidget*>(QStringLiteral("fitDock"))) {
-        dock->show();
-        dock->raise();
-    }
+    fitDock_->show();
+    fitDock_->raise();
 }
 
 void MainWindow::resetLayout() {

@@ -40,6 +40,9 @@ public:
         bool restoreSettings = true;   // window layout and recent files from QSettings
         bool offerRecovery = true;     // ask to restore an autosave left by a crash
         bool autoSimulate = true;      // re-simulate after every edit
+        // Errors and questions in message boxes. Off (tests, screenshots): errors go to the
+        // status bar and lastError(), unknown CSV layouts are refused, unsaved work is discarded.
+        bool showDialogs = true;
     };
     explicit MainWindow(Options options, QWidget* parent = nullptr);
     MainWindow() : MainWindow(Options{}) {}
@@ -133,6 +136,10 @@ private:
     FitPanel* fit_ = nullptr;
     ComparePanel* compare_ = nullptr;
     class QTabWidget* plotTabs_ = nullptr;
+    class QDockWidget* inspectorDock_ = nullptr;
+    class QDockWidget* plotsDock_ = nullptr;
+    class QDockWidget* fitDock_ = nullptr;
+    QMenu* viewMenu_ = nullptr;
     SimulationWorker* worker_;
     QProgressBar* progress_;
     QToolButton* cancelButton_;
