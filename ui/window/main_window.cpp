@@ -30,6 +30,7 @@
 #include <cmath>
 #include <exception>
 #include <limits>
+#include <qcustomplot.h>
 
 #include "editor/circuit_graph_model.hpp"
 #include "editor/circuit_scene.hpp"
@@ -38,7 +39,9 @@
 #include "plots/compare_panel.hpp"
 #include "import/connectome_dialog.hpp"
 #include "plots/figure_export.hpp"
+#include "plots/figure_export_dialog.hpp"
 #include "fit/fit_panel.hpp"
+#include "fit/fit_result_plots.hpp"
 #include "editor/inspector_panel.hpp"
 #include "odynn/csv.hpp"
 #include "odynn/errors.hpp"
@@ -249,8 +252,10 @@ void MainWindow::createActions() {
     file->addAction(tr("Import &Calcium Trace…"), this, [this] { importCalciumTrace(); })
         ->setToolTip(tr("A calcium-imaging recording (trace, inputCurrent, timeVector) as a fitting target, resampled "
                         "with a smoothing spline"));
-    file->addAction(tr("Export &Diagram…"), this, &MainWindow::exportDiagram);
-    file->addAction(tr("Export &Plot…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P), this, &MainWindow::exportPlot);
+    file->addAction(tr("Export &Diagram…"), this, [this] { exportFigureDialog(0); });
+    file->addAction(tr("Export &Figure…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P), this,
+                    [this] { exportFigureDialog(visibleFigure()); })
+        ->setToolTip(tr("Any plot or the diagram at a chosen size, resolution and font size (PNG, PDF, SVG)"));
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
@@ -749,25 +754,42 @@ void MainWindow::resetLayout() {
     applyDefaultDockSizes();
 }
 
-void MainWindow::exportDiagram() {
-    QString path = QFileDialog::getSaveFileName(this, tr("Export diagram"), QString(), figureFileFilter());
-    if (path.isEmpty()) return;
-    if (QFileInfo(path).suffix().isEmpty()) path += QStringLiteral(".png");
-    const QList<QGraphicsItem*> selected = scene_->selectedItems();
-    scene_->clearSelection();  // selection highlights do not belong in a figure
-    const QString error = odynn::ui::exportScene(scene_, scene_->contentRect(), path);
-    for (QGraphicsItem* item : selected) item->setSelected(true);
-    if (!error.isEmpty()) showError(tr("Export diagram"), error);
+QStringList MainWindow::exportableFigures() const {
+    QStringList names{tr("Circuit diagram"), tr("Traces"), tr("Heatmap"), tr("Compare"), tr("Fit: loss history and live plots")};
+    if (fit_->resultPlots()->boxCount() > 0)
+        names << tr("After the fit: parameter distributions") << tr("After the fit: parameter correlations")
+              << tr("After the fit: fitted vs target");
+    return names;
 }
 
-void MainWindow::exportPlot() {
-    QString path = QFileDialog::getSaveFileName(this, tr("Export plot"), QString(), figureFileFilter());
-    if (path.isEmpty()) return;
-    if (QFileInfo(path).suffix().isEmpty()) path += QStringLiteral(".png");
-    QCustomPlot* plot = plotTabs_->currentWidget() == heatmap_ ? heatmap_->plot() : traces_->plot();
-    if (fit_->isVisible() && !plotTabs_->isVisible()) plot = fit_->plot();
-    const QString error = odynn::ui::exportPlot(plot, path);
-    if (!error.isEmpty()) showError(tr("Export plot"), error);
+QString MainWindow::exportFigure(int figure, const QString& path, const FigureSettings& settings) {
+    if (figure == 0) {
+        const QList<QGraphicsItem*> selected = scene_->selectedItems();
+        scene_->clearSelection();  // selection highlights do not belong in a figure
+        const QString error = odynn::ui::exportScene(scene_, scene_->contentRect(), path, settings);
+        for (QGraphicsItem* item : selected) item->setSelected(true);
+        return error;
+    }
+    QCustomPlot* const plots[] = {traces_->plot(), heatmap_->plot(), compare_->plot(), fit_->plot(),
+                                  fit_->resultPlots()->boxPlot(), fit_->resultPlots()->correlationPlot(),
+                                  fit_->resultPlots()->tracePlot()};
+    if (figure < 1 || figure >= exportableFigures().size()) return tr("No such figure.");
+    return odynn::ui::exportPlot(plots[figure - 1], path, settings);
+}
+
+void MainWindow::exportFigureDialog(int preselected) {
+    FigureExportDialog dialog(exportableFigures(), preselected, this);
+    if (dialog.exec() != QDialog::Accepted) return;
+    const QString error = exportFigure(dialog.figure(), dialog.path(), dialog.settings());
+    if (!error.isEmpty()) showError(tr("Export figure"), error);
+    else statusBar()->showMessage(tr("Wrote %1").arg(dialog.path()), 5000);
+}
+
+int MainWindow::visibleFigure() const {
+    if (fitDock_->isVisible() && !plotsDock_->isVisible()) return 4;
+    if (plotTabs_->currentWidget() == heatmap_) return 2;
+    if (plotTabs_->currentWidget() == compare_) return 3;
+    return 1;
 }
 
 }  // namespace odynn::ui

@@ -10,6 +10,7 @@
 
 #include "import/column_mapping.hpp"
 
+#include "plots/figure_export.hpp"
 #include "project/project_file.hpp"
 #include "window/simulation_worker.hpp"
 #include "import/target_trace.hpp"
@@ -94,6 +95,11 @@ public:
 
     static QString autosavePath();
 
+    // Figures that can be exported now (the diagram first, after-fit figures once a fit has
+    // finished) and the export of one of them; returns an error message or an empty string.
+    QStringList exportableFigures() const;
+    QString exportFigure(int figure, const QString& path, const FigureSettings& settings);
+
 protected:
     void showEvent(QShowEvent* event) override;
     void closeEvent(QCloseEvent* event) override;
@@ -119,8 +125,8 @@ private:
     void onSelectionChanged();
     void onSimulationFinished(const SimulationOutput& result);
     void showError(const QString& title, const QString& text);
-    void exportDiagram();
-    void exportPlot();
+    void exportFigureDialog(int preselected);
+    int visibleFigure() const;  // index in exportableFigures() of the plot in view
     std::optional<FitDataset> fitDataset(int source, QString* why) const;
     Stimulus currentStimulus() const;
 
