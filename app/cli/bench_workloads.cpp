@@ -162,8 +162,41 @@ WorkloadResult benchLstmEpoch(int repeats, int threads) {
             "backpropagation through time, clipping, Adam"};
 }
 
+// The reverse pass of a long fit: 100 sets x 5 currents x 12,000 steps at dt 0.1 (the training
+// currents resampled), gradient with checkpointing through time against storing every state.
+WorkloadResult benchCheckpointing(int repeats, int threads) {
+    const Circuit c = singleNeuronCircuit("celegans", 0.1);
+    FitDataset d = defaultNeuronTarget(singleNeuronCircuit("celegans", 1.0));
+    const int T = 12000, coarse = d.stimulus.steps;
+    FitDataset fine;
+    fine.stimulus = Stimulus(T, d.stimulus.batch, 1);
+    fine.targetV.resize(size_t(T) * d.stimulus.batch);
+    for (int t = 0; t < T; ++t)
+        for (int b = 0; b < d.stimulus.batch; ++b) {
+            const int from = std::min(coarse - 1, t / 10);  // dt 1 -> 0.1: each value 10 times
+            fine.stimulus.at(t, b, 0) = d.stimulus.at(from, b, 0);
+            fine.targetV[size_t(t) * d.stimulus.batch + b] = d.targetV[size_t(from) * d.stimulus.batch + b];
+        }
+    const ParameterLayout layout(c);
+    Rng rng(3000);
+    std::vector<double> pop;
+    for (int k = 0; k < 100; ++k) {
+        const auto p = layout.random(c, rng);
+        pop.insert(pop.end(), p.begin(), p.end());
+    }
+    const LossWeights w;
+    const double stored = medianSeconds(repeats, [&] { lossAndGradient(c, pop, 100, fine, w, threads, size_t(1) << 40); });
+    const double checkpointed = medianSeconds(repeats, [&] { lossAndGradient(c, pop, 100, fine, w, threads, 0); });
+    char note[240];
+    std::snprintf(note, sizeof note,
+                  "loss and gradient, 100 sets x 5 currents x 12,000 steps at dt 0.1, checkpointing every 110 steps; "
+                  "storing every state takes %.4f s (checkpointed/stored %.2f)",
+                  stored, checkpointed / stored);
+    return {"checkpoint", 100.0 * 5 * T, checkpointed, note};
+}
+
 std::vector<std::string> workloadNames() {
-    return {"single", "population", "circuit300", "epoch1", "epoch10", "epoch100", "worm", "lstm_epoch"};
+    return {"single", "population", "circuit300", "epoch1", "epoch10", "epoch100", "worm", "lstm_epoch", "checkpoint"};
 }
 
 WorkloadResult runWorkload(const std::string& name, int repeats, int threads) {
@@ -175,6 +208,7 @@ WorkloadResult runWorkload(const std::string& name, int repeats, int threads) {
     if (name == "epoch100") return benchEpoch(100, repeats, threads);
     if (name == "worm") return benchWorm(repeats, threads);
     if (name == "lstm_epoch") return benchLstmEpoch(repeats, threads);
+    if (name == "checkpoint") return benchCheckpointing(repeats, threads);
     throw std::invalid_argument("unknown workload '" + name + "'");
 }
 

@@ -1,6 +1,8 @@
 #pragma once
 // Batched simulation (SPEC section 3). Lanes = parameter sets x batch entries; one call
 // simulates every parameter set of a population against every input current at once.
+// Repeated simulations of one circuit (a slider, an optimizer) reuse their buffers through
+// odynn::Simulation (simulation.hpp); simulate() is that object used once.
 #include <atomic>
 #include <functional>
 #include <vector>
