@@ -1,5 +1,8 @@
 #include "fit/fit_worker.hpp"
 
+#include "odynn/simulation.hpp"
+#include "window/background_work.hpp"
+
 #include <QMetaObject>
 #include <QtConcurrent/QtConcurrentRun>
 #include <chrono>
@@ -10,12 +13,17 @@ namespace odynn::ui {
 namespace {
 constexpr double traceInterval = 0.25;  // s between simulations of the best set while fitting
 
-Trajectory simulateSet(const Circuit& circuit, const std::vector<double>& params, const Stimulus& stimulus,
-                       int threads) {
-    SimulationOptions o;
-    o.record = Record::VoltageCalcium;
-    o.threads = threads;
-    return simulate(circuit, params, 1, stimulus, o).sets.front();
+// The trace of one set on the stimulus; `sim` is reused between calls (its buffers too).
+Trajectory simulateSet(std::unique_ptr<Simulation>& sim, const Circuit& circuit, const std::vector<double>& params,
+                       const Stimulus& stimulus, int threads) {
+    if (!sim) {
+        SimulationOptions o;
+        o.record = Record::VoltageCalcium;
+        o.threads = threads;
+        sim = std::make_unique<Simulation>(circuit, 1, o);
+    }
+    sim->setParameters(params);
+    return sim->run(stimulus).sets.front();
 }
 }  // namespace
 
@@ -73,12 +81,14 @@ void FitWorker::launch(std::shared_ptr<FitRun> given, std::optional<std::tuple<C
     const FitDataset train = train_;
     const std::optional<FitDataset> test = test_;
     watcher_.setFuture(QtConcurrent::run([this, control, given, fresh, train, test]() {
+        lowerCurrentThreadPriority();  // the fit's threads, started from here, inherit it
         FitOutcome outcome;
         try {
             std::shared_ptr<FitRun> run =
                 given ? given : std::make_shared<FitRun>(std::get<0>(*fresh), train, test, std::get<1>(*fresh));
             outcome.run = run;
             const int threads = run->options().threads;
+            std::unique_ptr<Simulation> traceSim;
             auto lastTrace = std::chrono::steady_clock::now() - std::chrono::seconds(10);
             const int P = run->layout().size();
             outcome.result = run->run([&](const EpochSummary& summary) {
@@ -91,7 +101,7 @@ void FitWorker::launch(std::shared_ptr<FitRun> given, std::optional<std::tuple<C
                 const bool last = summary.epoch + 1 >= run->options().epochs;
                 if (last || std::chrono::duration<double>(now - lastTrace).count() >= traceInterval) {
                     lastTrace = now;
-                    p.bestTrace = simulateSet(run->circuit(), p.bestParams, train.stimulus, threads);
+                    p.bestTrace = simulateSet(traceSim, run->circuit(), p.bestParams, train.stimulus, threads);
                 }
                 std::unique_lock lock(control->mutex);
                 const bool post = control->pending.empty();
@@ -109,8 +119,8 @@ void FitWorker::launch(std::shared_ptr<FitRun> given, std::optional<std::tuple<C
             outcome.population = run->population();
             for (const ParamEntry& e : run->layout().entries()) outcome.parameterNames << QString::fromStdString(e.name);
             const std::vector<double>& bestParams = outcome.result.bestParams;
-            outcome.bestTrain = simulateSet(run->circuit(), bestParams, train.stimulus, threads);
-            if (test) outcome.bestTest = simulateSet(run->circuit(), bestParams, test->stimulus, threads);
+            outcome.bestTrain = simulateSet(traceSim, run->circuit(), bestParams, train.stimulus, threads);
+            if (test) outcome.bestTest = simulateSet(traceSim, run->circuit(), bestParams, test->stimulus, threads);
         } catch (const std::exception& e) {
             outcome.error = QString::fromStdString(e.what());
         } catch (...) {

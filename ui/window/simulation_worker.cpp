@@ -1,5 +1,7 @@
 #include "window/simulation_worker.hpp"
 
+#include "window/background_work.hpp"
+
 #include <QMetaObject>
 #include <QtConcurrent/QtConcurrentRun>
 #include <chrono>
@@ -29,6 +31,7 @@ SimulationOutput SimulationWorker::runNow(const Circuit& circuit, const Stimulus
         circuit.validate();
         SimulationOptions options;
         options.record = Record::AllStates;
+        options.threads = backgroundThreads();
         options.cancel = cancel;
         options.progress = std::move(progress);
         SimulationResult result = simulate(circuit, stimulus, options);
@@ -70,6 +73,7 @@ void SimulationWorker::launch(Request request) {
     emit started(request.serial);
     const quint64 serial = request.serial;
     watcher_.setFuture(QtConcurrent::run([request = std::move(request), flag, report, serial]() {
+        lowerCurrentThreadPriority();
         SimulationOutput out = runNow(request.circuit, request.stimulus, flag.get(), report);
         out.serial = serial;
         return out;
