@@ -104,6 +104,13 @@ void FitLivePlots::reset(int sets, const Circuit& circuit, const FitDataset& tra
     lrGraph_->setPen(QPen(QColor(44, 160, 44), 1.6));
     lrGraph_->setLineStyle(QCPGraph::lsStepLeft);
 
+    // The loss's unit follows what is fitted: squared mV, squared calcium units, or a mix.
+    const bool fitsV = weights.v != 0.0 && !train.targetV.empty();
+    const bool fitsCa = weights.ca != 0.0 && !train.targetCa.empty();
+    lossRect_->axis(QCPAxis::atLeft)->setLabel(fitsV && fitsCa ? tr("loss (w_V mV² + w_Ca Ca²)")
+                                               : fitsCa        ? tr("loss (Ca units²)")
+                                                               : tr("loss (mV²)"));
+
     // The trace panel shows the first observed neuron: V, or Ca when only Ca is weighed.
     const int n = train.stimulus.neurons, steps = train.stimulus.steps;
     const bool useCa = weights.v == 0.0 && !train.targetCa.empty();
@@ -132,7 +139,7 @@ void FitLivePlots::reset(int sets, const Circuit& circuit, const FitDataset& tra
         targetGraph_->setData(t, v, true);
     }
     const QString label = QString::fromStdString(circuit.neurons[static_cast<size_t>(traceNeuron_)].label);
-    traceRect_->axis(QCPAxis::atLeft)->setLabel(useCa ? tr("Ca of %1, best vs target").arg(label)
+    traceRect_->axis(QCPAxis::atLeft)->setLabel(useCa ? tr("Ca of %1 (model units), best vs target").arg(label)
                                                       : tr("V of %1 (mV), best vs target").arg(label));
 
     const ParameterLayout layout(circuit);

@@ -154,6 +154,13 @@ void FitResultPlots::drawCorrelation(const FitOutcome& outcome, const std::vecto
 void FitResultPlots::drawTraces(const FitOutcome& outcome, const Circuit& circuit, const FitDataset& train,
                                 const std::optional<FitDataset>& test) {
     traces_->plotLayout()->clear();
+    // The legend (dashed: target, solid: fitted) stands beside the plots, off the data.
+    auto* legend = new QCPLegend;
+    traces_->plotLayout()->addElement(0, test ? 2 : 1, legend);
+    legend->setLayer(QStringLiteral("legend"));
+    legend->setBorderPen(Qt::NoPen);
+    legend->setBrush(Qt::NoBrush);
+    legend->setRowSpacing(0);
     struct Part {
         QString title;
         const FitDataset* data;
@@ -168,7 +175,7 @@ void FitResultPlots::drawTraces(const FitOutcome& outcome, const Circuit& circui
         rect->axis(QCPAxis::atBottom)->setLabel(tr("time (ms), %1").arg(parts[p].title));
         const FitDataset& d = *parts[p].data;
         const bool useCa = d.targetV.empty() && !d.targetCa.empty();
-        rect->axis(QCPAxis::atLeft)->setLabel(useCa ? tr("Ca") : tr("V (mV)"));
+        rect->axis(QCPAxis::atLeft)->setLabel(useCa ? tr("Ca (model units)") : tr("V (mV)"));
         const std::vector<double>& target = useCa ? d.targetCa : d.targetV;
         const int steps = d.stimulus.steps, batch = d.stimulus.batch, n = d.stimulus.neurons;
         int curve = 0;
@@ -184,16 +191,23 @@ void FitResultPlots::drawTraces(const FitOutcome& outcome, const Circuit& circui
                 QCPGraph* g = traces_->addGraph(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
                 g->setPen(QPen(colour.darker(160), 1.3, Qt::DashLine));
                 g->setData(t, v, true);
+                const QString who = QString::fromStdString(circuit.neurons[static_cast<size_t>(k)].label) +
+                                    (batch > 1 ? tr(", entry %1").arg(b + 1) : QString());
+                g->setName(tr("target %1").arg(who));
                 if (const std::optional<Trajectory>& fitted = *parts[p].fitted; fitted && fitted->steps == steps) {
                     for (int s = 0; s < steps; ++s) f << fitted->at(s, useCa ? 1 : 0, b, k);
                     QCPGraph* h = traces_->addGraph(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
                     h->setPen(QPen(colour, 1.6));
                     h->setData(t, f, true);
+                    h->setName(tr("fitted %1").arg(who));
                 }
             }
         bool first = true;
         for (QCPGraph* g : rect->graphs()) g->rescaleAxes(!first), first = false;
+        if (p == 0)
+            for (QCPGraph* g : rect->graphs()) g->addToLegend(legend);
     }
+    traces_->plotLayout()->setColumnStretchFactor(traces_->plotLayout()->columnCount() - 1, 0.01);
 }
 
 }  // namespace odynn::ui

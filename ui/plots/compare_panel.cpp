@@ -31,7 +31,7 @@ ComparePanel::ComparePanel(QWidget* parent) : QWidget(parent) {
     batch_ = new QComboBox(this);
     batch_->setToolTip(tr("Stimulus entry every set receives"));
     quantity_ = new QComboBox(this);
-    quantity_->addItems({tr("V (mV)"), tr("Ca")});
+    quantity_->addItems({tr("V (mV)"), tr("Ca (model units)")});
     showTarget_ = new QCheckBox(tr("Target"), this);
     showTarget_->setChecked(true);
     showTarget_->setToolTip(tr("Overlay the loaded target trace (dashed)"));
@@ -153,7 +153,7 @@ int ComparePanel::curveCount() const { return plot_->graphCount(); }
 void ComparePanel::redraw() {
     plot_->clearGraphs();
     const bool calcium = quantity_->currentIndex() == 1;
-    plot_->yAxis->setLabel(calcium ? tr("Ca") : tr("V (mV)"));
+    plot_->yAxis->setLabel(calcium ? tr("Ca (model units)") : tr("V (mV)"));
     const std::string label = neuron_->currentText().toStdString();
     const int b = std::max(0, batch_->currentIndex());
     if (result_) {

@@ -77,6 +77,11 @@ void TracePlots::setOutput(const SimulationOutput& output) {
     scheduleRedraw();
 }
 
+void TracePlots::resizeEvent(QResizeEvent* event) {
+    QWidget::resizeEvent(event);
+    scheduleRedraw();  // tick counts and legend columns follow the plots' heights
+}
+
 void TracePlots::setTarget(const TargetTrace& target) {
     target_ = target;
     scheduleRedraw();
@@ -119,36 +124,57 @@ void TracePlots::rebuild() {
         QCheckBox* box;
         QString title;
     };
-    const Kind kinds[] = {{showV_, tr("V (mV)")}, {showCa_, tr("Ca")}, {showGates_, tr("gates")},
-                          {showCurrent_, tr("I inj")}};
+    // Units as the models use them (core/currents.hpp): currents in uA/cm2.
+    // Two-line labels: short plots have little height for rotated text.
+    const Kind kinds[] = {{showV_, tr("V\n(mV)")}, {showCa_, tr("Ca\n(model units)")}, {showGates_, tr("gates\n(0–1)")},
+                          {showCurrent_, tr("I inj\n(µA/cm²)")}};
     std::vector<Panel> panels(4);
     auto* margins = new QCPMarginGroup(plot_);
     QCPAxisRect* first = nullptr;
     QCPAxisRect* last = nullptr;
+    int rows = 0;
+    for (const Kind& kind : kinds) rows += kind.box->isChecked();
+    // One plot per quantity, stacked on a shared time axis; tick labels only on the bottom one.
+    // Each plot gets as many value ticks as its height allows (about one per 35 px), so
+    // short plots do not repeat or overlap their labels.
+    const int rowHeight = rows > 0 ? plot_->height() / rows : plot_->height();
+    const int valueTicks = std::clamp(rowHeight / 35, 2, 6);
     int row = 0;
     for (int k = 0; k < 4; ++k) {
         if (!kinds[k].box->isChecked()) continue;
         auto* rect = new QCPAxisRect(plot_);
-        plot_->plotLayout()->addElement(row++, 0, rect);
+        plot_->plotLayout()->addElement(row, 0, rect);
         rect->setMarginGroup(QCP::msLeft | QCP::msRight, margins);
         rect->axis(QCPAxis::atLeft)->setLabel(kinds[k].title);
-        rect->axis(QCPAxis::atLeft)->ticker()->setTickCount(4);
+        rect->axis(QCPAxis::atLeft)->setLabelFont(QFont(font().family(), 8));
+        rect->axis(QCPAxis::atLeft)->ticker()->setTickCount(valueTicks);
+        rect->axis(QCPAxis::atLeft)->setNumberFormat(QStringLiteral("gb"));
         rect->setRangeZoom(Qt::Horizontal | Qt::Vertical);
-        auto* legend = new QCPLegend;
-        rect->insetLayout()->addElement(legend, Qt::AlignTop | Qt::AlignRight);
-        legend->setLayer(QStringLiteral("legend"));
-        legend->setFont(QFont(font().family(), 8));
-        legend->setBrush(QColor(255, 255, 255, 200));
-        legend->setRowSpacing(0);
-        // Colours mark neurons in every panel, so one legend (the top one) names them; the
-        // gates panel keeps its own because it shows several variables per neuron.
-        legend->setVisible(!first || k == 2);
+        // Legends stand beside the plots, never over the data. Colours mark neurons in every
+        // plot, so one legend (the top one) names them; the gates plot keeps its own because
+        // it shows several variables per neuron, in as many columns as its height needs.
+        QCPLegend* legend = nullptr;
+        if (!first || k == 2) {
+            legend = new QCPLegend;
+            plot_->plotLayout()->addElement(row, 1, legend);
+            legend->setLayer(QStringLiteral("legend"));
+            legend->setFont(QFont(font().family(), 8));
+            legend->setBrush(Qt::NoBrush);
+            legend->setBorderPen(Qt::NoPen);
+            legend->setRowSpacing(0);
+            legend->setFillOrder(QCPLayoutGrid::foRowsFirst);
+            legend->setWrap(std::max(1, rowHeight / 14));  // 14 px per 8-pt entry
+        }
         panels[static_cast<size_t>(k)] = Panel{rect, legend};
         if (!first) first = rect;
         last = rect;
+        ++row;
     }
     if (!first) return;
+    if (plot_->plotLayout()->columnCount() > 1) plot_->plotLayout()->setColumnStretchFactor(1, 0.01);
     last->axis(QCPAxis::atBottom)->setLabel(tr("time (ms)"));
+    for (const Panel& p : panels)
+        if (p.rect && p.rect != last) p.rect->axis(QCPAxis::atBottom)->setTickLabels(false);
     // Link every time axis to the others so zooming one zooms all.
     for (const Panel& a : panels) {
         if (!a.rect) continue;
@@ -173,7 +199,7 @@ void TracePlots::rebuild() {
         g->setPen(QPen(colour, 1.6, style));
         g->setData(time.mid(0, values.size()), values, true);
         g->removeFromLegend();
-        if (panel.legend->visible()) g->addToLegend(panel.legend);
+        if (panel.legend) g->addToLegend(panel.legend);
         return g;
     };
 
@@ -217,18 +243,15 @@ void TracePlots::rebuild() {
             g->setData(QVector<double>(target_->time.begin(), target_->time.end()),
                        QVector<double>(c.values.begin(), c.values.end()), true);
             g->removeFromLegend();
-            if (panel.legend->visible()) g->addToLegend(panel.legend);
+            if (panel.legend) g->addToLegend(panel.legend);
         }
     }
     for (const Panel& p : panels) {
         if (!p.rect) continue;
         bool found = false;
         for (QCPGraph* g : p.rect->graphs()) g->rescaleAxes(found), found = true;
-        if (!found) {
-            p.legend->setVisible(false);
-            continue;
-        }
-        if (p.legend->itemCount() == 0) p.legend->setVisible(false);
+        if (p.legend && p.legend->itemCount() == 0) p.legend->setVisible(false);
+        if (!found) continue;
         QCPAxis* y = p.rect->axis(QCPAxis::atLeft);
         y->scaleRange(1.1, y->range().center());  // a margin above and below the data
         if (y->range().size() < 1e-9) y->setRange(y->range().center() - 1, y->range().center() + 1);

@@ -36,6 +36,9 @@ public:
     QString readout() const;           // the hover read-out line
     void redrawNow();                  // rebuild and replot immediately
 
+protected:
+    void resizeEvent(QResizeEvent* event) override;
+
 private:
     struct Panel {
         QCPAxisRect* rect = nullptr;

@@ -548,7 +548,7 @@ void MainWindow::showEvent(QShowEvent* event) {
 
 void MainWindow::applyDefaultDockSizes() {
     resizeDocks({inspectorDock_}, {width() * 3 / 10}, Qt::Horizontal);
-    resizeDocks({plotsDock_}, {height() / 2}, Qt::Vertical);
+    resizeDocks({plotsDock_}, {height() * 11 / 20}, Qt::Vertical);  // plots get the larger share
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
