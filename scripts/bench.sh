@@ -5,7 +5,7 @@
 # Needs: a build (scripts/build.sh) and Debian's python3-numpy, python3-scipy, python3-torch.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-ref=../shared/bench
+ref=${ODYNN_BENCH_REF:-../shared/bench}  # the references; override for another checkout layout
 out=out/bench
 mkdir -p "$out"
 py=/usr/bin/python3

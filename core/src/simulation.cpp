@@ -211,6 +211,7 @@ struct Simulation::Impl {
     // set's trajectory, where a block of steps is one contiguous stretch per set and neuron.
     struct Recorder {
         static constexpr int blockSteps = 16;
+        static constexpr size_t directRuns = 4;  // up to this many runs a thread records without staging
         Impl& sim;
         const Engine& eng;
         const std::vector<std::pair<int, int>>& range;
@@ -237,6 +238,19 @@ struct Simulation::Impl {
 
         // Stages the state after step t; hands a full block on to the trajectories.
         void stage(const std::vector<AlignedVector>& state, int t, const std::vector<RecordRun>& runs) {
+            if (runs.size() <= directRuns) {  // a few values per step: straight into the trajectories
+                for (const RecordRun& r : runs) {
+                    const ModelGroup& grp = eng.groups[r.group];
+                    const int N = eng.neuronCount;
+                    double* to = sim.result.sets[r.set].values.data() + size_t(t) * S * eng.batch * N + r.dstOffset;
+                    for (int row = 0; row < rows[r.group]; ++row, to += size_t(eng.batch) * N) {
+                        const double* from = state[r.group].data() + size_t(source[r.group][row]) * grp.stride + r.elem;
+                        for (int b = 0; b < r.count; ++b) to[size_t(b) * N] = from[b];
+                    }
+                }
+                first = t + 1;
+                return;
+            }
             for (size_t g = 0; g < eng.groups.size(); ++g) {
                 const int w = width(int(g));
                 if (w == 0) continue;
