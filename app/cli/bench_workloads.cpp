@@ -4,7 +4,10 @@
 #include <algorithm>
 #include <cstdio>
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <functional>
+#include <sstream>
 #include <set>
 #include <stdexcept>
 
@@ -12,6 +15,7 @@
 #include "odynn/fitting.hpp"
 #include "odynn/lstm.hpp"
 #include "odynn/simulation.hpp"
+#include "odynn/model_file.hpp"
 #include "odynn/simulator.hpp"
 #include "odynn/stimuli.hpp"
 
@@ -40,6 +44,30 @@ Stimulus trainingStimulus(double dt) {
     return s;
 }
 
+// The shipped celegans model file (share/odynn-studio/models beside bin/, also the build
+// tree's layout), registered; `compileMs` receives the median time to parse and compile it.
+const ModelSpec& celegansModelFile(double& compileMs) {
+    std::error_code ec;
+    const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+    const std::filesystem::path path = (ec ? std::filesystem::path(".") : exe.parent_path().parent_path()) / "share" /
+                                       "odynn-studio" / "models" / "celegans.odm";
+    std::ifstream in(path);
+    if (!in) throw std::runtime_error("cannot read " + path.string());
+    std::ostringstream text;
+    text << in.rdbuf();
+    compileMs = 1e3 * medianSeconds(5, [&] { compileModel(text.str(), path.string()); });
+    return registerModelSource(text.str(), path.string());
+}
+
+// Suffix of a workload's note naming the model file and its compile time.
+std::string modelFileNote(const std::string& model, double compileMs) {
+    if (compileMs < 0) return {};
+    char s[160];
+    std::snprintf(s, sizeof s, "; model file resources/models/celegans.odm (%s), parse + compile %.1f ms", model.c_str(),
+                  compileMs);
+    return s;
+}
+
 }  // namespace
 
 WorkloadResult benchSingle(int repeats, int) {
@@ -56,8 +84,9 @@ WorkloadResult benchSingle(int repeats, int) {
             "1 celegans neuron, default parameters, 12,000 steps at dt 0.1, full trajectory (a reused Simulation)"};
 }
 
-WorkloadResult benchPopulation(int repeats, int threads) {
-    const Circuit c = singleNeuronCircuit("celegans", 1.0);
+// model: "celegans", or the model file's name with compileMs >= 0.
+WorkloadResult benchPopulation(int repeats, int threads, const std::string& model = "celegans", double compileMs = -1) {
+    const Circuit c = singleNeuronCircuit(model, 1.0);
     const ParameterLayout layout(c);
     Rng rng(1000);
     std::vector<double> pop;
@@ -72,9 +101,9 @@ WorkloadResult benchPopulation(int repeats, int threads) {
     Simulation sim(c, 100, opt);  // reused across runs, as a fit's epochs do
     sim.setParameters(pop);
     const double sec = medianSeconds(repeats, [&] { sim.run(s); });
-    return {"population", 100.0 * 5 * s.steps, sec,
+    return {compileMs < 0 ? "population" : "population_text", 100.0 * 5 * s.steps, sec,
             "100 random celegans parameter sets x 5 training currents x 1,200 steps at dt 1, V and Ca trajectories "
-            "(a reused Simulation)"};
+            "(a reused Simulation)" + modelFileNote(model, compileMs)};
 }
 
 WorkloadResult benchCircuit300(int repeats, int threads) {
@@ -127,8 +156,9 @@ FitDataset defaultNeuronTarget(const Circuit& c) {
 
 // ODYNN's timing experiment: one optimization epoch for N random sets x 5 training currents x
 // 1,200 steps at dt 1, fitting the default neuron's voltage.
-WorkloadResult benchEpoch(int sets, int repeats, int threads) {
-    const Circuit c = singleNeuronCircuit("celegans", 1.0);
+WorkloadResult benchEpoch(int sets, int repeats, int threads, const std::string& model = "celegans",
+                          double compileMs = -1) {
+    const Circuit c = singleNeuronCircuit(model, 1.0);
     const FitDataset d = defaultNeuronTarget(c);
     FitOptions o;
     o.population = sets;
@@ -144,7 +174,8 @@ WorkloadResult benchEpoch(int sets, int repeats, int threads) {
                   "one epoch, %d random set(s) x 5 currents x 1,200 steps at dt 1; gradient/forward cost %.2f "
                   "(forward %.4f s, forward+gradient %.4f s)",
                   sets, grad / fwd, fwd, grad);
-    return {"epoch" + std::to_string(sets), double(sets) * 5 * d.stimulus.steps, sec, note};
+    return {"epoch" + std::to_string(sets) + (compileMs < 0 ? "" : "_text"), double(sets) * 5 * d.stimulus.steps, sec,
+            note + modelFileNote(model, compileMs)};
 }
 
 // One epoch of an LSTM neuron fit as in shared/bench/lstm_ref.py: 50 units, 1 weight set, the 5
@@ -196,12 +227,19 @@ WorkloadResult benchCheckpointing(int repeats, int threads) {
 }
 
 std::vector<std::string> workloadNames() {
-    return {"single", "population", "circuit300", "epoch1", "epoch10", "epoch100", "worm", "lstm_epoch", "checkpoint"};
+    return {"single", "population", "population_text", "circuit300", "epoch1", "epoch10", "epoch100", "epoch100_text",
+            "worm", "lstm_epoch", "checkpoint"};
 }
 
 WorkloadResult runWorkload(const std::string& name, int repeats, int threads) {
     if (name == "single") return benchSingle(repeats, threads);
     if (name == "population") return benchPopulation(repeats, threads);
+    if (name == "population_text" || name == "epoch100_text") {
+        double compileMs = 0;
+        const std::string model = celegansModelFile(compileMs).name;
+        return name == "population_text" ? benchPopulation(repeats, threads, model, compileMs)
+                                         : benchEpoch(100, repeats, threads, model, compileMs);
+    }
     if (name == "circuit300") return benchCircuit300(repeats, threads);
     if (name == "epoch1") return benchEpoch(1, repeats, threads);
     if (name == "epoch10") return benchEpoch(10, repeats, threads);

@@ -90,7 +90,7 @@ Command addFitCommand(CLI::App& app) {
         }
         o.fixed = splitNames(a->fix);
         for (const auto& g : a->groups) o.groups.push_back(splitNames(g));
-        if (a->circuit.model == "lstm") {
+        if (const ModelSpec* spec = findModel(a->circuit.model); spec && spec->networkWeights) {
             o.weights = a->circuit.lossWeights(nullptr);
             LstmFitRun run = newLstmFit(*lstm, a->circuit, a->test, o, a->init, pop->count() > 0);
             run.attachRunDirectory(a->out);

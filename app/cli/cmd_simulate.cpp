@@ -32,9 +32,7 @@ Circuit circuitFor(const SimulateArgs& a, double dt) {
         c.dt = dt;  // the input's uniform step is the simulation step
         return c;
     }
-    const ModelSpec* spec = findModel(a.model);
-    if (!spec) throw InputError({}, 0, "--model", "unknown model '" + a.model + "'");
-    return singleNeuronCircuit(spec->name, dt);
+    return singleNeuronCircuit(modelArgument(a.model).name, dt);
 }
 
 // Parameter sets: --population N random sets, the sets of --params, or the circuit's own values.
@@ -70,7 +68,7 @@ std::string outputName(const std::string& out, int sets, int batch, int s, int b
 Command addSimulateCommand(CLI::App& app) {
     auto* sub = app.add_subcommand("simulate", "Simulate one neuron or a circuit on input current files");
     auto a = std::make_shared<SimulateArgs>();
-    auto* m = sub->add_option("--model", a->model, "Neuron model (celegans, hhsimple, leaky, lstm)");
+    auto* m = sub->add_option("--model", a->model, "Neuron model (celegans, hhsimple, leaky, lstm) or model file (FILE.odm)");
     auto* c = sub->add_option("--circuit", a->circuit, "Circuit file (odynn-circuit JSON)");
     m->excludes(c);
     auto* p = sub->add_option("--params", a->params, "Parameter set(s): JSON {name: value} or a list of them");
@@ -90,7 +88,7 @@ Command addSimulateCommand(CLI::App& app) {
         std::vector<CsvTable> inputs;
         for (const auto& f : a->inputs) inputs.push_back(readCsv(f));
         const double dt = uniformStep(inputs[0], "t");
-        if (a->model == "lstm") return simulateLstmFiles(a->params, a->population, inputs, dt, a->out, outputName);
+        if (const ModelSpec* spec = findModel(a->model); spec && spec->networkWeights) return simulateLstmFiles(a->params, a->population, inputs, dt, a->out, outputName);
         const Circuit circuit = circuitFor(*a, dt);
         int sets = 0;
         const std::vector<double> pop = parameterSets(*a, circuit, sets);

@@ -10,11 +10,12 @@
 #include "odynn/csv.hpp"
 #include "odynn/datasets.hpp"
 #include "odynn/errors.hpp"
+#include "odynn/model_file.hpp"
 
 namespace odynn::cli {
 
 void CircuitArgs::addTo(CLI::App* sub, bool dataRequired) {
-    auto* m = sub->add_option("--model", model, "Single neuron model (celegans, hhsimple, leaky, lstm)");
+    auto* m = sub->add_option("--model", model, "Single neuron model (celegans, hhsimple, leaky, lstm) or model file (FILE.odm)");
     auto* c = sub->add_option("--circuit", circuit, "Circuit file (odynn-circuit JSON)");
     m->excludes(c);
     sub->add_option("--params", params, "Parameters (JSON {name: value}; circuit names like AVA/C_m, A->B/G)");
@@ -69,6 +70,13 @@ std::vector<double> parameterSetsFromFile(const std::string& path, const Circuit
     return out;
 }
 
+const ModelSpec& modelArgument(const std::string& argument) {
+    if (isModelFilePath(argument)) return loadModelFile(argument);
+    const ModelSpec* spec = findModel(argument);
+    if (!spec) throw InputError({}, 0, "--model", "unknown model '" + argument + "'");
+    return *spec;
+}
+
 Circuit CircuitArgs::load() const {
     if (model.empty() && circuit.empty()) throw InputError({}, 0, "--model", "give --model or --circuit");
     double dt = 0;
@@ -77,9 +85,7 @@ Circuit CircuitArgs::load() const {
     if (!circuit.empty()) {
         c = loadCircuit(circuit);
     } else {
-        const ModelSpec* spec = findModel(model);
-        if (!spec) throw InputError({}, 0, "--model", "unknown model '" + model + "'");
-        c = singleNeuronCircuit(spec->name, 1.0);
+        c = singleNeuronCircuit(modelArgument(model).name, 1.0);
     }
     if (dt > 0) c.dt = dt;
     if (!params.empty()) {

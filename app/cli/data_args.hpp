@@ -29,6 +29,10 @@ struct CircuitArgs {
 // Names left out keep the circuit's values. Returns [count x layout size].
 std::vector<double> parameterSetsFromFile(const std::string& path, const Circuit& circuit, int& count);
 
+// The model a --model argument names: a registered model, or a model file (FILE.odm), which
+// is read, compiled and registered. Throws InputError naming --model, or the file's position.
+const ModelSpec& modelArgument(const std::string& argument);
+
 // "a,b,c" -> numbers; throws InputError naming the option.
 std::vector<double> parseNumbers(const std::string& text, const std::string& option, size_t expected);
 std::vector<std::string> splitNames(const std::string& text);

@@ -63,7 +63,7 @@ void Circuit::validate(const std::string& src) const {
         if (!labels.insert(n.label).second) throw InputError(src, 0, where + ".label", "duplicate label '" + n.label + "'");
         const ModelSpec* spec = findModel(n.model);
         if (!spec) throw InputError(src, 0, where + ".model", "unknown model '" + n.model + "'");
-        if (spec->kind == ModelKind::Lstm) {
+        if (spec->networkWeights) {
             if (const std::string why = n.lstm.problem(); !why.empty()) throw InputError(src, 0, where + ".lstm", why);
             const int weights = LstmNetwork(n.lstm).weightCount();
             if (int(n.params.size()) != weights)
@@ -102,7 +102,7 @@ void Circuit::validate(const std::string& src) const {
 }
 
 std::vector<double> initialParams(const std::string& model, const LstmSpec& lstm, std::uint64_t seed) {
-    if (model != "lstm") return modelSpec(model).defaults();
+    if (!modelSpec(model).networkWeights) return modelSpec(model).defaults();
     Rng rng(seed);
     return LstmNetwork(lstm).randomWeights(rng);
 }

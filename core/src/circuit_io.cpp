@@ -11,6 +11,7 @@
 
 #include "odynn/errors.hpp"
 #include "odynn/lstm.hpp"
+#include "odynn/model_file.hpp"
 
 namespace odynn {
 using nlohmann::json;
@@ -43,6 +44,28 @@ int neuronRef(const Circuit& c, const json& obj, const char* key, const std::str
     return i;
 }
 
+// Registers the models a circuit carries: "models": [{"source": "<model file text>"} or
+// {"file": "path relative to the circuit file"}], so that its neurons can name them.
+void registerCircuitModels(const json& doc, const std::string& src) {
+    if (!doc.contains("models")) return;
+    const json& models = doc["models"];
+    if (!models.is_array()) throw InputError(src, 0, "models", "expected an array of {\"source\"} or {\"file\"}");
+    for (size_t i = 0; i < models.size(); ++i) {
+        const std::string where = "models[" + std::to_string(i) + "]";
+        const json& m = models[i];
+        checkKeys(m, {"source", "file"}, src, where);
+        if (m.contains("source") == m.contains("file"))
+            throw InputError(src, 0, where, "give either \"source\" or \"file\"");
+        if (m.contains("source")) {
+            registerModelSource(text(m, "source", src, where), (src.empty() ? "<input>" : src) + " " + where);
+        } else {
+            namespace fs = std::filesystem;
+            const fs::path file = fs::path(text(m, "file", src, where));
+            loadModelFile((file.is_absolute() ? file : fs::path(src).parent_path() / file).string());
+        }
+    }
+}
+
 }  // namespace
 
 std::vector<double> paramsFromJson(const ModelSpec& spec, const json& obj, const std::string& src) {
@@ -73,6 +96,7 @@ Circuit circuitFromJson(const json& doc, const std::string& src) {
     if (!(c.dt > 0)) throw InputError(src, 0, "dt", "time step must be positive (ms)");
     if (!doc.contains("neurons") || !doc["neurons"].is_array())
         throw InputError(src, 0, "neurons", "missing array of neurons");
+    registerCircuitModels(doc, src);
     const auto& ns = doc["neurons"];
     for (size_t i = 0; i < ns.size(); ++i) {
         const std::string where = "neurons[" + std::to_string(i) + "]";
@@ -89,7 +113,7 @@ Circuit circuitFromJson(const json& doc, const std::string& src) {
             if (!role) throw InputError(src, 0, where + ".role", "expected sensory, inter or command");
             n.role = *role;
         }
-        if (spec->kind == ModelKind::Lstm) {
+        if (spec->networkWeights) {
             // {"lstm": {"units", "layers", "calcium_layers"}, "weights": <weight file>}; without
             // weights, TensorFlow's initialisation seeded by the neuron's index.
             if (o.contains("params")) throw InputError(src, 0, where + ".params", "an lstm neuron has weights, not params");
@@ -159,7 +183,7 @@ json circuitToJson(const Circuit& c) {
         o["label"] = n.label;
         o["model"] = n.model;
         o["role"] = roleName(n.role);
-        if (n.model == "lstm")
+        if (modelSpec(n.model).networkWeights)
             o["weights"] = lstmWeightsToJson(LstmNetwork(n.lstm), n.params.data());
         else
             o["params"] = paramsToJson(modelSpec(n.model), n.params);
@@ -167,6 +191,14 @@ json circuitToJson(const Circuit& c) {
         ns.push_back(o);
     }
     doc["neurons"] = ns;
+    // Model files the neurons use travel with the circuit, so that it simulates the same elsewhere.
+    json models = json::array();
+    std::set<std::string> embedded;
+    for (const auto& n : c.neurons) {
+        const ModelSpec& spec = modelSpec(n.model);
+        if (!spec.source.empty() && embedded.insert(spec.name).second) models.push_back({{"source", spec.source}});
+    }
+    if (!models.empty()) doc["models"] = models;
     json ss = json::array();
     for (const auto& s : c.synapses)
         ss.push_back({{"pre", c.neurons[s.pre].label}, {"post", c.neurons[s.post].label}, {"G", s.p.G},

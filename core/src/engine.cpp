@@ -29,24 +29,18 @@ Engine::Engine(const Circuit& c, const ParameterLayout& layout, const double* po
     slotOf.assign(neuronCount, -1);
     for (int i = 0; i < neuronCount; ++i) {
         const ModelSpec& spec = modelSpec(c.neurons[i].model);
+        const ModelKernels& kernels = *spec.kernels;
         int g = 0;
-        while (g < int(groups.size()) && (groups[g].spec != &spec || spec.kind == ModelKind::Lstm)) ++g;
+        while (g < int(groups.size()) && (groups[g].spec != &spec || kernels.groupPerNeuron())) ++g;
         if (g == int(groups.size())) {
             ModelGroup grp;
             grp.spec = &spec;
+            grp.kernels = &kernels;
+            grp.batch = batch;
             grp.states = grp.recordStates = spec.stateCount();
             grp.params = int(spec.params.size());
-            grp.derivedCount = spec.kind == ModelKind::Celegans   ? int(celegans::DerivedCount)
-                               : spec.kind == ModelKind::HhSimple ? int(hhsimple::DerivedCount)
-                               : spec.kind == ModelKind::Leaky    ? int(leaky::DerivedCount)
-                                                                  : 0;
-            if (spec.kind == ModelKind::Lstm) {
-                grp.net = std::make_shared<const LstmNetwork>(c.neurons[i].lstm);
-                grp.states = grp.net->stateRows();
-                grp.weightStride = roundUpToPacket(grp.net->weightCount());
-                grp.weights.assign(size_t(sets) * grp.weightStride, 0.0);
-                grp.lstmScratch = std::make_shared<LstmScratch>();
-            }
+            grp.derivedCount = kernels.derivedCount();
+            kernels.prepare(grp, c.neurons[i], sets);
             groups.push_back(grp);
         }
         groupOf[i] = g;
@@ -58,7 +52,7 @@ Engine::Engine(const Circuit& c, const ParameterLayout& layout, const double* po
         g.stride = roundUpToPacket(g.elems);
         g.raw.assign(size_t(g.params) * g.stride, 0.0);
         g.derived.assign(size_t(g.derivedCount) * g.stride, 0.0);
-        if (g.isLstm()) {
+        if (g.net) {
             g.gates.assign(size_t(g.net->gateSize()) * g.stride, 0.0);
             g.scratchState.assign(size_t(g.states) * g.stride, 0.0);
         }
@@ -88,7 +82,7 @@ Engine::Engine(const Circuit& c, const ParameterLayout& layout, const double* po
                 const int lane = s * batch + b;
                 if (e.owner == ParamOwner::Neuron) {
                     ModelGroup& g = groups[groupOf[e.index]];
-                    if (g.isLstm())
+                    if (g.perSetWeights())
                         g.weights[size_t(s) * g.weightStride + e.slot] = val;
                     else
                         g.raw[size_t(e.slot) * g.stride + size_t(slotOf[e.index]) * lanes + lane] = val;
@@ -110,18 +104,13 @@ Engine::Engine(const Circuit& c, const ParameterLayout& layout, const double* po
         for (int p = 0; p < g.params; ++p)
             std::fill(g.raw.begin() + size_t(p) * g.stride + g.elems, g.raw.begin() + size_t(p + 1) * g.stride,
                       g.raw[size_t(p) * g.stride + g.elems - 1]);
-        switch (g.spec->kind) {
-        case ModelKind::Celegans: deriveCelegans(g.raw.data(), g.derived.data(), g.stride, dt); break;
-        case ModelKind::HhSimple: deriveHhSimple(g.raw.data(), g.derived.data(), g.stride, dt); break;
-        case ModelKind::Leaky: deriveLeaky(g.raw.data(), g.derived.data(), g.stride, dt); break;
-        case ModelKind::Lstm: break;
-        }
+        g.kernels->derive(g.raw.data(), g.derived.data(), g.stride, dt);
     }
     for (int c = 0; c < conn.count; ++c) {
         conn.preGroup.push_back(groupOf[conn.pre[c]]);
-        conn.preOffset.push_back(slotOf[conn.pre[c]] * lanes);
+        conn.preOffset.push_back(int(groups[groupOf[conn.pre[c]]].voltageRow()) + slotOf[conn.pre[c]] * lanes);
         conn.postGroup.push_back(groupOf[conn.post[c]]);
-        conn.postOffset.push_back(slotOf[conn.post[c]] * lanes);
+        conn.postOffset.push_back(int(groups[groupOf[conn.post[c]]].voltageRow()) + slotOf[conn.post[c]] * lanes);
     }
     // CSR lists of incoming and outgoing connections per neuron.
     auto buildCsr = [&](const std::vector<int>& key, std::vector<int>& start, std::vector<int>& list) {
@@ -141,13 +130,12 @@ void Engine::initialState(std::vector<AlignedVector>& state) const {
     for (size_t g = 0; g < groups.size(); ++g) {
         const ModelGroup& grp = groups[g];
         state[g].resize(size_t(grp.states) * grp.stride);
-        if (grp.isLstm()) {
-            grp.net->initialState(state[g].data(), grp.stride, grp.stride);
-            continue;
-        }
-        for (int s = 0; s < grp.states; ++s)
-            std::fill_n(state[g].begin() + size_t(s) * grp.stride, grp.stride, grp.spec->initialState[s]);
+        grp.kernels->initialState(grp, state[g].data());
     }
+}
+
+void ModelKernels::initialState(const ModelGroup& g, double* state) const {
+    for (int s = 0; s < g.states; ++s) std::fill_n(state + size_t(s) * g.stride, g.stride, g.spec->initialState[s]);
 }
 
 namespace {
@@ -239,28 +227,16 @@ void Engine::gatherInput(int gi, int b0, int n, const Stimulus& stim, int t, con
 }
 
 std::pair<int, int> Engine::rangeFor(int g, int nth, int tid) const {
-    if (groups[g].isLstm()) return tid == 0 ? std::pair<int, int>{0, groups[g].stride} : std::pair<int, int>{0, 0};
+    if (groups[g].kernels->serial())
+        return tid == 0 ? std::pair<int, int>{0, groups[g].stride} : std::pair<int, int>{0, 0};
     return splitPackets(groups[g].stride, nth, tid);
 }
 
-bool Engine::hasLstm() const {
+bool Engine::reverseNeedsInput() const {
     for (const auto& g : groups)
-        if (g.isLstm()) return true;
+        if (g.kernels->reverseNeedsInput()) return true;
     return false;
 }
-
-namespace {
-// Runs `f(set, first, count)` over the runs of lanes of one set inside elements [b0, b0 + n)
-// of an LSTM group (one neuron, element = lane); padding elements are skipped.
-template <class F>
-void forEachSetRun(const ModelGroup& g, int batch, int b0, int n, F f) {
-    for (int first = b0; first < std::min(b0 + n, g.elems);) {
-        const int set = first / batch, end = std::min({(set + 1) * batch, b0 + n, g.elems});
-        f(set, first, end - first);
-        first = end;
-    }
-}
-}  // namespace
 
 void Engine::stepGroup(int gi, const double* old, double* out, int e0, int e1, const Stimulus& stim, int t,
                        const double* cur, Scratch& s) const {
@@ -269,20 +245,7 @@ void Engine::stepGroup(int gi, const double* old, double* out, int e0, int e1, c
         const int n = std::min(block, e1 - b0);
         double* in = s.input.data();
         gatherInput(gi, b0, n, stim, t, cur, in);
-        if (g.isLstm()) {
-            forEachSetRun(g, batch, b0, n, [&](int set, int first, int count) {
-                g.net->step(g.weights.data() + size_t(set) * g.weightStride, old, out, g.gates.data(), g.stride, first,
-                            count, in + (first - b0), *g.lstmScratch);
-            });
-            continue;
-        }
-        const Block bl{b0, n, g.stride};
-        switch (g.spec->kind) {
-        case ModelKind::Celegans: stepCelegans(bl, g.raw.data(), g.derived.data(), old, out, in, s); break;
-        case ModelKind::HhSimple: stepHhSimple(bl, g.raw.data(), g.derived.data(), old, out, in, s, dt); break;
-        case ModelKind::Leaky: stepLeaky(bl, g.raw.data(), g.derived.data(), old, out, in, s); break;
-        case ModelKind::Lstm: break;
-        }
+        g.kernels->step(g, Block{b0, n, g.stride}, old, out, in, s, dt);
     }
 }
 
@@ -290,35 +253,12 @@ void Engine::reverseGroup(int gi, const double* old, const double* neu, const do
                           double* adjInput, double* grad, int e0, int e1, const Stimulus& stim, int t,
                           const double* cur, Scratch& s) const {
     const ModelGroup& g = groups[gi];
+    const bool needsInput = g.kernels->reverseNeedsInput();
     for (int b0 = e0; b0 < e1; b0 += block) {
         const int n = std::min(block, e1 - b0);
-        if (g.isLstm()) {
-            // Re-run the step for its gate activations, then its reverse.
-            double* in = s.input.data();
-            gatherInput(gi, b0, n, stim, t, cur, in);
-            forEachSetRun(g, batch, b0, n, [&](int set, int first, int count) {
-                const double* w = g.weights.data() + size_t(set) * g.weightStride;
-                g.net->step(w, old, g.scratchState.data(), g.gates.data(), g.stride, first, count, in + (first - b0),
-                            *g.lstmScratch);
-                g.net->reverseStep(w, old, neu, g.gates.data(), adjNew, adjOld, g.stride, first, count,
-                                   in + (first - b0), adjInput + first, grad + size_t(set) * g.weightStride,
-                                   *g.lstmScratch);
-            });
-            continue;
-        }
-        const Block bl{b0, n, g.stride};
-        switch (g.spec->kind) {
-        case ModelKind::Celegans:
-            reverseCelegans(bl, g.raw.data(), g.derived.data(), old, neu, adjNew, adjOld, adjInput + b0, grad, s, dt);
-            break;
-        case ModelKind::HhSimple:
-            reverseHhSimple(bl, g.raw.data(), g.derived.data(), old, neu, adjNew, adjOld, adjInput + b0, grad, s, dt);
-            break;
-        case ModelKind::Leaky:
-            reverseLeaky(bl, g.raw.data(), g.derived.data(), old, neu, adjNew, adjOld, adjInput + b0, grad, s, dt);
-            break;
-        case ModelKind::Lstm: break;
-        }
+        double* in = s.input.data();
+        if (needsInput) gatherInput(gi, b0, n, stim, t, cur, in);
+        g.kernels->reverse(g, Block{b0, n, g.stride}, old, neu, adjNew, adjOld, in, adjInput + b0, grad, s, dt);
     }
 }
 

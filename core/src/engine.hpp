@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "kernels.hpp"
+#include "model_kernels.hpp"
 #include "odynn/lstm.hpp"
 #include "odynn/circuit.hpp"
 #include "odynn/simulator.hpp"
@@ -14,6 +15,8 @@ namespace odynn::detail {
 
 struct ModelGroup {
     const ModelSpec* spec = nullptr;
+    const ModelKernels* kernels = nullptr;  // spec->kernels: the one dispatch of every step
+    int batch = 1;             // lanes of one parameter set are `batch` consecutive elements
     std::vector<int> neurons;  // circuit neuron indices, in circuit order
     int elems = 0;             // neurons.size() * lanes; element = slot * lanes + lane
     int stride = 0;            // elems rounded up to whole packets; padding elements copy the last
@@ -22,14 +25,15 @@ struct ModelGroup {
     AlignedVector derived;  // [derived][stride]
     int recordStates = 0;   // states a trajectory shows (the model's state names)
 
-    // An LSTM neuron is a group of its own: one network, one weight vector per set (a run of
-    // `batch` lanes shares it), stepped by one thread so results never depend on the split.
+    // A group whose parameters are one weight vector per set (an LSTM network, set up by its
+    // kernels' prepare()); a run of `batch` lanes shares it.
     std::shared_ptr<const LstmNetwork> net;
     int weightStride = 0;                 // weightCount rounded up to whole packets
     AlignedVector weights;                // [set][weightStride]
     mutable AlignedVector gates, scratchState;  // gate activations, a recomputed step
     mutable std::shared_ptr<LstmScratch> lstmScratch;
-    bool isLstm() const { return net != nullptr; }
+    bool perSetWeights() const { return weightStride > 0; }
+    size_t voltageRow() const { return size_t(spec->voltageIndex) * stride; }  // offset of V in a state buffer
 };
 
 // Directed connection: chemical synapses first (in circuit order), then each gap junction
@@ -61,14 +65,15 @@ public:
     void stepGroup(int g, const double* old, double* out, int e0, int e1, const Stimulus& stim, int t,
                    const double* cur, Scratch& s) const;
     // Reverse of stepGroup for elements [e0, e1); adjInput is [elem] of the group. grad is
-    // [param][stride] (an LSTM group: [set][weightStride]). An LSTM group re-runs its forward
-    // step, which needs the step's stimulus row and connection currents.
+    // [param][stride] (per-set weights: [set][weightStride]). Kernels whose reverse reads the
+    // input current get it again, which needs the step's stimulus row and connection currents.
     void reverseGroup(int g, const double* old, const double* neu, const double* adjNew, double* adjOld,
                       double* adjInput, double* grad, int e0, int e1, const Stimulus& stim, int t, const double* cur,
                       Scratch& s) const;
-    // Elements of group g that thread `tid` of `nth` steps (all of an LSTM group on thread 0).
+    // Elements of group g that thread `tid` of `nth` steps (all of a serial group on thread 0).
     std::pair<int, int> rangeFor(int g, int nth, int tid) const;
-    bool hasLstm() const;
+    // Whether some group's reverse reads its input current (then connection currents are recomputed).
+    bool reverseNeedsInput() const;
     // Connection adjoints from the adjoint of every neuron's input current (per group [elem]):
     // dPre/dPost [conn * lanes + lane] = contribution to the adjoint of Vpre/Vpost; adds
     // parameter gradients into connGrad [4][conn * lanes + lane] (G, mdp, scale, E).
@@ -85,7 +90,7 @@ public:
 
     // V pointer of a neuron's lanes inside a group state buffer.
     const double* voltage(const std::vector<const double*>& state, int neuron) const {
-        return state[groupOf[neuron]] + size_t(slotOf[neuron]) * lanes;
+        return state[groupOf[neuron]] + groups[groupOf[neuron]].voltageRow() + size_t(slotOf[neuron]) * lanes;
     }
     static constexpr int block = 256;  // elements per kernel call
 };

@@ -83,8 +83,9 @@ struct Pass {
     double lossRange(int g, int e0, int e1, int t, const double* state, double* adj) const {
         const ModelGroup& grp = eng.groups[g];
         const int L = eng.lanes, B = eng.batch, N = eng.neuronCount;
-        const int ci = grp.spec->calciumIndex >= 0 ? grp.spec->calciumIndex : 0;  // Ca = V without calcium
+        const int ci = grp.spec->calciumIndex >= 0 ? grp.spec->calciumIndex : grp.spec->voltageIndex;  // Ca = V without calcium
         const double* ca = state + size_t(ci) * grp.stride;
+        const size_t vRow = grp.voltageRow();
         e1 = std::min(e1, grp.elems);  // padding elements have no loss
         const bool useV = tg.scaleV > 0, useCa = tg.scaleCa > 0;
         int slot = e0 / L, lane = e0 % L, b = lane % B;
@@ -94,9 +95,9 @@ struct Pass {
             const size_t at = (size_t(t - 1) * B + b) * N + n;
             const double wn = tg.neuronWeight[n];
             if (useV && std::isfinite(data.targetV[at])) {
-                const double d = state[k] - data.targetV[at];
+                const double d = state[vRow + k] - data.targetV[at];
                 total += tg.scaleV * wn * d * d;
-                if constexpr (WithAdjoint) adj[k] += 2.0 * tg.scaleV * wn * d;
+                if constexpr (WithAdjoint) adj[vRow + k] += 2.0 * tg.scaleV * wn * d;
             }
             if (useCa && std::isfinite(data.targetCa[at])) {
                 const double d = ca[k] - data.targetCa[at];
@@ -155,7 +156,7 @@ struct Pass {
             elemGrad.resize(G);
             for (int g = 0; g < G; ++g) {
                 const ModelGroup& grp = eng.groups[g];
-                elemGrad[g].assign(grp.isLstm() ? size_t(eng.sets) * grp.weightStride : size_t(grp.params) * grp.stride,
+                elemGrad[g].assign(grp.perSetWeights() ? size_t(eng.sets) * grp.weightStride : size_t(grp.params) * grp.stride,
                                    0.0);
                 adjA[g].assign(stateSize(g), 0.0);
                 adjB[g].assign(stateSize(g), 0.0);
@@ -165,7 +166,7 @@ struct Pass {
             dPre.assign(size_t(C) * L, 0.0);
             dPost.assign(size_t(C) * L, 0.0);
         }
-        const bool lstmInputs = eng.hasLstm();
+        const bool recomputeInputs = eng.reverseNeedsInput();
 
 #pragma omp parallel num_threads(threads)
         {
@@ -249,8 +250,8 @@ struct Pass {
                     for (int g = 0; g < G; ++g) ptr[g] = row(g, t);
                     if (C > 0) {
 #pragma omp barrier
-                        if (lstmInputs) {
-                            // LSTM neurons re-run their step, which needs this step's connection currents.
+                        if (recomputeInputs) {
+                            // Some kernels' reverse reads the step's input, hence its connection currents.
                             eng.connectionCurrents(ptr, cur.data(), c0, c1, s);
 #pragma omp barrier
                         }
@@ -272,7 +273,7 @@ struct Pass {
                                     a += dPre[size_t(eng.conn.outList[q]) * L + lane];
                                 for (int q = eng.conn.inStart[n]; q < eng.conn.inStart[n + 1]; ++q)
                                     a += dPost[size_t(eng.conn.inList[q]) * L + lane];
-                                adjOld[g][k] += a;  // row 0 of the state block is V
+                                adjOld[g][grp.voltageRow() + k] += a;
                             }
                         }
                     }
@@ -320,7 +321,7 @@ LossGradient evaluate(const Circuit& c, const std::vector<double>& pop, int sets
             double sum = 0;
             for (int b = 0; b < B; ++b) {
                 const int lane = s * B + b;
-                if (e.owner == ParamOwner::Neuron && eng.groups[eng.groupOf[e.index]].isLstm()) {
+                if (e.owner == ParamOwner::Neuron && eng.groups[eng.groupOf[e.index]].perSetWeights()) {
                     // Summed over the set's lanes by the network's reverse step.
                     if (b == 0)
                         sum += pass.elemGrad[eng.groupOf[e.index]][size_t(s) * eng.groups[eng.groupOf[e.index]].weightStride +

@@ -1,6 +1,7 @@
 // C. elegans neuron (SPEC 1.1): forward step and its exact reverse, one packet of elements at
 // a time so that every intermediate stays in registers.
-#include "kernels.hpp"
+#include "engine.hpp"
+#include "model_kernels.hpp"
 
 namespace odynn::detail {
 using namespace celegans;
@@ -118,5 +119,23 @@ void reverseCelegans(const Block& b, const double* raw, const double* der, const
         G(h_scale) += aShD * (hMdp - ca) * hInvA;
     }
 }
+
+namespace {
+class CelegansKernels final : public ModelKernels {
+public:
+    int derivedCount() const override { return DerivedCount; }
+    void derive(const double* raw, double* der, int E, double dt) const override { deriveCelegans(raw, der, E, dt); }
+    void step(const ModelGroup& g, const Block& b, const double* old, double* out, const double* input, Scratch& s,
+              double) const override {
+        stepCelegans(b, g.raw.data(), g.derived.data(), old, out, input, s);
+    }
+    void reverse(const ModelGroup& g, const Block& b, const double* old, const double* neu, const double* adjNew,
+                 double* adjOld, const double*, double* adjInput, double* grad, Scratch& s, double dt) const override {
+        reverseCelegans(b, g.raw.data(), g.derived.data(), old, neu, adjNew, adjOld, adjInput, grad, s, dt);
+    }
+};
+}  // namespace
+
+std::shared_ptr<const ModelKernels> celegansKernels() { return std::make_shared<CelegansKernels>(); }
 
 }  // namespace odynn::detail

@@ -1,6 +1,7 @@
 // Simple Hodgkin-Huxley (SPEC 1.2) and leaky integrator (SPEC 1.3): forward and reverse steps,
 // one packet of elements at a time.
-#include "kernels.hpp"
+#include "engine.hpp"
+#include "model_kernels.hpp"
 
 namespace odynn::detail {
 
@@ -103,5 +104,38 @@ void reverseLeaky(const Block& b, const double* raw, const double* der, const do
         r.m(grad, E_L) += aN * r.c(raw, g_L);
     }
 }
+
+namespace {
+class HhSimpleKernels final : public ModelKernels {
+public:
+    int derivedCount() const override { return hhsimple::DerivedCount; }
+    void derive(const double* raw, double* der, int E, double dt) const override { deriveHhSimple(raw, der, E, dt); }
+    void step(const ModelGroup& g, const Block& b, const double* old, double* out, const double* input, Scratch& s,
+              double dt) const override {
+        stepHhSimple(b, g.raw.data(), g.derived.data(), old, out, input, s, dt);
+    }
+    void reverse(const ModelGroup& g, const Block& b, const double* old, const double* neu, const double* adjNew,
+                 double* adjOld, const double*, double* adjInput, double* grad, Scratch& s, double dt) const override {
+        reverseHhSimple(b, g.raw.data(), g.derived.data(), old, neu, adjNew, adjOld, adjInput, grad, s, dt);
+    }
+};
+
+class LeakyKernels final : public ModelKernels {
+public:
+    int derivedCount() const override { return leaky::DerivedCount; }
+    void derive(const double* raw, double* der, int E, double dt) const override { deriveLeaky(raw, der, E, dt); }
+    void step(const ModelGroup& g, const Block& b, const double* old, double* out, const double* input, Scratch& s,
+              double) const override {
+        stepLeaky(b, g.raw.data(), g.derived.data(), old, out, input, s);
+    }
+    void reverse(const ModelGroup& g, const Block& b, const double* old, const double* neu, const double* adjNew,
+                 double* adjOld, const double*, double* adjInput, double* grad, Scratch& s, double dt) const override {
+        reverseLeaky(b, g.raw.data(), g.derived.data(), old, neu, adjNew, adjOld, adjInput, grad, s, dt);
+    }
+};
+}  // namespace
+
+std::shared_ptr<const ModelKernels> hhSimpleKernels() { return std::make_shared<HhSimpleKernels>(); }
+std::shared_ptr<const ModelKernels> leakyKernels() { return std::make_shared<LeakyKernels>(); }
 
 }  // namespace odynn::detail

@@ -1,7 +1,11 @@
-// Parameter tables of the built-in models, exactly as SPEC section 1 (ODYNN's values).
+// The model registry: parameter tables of the built-in models, exactly as SPEC section 1
+// (ODYNN's values), the LSTM entry, and the models of model files registered at run time.
 #include <limits>
+#include <mutex>
+#include <shared_mutex>
 #include <stdexcept>
 
+#include "model_kernels.hpp"
 #include "odynn/model.hpp"
 
 namespace odynn {
@@ -12,7 +16,7 @@ constexpr double inf = std::numeric_limits<double>::infinity();
 ModelSpec makeCelegans() {
     ModelSpec m;
     m.name = "celegans";
-    m.kind = ModelKind::Celegans;
+    m.kernels = detail::celegansKernels();
     m.description = "C. elegans Hodgkin-Huxley neuron: Ca (e, f, h), slow K (n), fast K (p, q), leak, calcium";
     m.stateNames = {"V", "p", "q", "n", "e", "f", "cac"};
     m.initialState = {-60.0, 0.0, 0.95, 0.0, 0.0, 1.0, 1e-7};
@@ -54,7 +58,7 @@ ModelSpec makeCelegans() {
 ModelSpec makeHhSimple() {
     ModelSpec m;
     m.name = "hhsimple";
-    m.kind = ModelKind::HhSimple;
+    m.kernels = detail::hhSimpleKernels();
     m.description = "Simple Hodgkin-Huxley neuron: one potassium current (a^3 b) and leak, explicit Euler";
     m.stateNames = {"V", "a", "b"};
     m.initialState = {-60.0, 0.0, 1.0};
@@ -77,7 +81,7 @@ ModelSpec makeHhSimple() {
 ModelSpec makeLeaky() {
     ModelSpec m;
     m.name = "leaky";
-    m.kind = ModelKind::Leaky;
+    m.kernels = detail::leakyKernels();
     m.description = "Leaky integrator, implicit Euler";
     m.stateNames = {"V"};
     m.initialState = {-60.0};
@@ -113,7 +117,8 @@ const ModelSpec& lstmModelSpec() {
     static const ModelSpec lstm = [] {
         ModelSpec m;
         m.name = "lstm";
-        m.kind = ModelKind::Lstm;
+        m.networkWeights = true;
+        m.kernels = detail::lstmKernels();
         m.description = "LSTM network standing in for a neuron (input i_inj/60, V = out*100 - 60)";
         m.stateNames = {"V", "cac"};
         m.initialState = {-60.0, -60.0};
@@ -123,18 +128,67 @@ const ModelSpec& lstmModelSpec() {
     return lstm;
 }
 
-const ModelSpec* findModel(std::string_view name) {
+namespace {
+// Model files registered at run time. Every entry ever registered stays alive (references to
+// it may be held by circuits, engines and the UI); `current` maps a name to its latest entry.
+struct Registry {
+    std::shared_mutex mutex;
+    std::vector<std::shared_ptr<const ModelSpec>> all;
+    std::vector<const ModelSpec*> current;
+};
+Registry& registry() {
+    static Registry r;
+    return r;
+}
+const ModelSpec* findBuiltin(std::string_view name) {
     for (const auto& m : builtinModels())
         if (m.name == name) return &m;
-    if (name == "lstm") return &lstmModelSpec();
+    if (name == lstmModelSpec().name) return &lstmModelSpec();
+    return nullptr;
+}
+}  // namespace
+
+const ModelSpec* findModel(std::string_view name) {
+    if (const ModelSpec* m = findBuiltin(name)) return m;
+    Registry& r = registry();
+    std::shared_lock lock(r.mutex);
+    for (const ModelSpec* m : r.current)
+        if (m->name == name) return m;
     return nullptr;
 }
 
 const ModelSpec& modelSpec(std::string_view name) {
     if (const ModelSpec* m = findModel(name)) return *m;
     std::string known;
-    for (const auto& m : builtinModels()) known += (known.empty() ? "" : ", ") + m.name;
+    for (const ModelSpec* m : registeredModels()) known += (known.empty() ? "" : ", ") + m->name;
     throw std::invalid_argument("unknown model '" + std::string(name) + "' (known: " + known + ")");
+}
+
+const ModelSpec& registerModel(std::shared_ptr<const ModelSpec> model) {
+    if (findBuiltin(model->name))
+        throw std::invalid_argument("model name '" + model->name + "' is taken by a built-in model");
+    Registry& r = registry();
+    std::unique_lock lock(r.mutex);
+    for (const ModelSpec*& m : r.current) {
+        if (m->name != model->name) continue;
+        if (m->source == model->source) return *m;
+        m = model.get();
+        r.all.push_back(std::move(model));
+        return *m;
+    }
+    r.current.push_back(model.get());
+    r.all.push_back(std::move(model));
+    return *r.current.back();
+}
+
+std::vector<const ModelSpec*> registeredModels() {
+    std::vector<const ModelSpec*> out;
+    for (const auto& m : builtinModels()) out.push_back(&m);
+    out.push_back(&lstmModelSpec());
+    Registry& r = registry();
+    std::shared_lock lock(r.mutex);
+    out.insert(out.end(), r.current.begin(), r.current.end());
+    return out;
 }
 
 std::vector<double> randomParams(const ModelSpec& spec, Rng& rng) {

@@ -26,7 +26,7 @@ void addSynapseEntries(std::vector<ParamEntry>& out, const Circuit& c, int i) {
 ParameterLayout::ParameterLayout(const Circuit& c, bool bareSingleNeuron) {
     const bool bare = bareSingleNeuron && c.neurons.size() == 1 && c.synapses.empty() && c.gaps.empty();
     for (size_t i = 0; i < c.neurons.size(); ++i) {
-        if (c.neurons[i].model == "lstm") {
+        if (modelSpec(c.neurons[i].model).networkWeights) {
             // One entry per weight, named after its tensor: "AVA/volt/cell_0/kernel[12]".
             const LstmNetwork net(c.neurons[i].lstm);
             constexpr double inf = std::numeric_limits<double>::infinity();
@@ -89,7 +89,7 @@ std::vector<double> ParameterLayout::random(const Circuit& c, Rng& rng) const {
     v.reserve(entries_.size());
     for (size_t i = 0; i < entries_.size();) {
         const ParamEntry& e = entries_[i];
-        if (e.owner == ParamOwner::Neuron && c.neurons[e.index].model == "lstm") {
+        if (e.owner == ParamOwner::Neuron && modelSpec(c.neurons[e.index].model).networkWeights) {
             // A network's weights are drawn together, as TensorFlow initialises its cells.
             const auto w = LstmNetwork(c.neurons[e.index].lstm).randomWeights(rng);
             v.insert(v.end(), w.begin(), w.end());

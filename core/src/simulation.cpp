@@ -227,10 +227,11 @@ struct Simulation::Impl {
             const Record record = sim.options.record;
             for (size_t g = 0; g < eng.groups.size(); ++g) {
                 const ModelGroup& grp = eng.groups[g];
-                const int ci = grp.spec->calciumIndex >= 0 ? grp.spec->calciumIndex : 0;  // Ca = V without calcium
+                const int vi = grp.spec->voltageIndex;
+                const int ci = grp.spec->calciumIndex >= 0 ? grp.spec->calciumIndex : vi;  // Ca = V without calcium
                 rows[g] = record == Record::VoltageCalcium ? 2 : grp.recordStates;
                 for (int row = 0; row < rows[g]; ++row)
-                    source[g].push_back(record == Record::VoltageCalcium ? (row == 0 ? 0 : ci) : row);
+                    source[g].push_back(record == Record::VoltageCalcium ? (row == 0 ? vi : ci) : row);
                 staged[g].resize(size_t(blockSteps) * rows[g] * width(int(g)));
             }
         }

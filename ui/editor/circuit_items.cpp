@@ -27,6 +27,8 @@ void NeuronItem::setAppearance(const QString& label, Role role, bool excitatory,
     role_ = role;
     excitatory_ = excitatory;
     model_ = modelName;
+    const ModelSpec* spec = findModel(modelName.toStdString());
+    network_ = spec && spec->networkWeights;
     setToolTip(QStringLiteral("%1 (%2, %3 model)").arg(label, QString::fromLatin1(roleName(role)), modelName));
     for (ConnectionItem* c : connections_) c->adjust();
     update();
@@ -81,7 +83,7 @@ void NeuronItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option
     painter->setPen(QPen(selected ? QColor(30, 110, 230) : line, selected ? 4.0 : 2.0));
     painter->setBrush(excitatory_ ? palette::excitatoryFill() : palette::inhibitoryFill());
     painter->drawPath(outline());
-    if (model_ == QLatin1String("lstm")) {
+    if (network_) {
         // An LSTM neuron: an inner dashed ring marks the recurrent network inside.
         painter->save();
         painter->setBrush(Qt::NoBrush);

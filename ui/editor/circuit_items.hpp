@@ -47,6 +47,7 @@ private:
     QPainterPath outline() const;
     NeuronId id_;
     QString label_, model_;
+    bool network_ = false;  // an LSTM neuron: drawn with an inner dashed ring
     Role role_ = Role::Inter;
     bool excitatory_ = true;
     QList<ConnectionItem*> connections_;

@@ -50,10 +50,7 @@ InspectorPanel::InspectorPanel(CircuitGraphModel* model, QUndoStack* undoStack, 
     for (Role r : {Role::Sensory, Role::Inter, Role::Command})
         role_->addItem(QString::fromLatin1(roleName(r)), static_cast<int>(r));
     modelBox_ = new QComboBox(header_);
-    std::vector<const ModelSpec*> models;
-    for (const ModelSpec& spec : builtinModels()) models.push_back(&spec);
-    models.push_back(&lstmModelSpec());
-    for (const ModelSpec* spec : models) {
+    for (const ModelSpec* spec : registeredModels()) {
         modelBox_->addItem(QString::fromStdString(spec->name), QString::fromStdString(spec->name));
         modelBox_->setItemData(modelBox_->count() - 1, QString::fromStdString(spec->description), Qt::ToolTipRole);
     }
@@ -207,7 +204,7 @@ void InspectorPanel::rebuild() {
         const Neuron& n = model_->neuron(neuron_);
         const int index = model_->neuronIndex(neuron_);
         const ModelSpec& spec = modelSpec(n.model);
-        title_->setText(n.model == "lstm" ? tr("Neuron %1: LSTM network of %2 units x %3 layers, %4 weights (fitted, "
+        title_->setText(modelSpec(n.model).networkWeights ? tr("Neuron %1: LSTM network of %2 units x %3 layers, %4 weights (fitted, "
                                                 "not edited by hand)")
                                                  .arg(QString::fromStdString(n.label))
                                                  .arg(n.lstm.units)
@@ -349,7 +346,7 @@ void InspectorPanel::refreshValues() {
     updating_ = true;
     if (model_->hasNeuron(neuron_)) {
         const Neuron& n = model_->neuron(neuron_);
-        title_->setText(n.model == "lstm" ? tr("Neuron %1: LSTM network of %2 units x %3 layers, %4 weights (fitted, "
+        title_->setText(modelSpec(n.model).networkWeights ? tr("Neuron %1: LSTM network of %2 units x %3 layers, %4 weights (fitted, "
                                                 "not edited by hand)")
                                                  .arg(QString::fromStdString(n.label))
                                                  .arg(n.lstm.units)
@@ -392,8 +389,8 @@ void InspectorPanel::randomise() {
         Neuron n = model_->neuron(neuron_);
         Rng rng(gen->generate64());
         const std::vector<double> random =
-            n.model == "lstm" ? initialParams(n.model, n.lstm, rng()) : randomParams(modelSpec(n.model), rng);
-        if (n.model == "lstm") n.params = random;
+            modelSpec(n.model).networkWeights ? initialParams(n.model, n.lstm, rng()) : randomParams(modelSpec(n.model), rng);
+        if (modelSpec(n.model).networkWeights) n.params = random;
         for (size_t k = 0; k < rows_.size() && k < random.size(); ++k)
             if (!rows_[k].fixed->isChecked()) n.params[k] = random[k];
         undoStack_->push(new EditNeuronCommand(model_, neuron_, n, tr("randomise %1").arg(model_->label(neuron_))));

@@ -69,7 +69,7 @@ void FitResultPlots::setResult(const FitOutcome& outcome, const Circuit& circuit
     std::vector<int> varied;
     for (int c = 0; c < cols && varied.size() < 300; ++c) {
         const ParamEntry& e = layout.entries()[static_cast<size_t>(c)];
-        if (e.owner == ParamOwner::Neuron && circuit.neurons[static_cast<size_t>(e.index)].model == "lstm") continue;
+        if (e.owner == ParamOwner::Neuron && modelSpec(circuit.neurons[static_cast<size_t>(e.index)].model).networkWeights) continue;
         std::vector<double> column;
         for (int r = 0; r < rows; ++r) column.push_back(outcome.population[static_cast<size_t>(r) * cols + c]);
         const BoxStats s = boxStats(column);

@@ -1,0 +1,85 @@
+#include "program.hpp"
+
+#include <Eigen/Core>
+#include <algorithm>
+#include <cmath>
+
+namespace odynn::detail::odm {
+namespace {
+
+using Arr = Eigen::Array<double, Eigen::Dynamic, 1, 0, chunk, 1>;
+using Map = Eigen::Map<Eigen::ArrayXd>;
+using CMap = Eigen::Map<const Eigen::ArrayXd>;
+
+// exp(x) with x clipped to the largest argument that stays finite: an exp that overflows then
+// gives its limit in sigmoid-like quotients (1/(1+e^x) -> 0, e^x/(1+e^x) -> 1), never inf/inf.
+constexpr double maxExpArgument = 709.0;
+
+}  // namespace
+
+void run(const Program& p, const double* const* arrays, int E, int k0, int n, int blockBegin,
+         const std::vector<double>& consts) {
+    thread_local std::vector<double> registers;
+    if (registers.size() < size_t(p.registers) * chunk) registers.resize(size_t(p.registers) * chunk);
+    for (int c0 = 0; c0 < n; c0 += chunk) {
+        const int m = std::min(chunk, n - c0), k = k0 + c0;
+        // Address of each base for this chunk.
+        double* base[int(Base::Count)];
+        for (int b = 0; b <= int(Base::Grad); ++b)
+            base[b] = arrays[b] ? const_cast<double*>(arrays[b]) + k : nullptr;
+        for (int b : {int(Base::Input), int(Base::AdjInput)})
+            base[b] = arrays[b] ? const_cast<double*>(arrays[b]) + (k - blockBegin) : nullptr;
+        base[int(Base::Temp)] = registers.data();
+        base[int(Base::Const)] = const_cast<double*>(consts.data());
+        auto at = [&](const Operand& o) -> double* {
+            const Base b = o.base;
+            if (b == Base::Temp || b == Base::Const) return base[int(b)] + size_t(o.row) * chunk;
+            if (b == Base::Input || b == Base::AdjInput) return base[int(b)];
+            return base[int(b)] + size_t(o.row) * E;
+        };
+        for (const Instruction& ins : p.code) {
+            Map d(at(ins.dst), m);
+            const CMap a(at(ins.a), m);
+            switch (ins.op) {
+            case Op::Copy: d = a; break;
+            case Op::Add: d = a + CMap(at(ins.b), m); break;
+            case Op::Sub: d = a - CMap(at(ins.b), m); break;
+            case Op::Mul: d = a * CMap(at(ins.b), m); break;
+            // inf/inf only arises from an overflowed exp: in a sigmoid-like quotient the denominator
+            // carries the higher power of e^u, so the limit is 0.
+            case Op::Div: {
+                const CMap b(at(ins.b), m);
+                d = (a.isInf() && b.isInf()).select(Arr::Zero(m), a / b);
+                break;
+            }
+            case Op::Neg: d = -a; break;
+            case Op::Exp: d = a.min(maxExpArgument).exp(); break;
+            case Op::Log: d = a.log(); break;
+            case Op::Sqrt: d = a.sqrt(); break;
+            case Op::Abs: d = a.abs(); break;
+            case Op::Sign: d = a.sign(); break;
+            case Op::Tanh: d = a.tanh(); break;
+            case Op::Cosh: d = a.min(maxExpArgument).max(-maxExpArgument).unaryExpr([](double x) { return std::cosh(x); }); break;
+            case Op::Sinh: d = a.min(maxExpArgument).max(-maxExpArgument).unaryExpr([](double x) { return std::sinh(x); }); break;
+            case Op::Pow: d = a.pow(CMap(at(ins.b), m)); break;
+            case Op::Square: d = a.square(); break;
+            case Op::Cube: d = a.cube(); break;
+            // 1 / (1 + e^-x), the form of the built-in gates
+            case Op::Sigmoid: d = 1.0 / (1.0 + (-a).min(maxExpArgument).exp()); break;
+            // phi(x) = (e^x - 1) / x, 1 at x = 0 (the exponential integrator's factor)
+            case Op::Phi: d = (a == 0.0).select(1.0, a.min(maxExpArgument).expm1() / a); break;
+            // phi'(x) = (x e^x - e^x + 1) / x^2, 1/2 at x = 0
+            case Op::DPhi: {
+                const Arr e = a.min(maxExpArgument).exp();
+                d = (a == 0.0).select(0.5, (a * e - e + 1.0) / a.square());
+                break;
+            }
+            case Op::Min: d = a.min(CMap(at(ins.b), m)); break;
+            case Op::Max: d = a.max(CMap(at(ins.b), m)); break;
+            case Op::GreaterEqual: d = (a >= CMap(at(ins.b), m)).select(Arr::Ones(m), Arr::Zero(m)); break;
+            }
+        }
+    }
+}
+
+}  // namespace odynn::detail::odm
