@@ -40,6 +40,7 @@
 #include "import/connectome_dialog.hpp"
 #include "plots/figure_export.hpp"
 #include "plots/figure_export_dialog.hpp"
+#include "project/project_controller.hpp"
 #include "fit/fit_panel.hpp"
 #include "fit/fit_result_plots.hpp"
 #include "editor/inspector_panel.hpp"
@@ -72,6 +73,11 @@ MainWindow::MainWindow(Options options, QWidget* parent) : QMainWindow(parent), 
     setDockOptions(AnimatedDocks | AllowTabbedDocks | AllowNestedDocks);
     model_ = new CircuitGraphModel(this);
     undoStack_ = new QUndoStack(this);
+    ProjectController::Options projectOptions;
+    projectOptions.showDialogs = options_.showDialogs;
+    projectOptions.rememberRecent = options_.restoreSettings;
+    project_ = new ProjectController(undoStack_, this, projectOptions, [this] { return currentProject(); },
+                                     [this](const Project& p) { applyProject(p); });
     scene_ = new CircuitScene(model_, undoStack_, this);
     view_ = new CircuitView(scene_, this);
     setCentralWidget(view_);
@@ -92,27 +98,33 @@ MainWindow::MainWindow(Options options, QWidget* parent) : QMainWindow(parent), 
     createDocks();
     createActions();
     createFitActions();
+    createHelpMenu();
     defaultState_ = saveState();
 
     simulateTimer_.setSingleShot(true);
     simulateTimer_.setInterval(150);  // ms of quiet after an edit before re-simulating
     connect(&simulateTimer_, &QTimer::timeout, this, [this] {
+        if (model_->neuronCount() == 0) return;  // an empty circuit has nothing to simulate yet
         worker_->start(model_->circuit(), currentStimulus());
     });
     connect(model_, &CircuitGraphModel::changed, this, [this] {
         if (autoSimulate_->isChecked()) requestSimulation();
     });
     connect(stimulus_, &StimulusEditor::stimulusChanged, this, [this] {
-        extraModified_ = true;
-        updateTitle();
+        project_->markModified();
         if (autoSimulate_->isChecked()) requestSimulation();
     });
     connect(inspector_, &InspectorPanel::fixedParametersChanged, this, [this] {
-        extraModified_ = true;
+        project_->markModified();
         fit_->setFixedParameters(inspector_->fixedParameters());
-        updateTitle();
     });
-    connect(undoStack_, &QUndoStack::cleanChanged, this, &MainWindow::updateTitle);
+    connect(project_, &ProjectController::titleChanged, this, [this](const QString& title) {
+        setWindowTitle(title);
+        setWindowModified(project_->isModified());
+    });
+    connect(project_, &ProjectController::message, this,
+            [this](const QString& text, int ms) { statusBar()->showMessage(text, ms); });
+    connect(project_, &ProjectController::error, this, &MainWindow::showError);
     connect(scene_, &QGraphicsScene::selectionChanged, this, &MainWindow::onSelectionChanged);
     connect(scene_, &CircuitScene::message, this, [this](const QString& text) { statusBar()->showMessage(text, 5000); });
     connect(fit_, &FitPanel::message, this, [this](const QString& text) { statusBar()->showMessage(text, 8000); });
@@ -164,10 +176,6 @@ MainWindow::MainWindow(Options options, QWidget* parent) : QMainWindow(parent), 
         return dialog.mapping();
     };
 
-    // Autosave once a minute while there are unsaved changes.
-    autosaveTimer_.setInterval(60'000);
-    connect(&autosaveTimer_, &QTimer::timeout, this, &MainWindow::autosave);
-    autosaveTimer_.start();
 
     // 1400 x 900 px where the screen has room; on small screens (1366 x 768, 1280 x 720) the
     // window starts as large as the screen's available area.
@@ -178,19 +186,20 @@ MainWindow::MainWindow(Options options, QWidget* parent) : QMainWindow(parent), 
         restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
         layoutRestored_ = restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
     }
-    refreshRecentMenu();
 
     try {
         setProject(exampleProject(), QString());
     } catch (const std::exception& e) {
         showError(tr("Example"), tr("The bundled example could not be loaded:\n%1").arg(QString::fromUtf8(e.what())));
     }
-    if (options_.offerRecovery) QTimer::singleShot(0, this, &MainWindow::offerRecovery);
+    if (options_.offerRecovery) QTimer::singleShot(0, project_, &ProjectController::offerRecovery);
 }
 
 MainWindow::~MainWindow() {
     // Children die after this body: stop them from calling back into a half-destroyed window.
     undoStack_->disconnect(this);
+    undoStack_->disconnect(project_);
+    project_->disconnect(this);
     model_->disconnect();
     scene_->disconnect(this);
     worker_->disconnect(this);
@@ -237,13 +246,13 @@ void MainWindow::createActions() {
     file->addAction(tr("&New"), QKeySequence::New, this, &MainWindow::newProject);
     file->addAction(tr("New Circuit from &Connectome…"), this, &MainWindow::newCircuitFromConnectome)
         ->setToolTip(tr("Build a circuit from the real C. elegans wiring (Cook 2019 or Varshney 2011)"));
-    file->addAction(tr("&Open…"), QKeySequence::Open, this, &MainWindow::openDialog);
+    file->addAction(tr("&Open…"), QKeySequence::Open, project_, &ProjectController::openDialog);
     file->addAction(tr("Open &Example"), this, [this] {
-        if (confirmDiscard()) setProject(exampleProject(), QString());
+        if (project_->confirmDiscard()) setProject(exampleProject(), QString());
     });
-    recentMenu_ = file->addMenu(tr("Open &Recent"));
-    file->addAction(tr("&Save"), QKeySequence::Save, this, &MainWindow::save);
-    file->addAction(tr("Save &As…"), QKeySequence::SaveAs, this, &MainWindow::saveAsDialog);
+    project_->attachRecentMenu(file->addMenu(tr("Open &Recent")));
+    file->addAction(tr("&Save"), QKeySequence::Save, project_, &ProjectController::save);
+    file->addAction(tr("Save &As…"), QKeySequence::SaveAs, project_, &ProjectController::saveAsDialog);
     file->addSeparator();
     file->addAction(tr("Load &Target Trace (CSV)…"), this, [this] {
         const QString path = QFileDialog::getOpenFileName(this, tr("Load target trace"), QString(), tr("CSV tables (*.csv)"));
@@ -387,7 +396,9 @@ Project MainWindow::currentProject() const {
     return p;
 }
 
-void MainWindow::setProject(const Project& project, const QString& path) {
+void MainWindow::setProject(const Project& project, const QString& path) { project_->setProject(project, path); }
+
+void MainWindow::applyProject(const Project& project) {
     Project p = project;
     placeMissing(p.circuit);
     worker_->cancel();
@@ -396,21 +407,11 @@ void MainWindow::setProject(const Project& project, const QString& path) {
     inspector_->setFixedParameters(p.fixedParameters);
     fit_->setFixedParameters(p.fixedParameters);
     stimulus_->setSpec(p.stimulus);
-    path_ = path;
-    extraModified_ = false;
-    undoStack_->setClean();
     lastOutput_.reset();
-    updateTitle();
+    traces_->setOutput(SimulationOutput{});  // no stale traces of the previous circuit
+    simInfo_->clear();
     QTimer::singleShot(0, view_, &CircuitView::fitContent);
     requestSimulation();
-}
-
-bool MainWindow::isModified() const { return !undoStack_->isClean() || extraModified_; }
-
-void MainWindow::updateTitle() {
-    const QString name = path_.isEmpty() ? tr("untitled") : QFileInfo(path_).fileName();
-    setWindowTitle(QStringLiteral("%1[*] — ODYNN Studio").arg(name));
-    setWindowModified(isModified());
 }
 
 void MainWindow::showError(const QString& title, const QString& text) {
@@ -420,122 +421,22 @@ void MainWindow::showError(const QString& title, const QString& text) {
     QMessageBox::warning(this, title, text);
 }
 
+bool MainWindow::isModified() const { return project_->isModified(); }
+
+QString MainWindow::projectPath() const { return project_->path(); }
+
+bool MainWindow::openProject(const QString& path) { return project_->open(path); }
+
+bool MainWindow::saveProjectAs(const QString& path) { return project_->saveAs(path); }
+
 void MainWindow::newProject() {
-    if (!confirmDiscard()) return;
+    if (!project_->confirmDiscard()) return;
     Project p;
     p.circuit.dt = 0.1;
     setProject(p, QString());
-}
-
-void MainWindow::openDialog() {
-    if (!confirmDiscard()) return;
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open project"), QString(),
-                                                      tr("ODYNN circuits (*.json);;All files (*)"));
-    if (!path.isEmpty()) openProject(path);
-}
-
-bool MainWindow::openProject(const QString& path) {
-    try {
-        setProject(loadProject(path), path);
-        addRecent(path);
-        statusBar()->showMessage(tr("Opened %1").arg(path), 4000);
-        return true;
-    } catch (const std::exception& e) {
-        showError(tr("Open project"), tr("Could not open the project.\n\n%1").arg(QString::fromUtf8(e.what())));
-        return false;
-    }
-}
-
-bool MainWindow::save() { return path_.isEmpty() ? saveAsDialog() : saveProjectAs(path_); }
-
-bool MainWindow::saveAsDialog() {
-    QString path = QFileDialog::getSaveFileName(this, tr("Save project"), path_, tr("ODYNN circuits (*.json)"));
-    if (path.isEmpty()) return false;
-    if (QFileInfo(path).suffix().isEmpty()) path += QStringLiteral(".json");
-    return saveProjectAs(path);
-}
-
-bool MainWindow::saveProjectAs(const QString& path) {
-    try {
-        saveProject(currentProject(), path);
-    } catch (const std::exception& e) {
-        showError(tr("Save project"), tr("Could not save the project.\n\n%1").arg(QString::fromUtf8(e.what())));
-        return false;
-    }
-    path_ = path;
-    extraModified_ = false;
-    undoStack_->setClean();
-    QFile::remove(autosavePath());
-    addRecent(path);
-    updateTitle();
-    statusBar()->showMessage(tr("Saved %1").arg(path), 4000);
-    return true;
-}
-
-bool MainWindow::confirmDiscard() {
-    if (!isModified() || !options_.showDialogs) return true;
-    const auto answer = QMessageBox::warning(
-        this, tr("Unsaved changes"), tr("The circuit has unsaved changes. Save them first?"),
-        QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
-    if (answer == QMessageBox::Save) return save();
-    return answer == QMessageBox::Discard;
-}
-
-void MainWindow::addRecent(const QString& path) {
-    if (!options_.restoreSettings) return;
-    QSettings settings;
-    QStringList recent = settings.value(QStringLiteral("recentFiles")).toStringList();
-    const QString absolute = QFileInfo(path).absoluteFilePath();
-    recent.removeAll(absolute);
-    recent.prepend(absolute);
-    while (recent.size() > maxRecent) recent.removeLast();
-    settings.setValue(QStringLiteral("recentFiles"), recent);
-    refreshRecentMenu();
-}
-
-void MainWindow::refreshRecentMenu() {
-    recentMenu_->clear();
-    const QStringList recent =
-        options_.restoreSettings ? QSettings().value(QStringLiteral("recentFiles")).toStringList() : QStringList();
-    for (const QString& path : recent) {
-        recentMenu_->addAction(QFileInfo(path).fileName(), this, [this, path] {
-            if (confirmDiscard()) openProject(path);
-        })->setToolTip(path);
-    }
-    recentMenu_->setEnabled(!recent.isEmpty());
-}
-
-QString MainWindow::autosavePath() {
-    return QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)).filePath(QStringLiteral("autosave.json"));
-}
-
-void MainWindow::autosave() {
-    if (!isModified()) return;
-    QDir().mkpath(QFileInfo(autosavePath()).absolutePath());
-    try {
-        saveProject(currentProject(), autosavePath());
-    } catch (const std::exception& e) {
-        statusBar()->showMessage(tr("Autosave failed: %1").arg(QString::fromUtf8(e.what())), 8000);
-    }
-}
-
-void MainWindow::offerRecovery() {
-    if (!QFile::exists(autosavePath())) return;
-    const auto answer = QMessageBox::question(
-        this, tr("Recover unsaved work"),
-        tr("ODYNN Studio did not close normally last time. Restore the autosaved circuit?"),
-        QMessageBox::Yes | QMessageBox::No, QMessageBox::Yes);
-    if (answer == QMessageBox::Yes) {
-        try {
-            Project p = loadProject(autosavePath());
-            setProject(p, QString());
-            extraModified_ = true;  // recovered work has not been saved anywhere yet
-            updateTitle();
-        } catch (const std::exception& e) {
-            showError(tr("Recover"), tr("The autosave could not be read:\n%1").arg(QString::fromUtf8(e.what())));
-        }
-    }
-    QFile::remove(autosavePath());
+    statusBar()->showMessage(tr("New circuit: choose Add neuron (N) and click in the diagram; Shift+drag from one neuron "
+                                "to another adds a synapse; F5 simulates. Help > Quick Start has more."),
+                             20000);
 }
 
 void MainWindow::showEvent(QShowEvent* event) {
@@ -552,7 +453,7 @@ void MainWindow::applyDefaultDockSizes() {
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
-    if (!confirmDiscard()) {
+    if (!project_->confirmDiscard()) {
         event->ignore();
         return;
     }
@@ -563,7 +464,7 @@ void MainWindow::closeEvent(QCloseEvent* event) {
         settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
         settings.setValue(QStringLiteral("window/state"), saveState());
     }
-    QFile::remove(autosavePath());  // a normal exit: nothing to recover
+    project_->closing();  // a normal exit: nothing to recover
     event->accept();
 }
 
@@ -585,7 +486,7 @@ void MainWindow::dropEvent(QDropEvent* event) {
             importCalciumTrace(path);  // needs scales, window and smoothing: the import dialog
         else if (suffix == QLatin1String("csv"))
             loadTargetTrace(path);
-        else if (suffix == QLatin1String("json") && confirmDiscard())
+        else if (suffix == QLatin1String("json") && project_->confirmDiscard())
             openProject(path);
     }
     event->acceptProposedAction();
@@ -663,7 +564,7 @@ void MainWindow::addTargetTrace(const TargetTrace& trace) {
 }
 
 bool MainWindow::newCircuitFromConnectome() {
-    if (!confirmDiscard()) return false;
+    if (!project_->confirmDiscard()) return false;
     ConnectomeDialog dialog(QString(), this);
     if (dialog.exec() != QDialog::Accepted) return false;
     std::optional<Circuit> circuit;
@@ -677,9 +578,7 @@ bool MainWindow::newCircuitFromConnectome() {
     Project p;
     p.circuit = *circuit;
     p.stimulus = StimulusSpec::defaultFor(p.circuit);
-    setProject(p, QString());
-    extraModified_ = true;  // the picked circuit exists nowhere on disk yet: ask before discarding it
-    updateTitle();
+    project_->setProject(p, QString(), true);  // exists nowhere on disk yet: ask before discarding it
     statusBar()->showMessage(dialog.summaryText().remove(QRegularExpression(QStringLiteral("<[^>]*>"))), 8000);
     return true;
 }
@@ -742,6 +641,39 @@ void MainWindow::createFitActions() {
     fit->addAction(tr("Show Fit &Panel"), QKeySequence(Qt::CTRL | Qt::Key_3), this, &MainWindow::showFitView);
     viewMenu_->addSeparator();
     viewMenu_->addAction(tr("&Reset Layout"), this, &MainWindow::resetLayout);
+}
+
+void MainWindow::createHelpMenu() {
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&Quick Start"), QKeySequence::HelpContents, this, &MainWindow::showQuickStart);
+    help->addAction(tr("&About ODYNN Studio"), this, [this] {
+        QMessageBox::about(this, tr("About ODYNN Studio"),
+                           tr("<b>ODYNN Studio %1</b><p>Build C. elegans neural circuits, simulate them and fit their "
+                              "parameters to recordings. The command-line tool <tt>odynn-cli</tt> runs the same "
+                              "simulations and fits.</p>")
+                               .arg(QApplication::applicationVersion()));
+    });
+}
+
+void MainWindow::showQuickStart() {
+    QMessageBox box(this);
+    box.setWindowTitle(tr("Quick start"));
+    box.setTextFormat(Qt::RichText);
+    box.setText(tr(
+        "<h3>Build</h3><p>File &gt; New, then <b>Add neuron</b> (N) and click in the diagram. Shift+drag from one "
+        "neuron to another adds an excitatory synapse, Alt+Shift+drag a gap junction; E, I and G pick the tools. "
+        "Select a neuron to edit its parameters in the Inspector. File &gt; New Circuit from Connectome picks real C. elegans wiring.</p>"
+        "<h3>Simulate</h3><p>The Stimuli tab sets the injected currents; F5 runs the simulation (small circuits "
+        "re-simulate after every edit). The Plots dock shows V, Ca, gates and the input of the selected neurons, the "
+        "Heatmap every neuron, Compare several parameter sets.</p>"
+        "<h3>Fit</h3><p>File &gt; Load Target Trace (CSV: t, V or cac, i_inj) or Import Calcium Trace (ODYNN's "
+        "imaging files), then the Fit tab: choose the observed neurons, population and epochs, and Start (F6). Apply "
+        "best writes the best set into the circuit; it can be undone.</p>"
+        "<h3>Figures</h3><p>File &gt; Export Figure (Ctrl+Shift+P): the diagram or any plot at a size in mm or px, "
+        "a DPI and a font size, as PNG, PDF or SVG.</p>"
+        "<h3>Command line</h3><p><tt>odynn-cli simulate</tt>, <tt>odynn-cli fit</tt> and "
+        "<tt>odynn-cli import-trace</tt> read the same project and data files (see the README).</p>"));
+    box.exec();
 }
 
 void MainWindow::showFitView() {

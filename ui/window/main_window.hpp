@@ -33,6 +33,7 @@ class TracePlots;
 class VoltageHeatmap;
 class FitPanel;
 class ComparePanel;
+class ProjectController;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -54,7 +55,7 @@ public:
     bool saveProjectAs(const QString& path);
     void setProject(const Project& project, const QString& path);
     Project currentProject() const;
-    QString projectPath() const { return path_; }
+    QString projectPath() const;
     bool isModified() const;
 
     // A CSV of recorded traces, added to the fitting targets (one batch entry each). When
@@ -93,7 +94,7 @@ public:
     SimulationWorker* simulationWorker() const { return worker_; }
     QProgressBar* progressBar() const { return progress_; }
 
-    static QString autosavePath();
+    ProjectController* projectController() const { return project_; }
 
     // Figures that can be exported now (the diagram first, after-fit figures once a fit has
     // finished) and the export of one of them; returns an error message or an empty string.
@@ -110,18 +111,12 @@ private:
     void createActions();
     void createDocks();
     void createFitActions();
+    void createHelpMenu();
+    void showQuickStart();
     void resetLayout();
     void applyDefaultDockSizes();
     void newProject();
-    void openDialog();
-    bool save();
-    bool saveAsDialog();
-    bool confirmDiscard();
-    void addRecent(const QString& path);
-    void refreshRecentMenu();
-    void updateTitle();
-    void autosave();
-    void offerRecovery();
+    void applyProject(const Project& project);  // shows a loaded project in every part
     void onSelectionChanged();
     void onSimulationFinished(const SimulationOutput& result);
     void showError(const QString& title, const QString& text);
@@ -133,6 +128,7 @@ private:
     Options options_;
     CircuitGraphModel* model_;
     QUndoStack* undoStack_;
+    ProjectController* project_;
     CircuitScene* scene_;
     CircuitView* view_;
     InspectorPanel* inspector_ = nullptr;
@@ -150,18 +146,14 @@ private:
     QProgressBar* progress_;
     QToolButton* cancelButton_;
     QLabel* simInfo_;
-    QMenu* recentMenu_ = nullptr;
     QAction* autoSimulate_ = nullptr;
 
-    QString path_;
     QTimer simulateTimer_;
-    QTimer autosaveTimer_;
     std::optional<SimulationOutput> lastOutput_;
     std::optional<TargetTrace> target_;   // the latest loaded trace, drawn over the plots
     std::vector<TargetTrace> targets_;   // every loaded trace: the fit's batch entries
     MappingChooser chooseMapping_;
     QString lastError_;
-    bool extraModified_ = false;
     QByteArray defaultState_;       // the dock layout before any restore, for View > Reset Layout
     bool layoutRestored_ = false;  // dock layout came from QSettings (or defaults applied)  // changes outside the undo stack (stimuli, fixed flags)
 };
