@@ -145,7 +145,15 @@ namespace {
 void gatherVoltages(const Engine& eng, const std::vector<const double*>& state, size_t q0, int n, Scratch& s) {
     const int L = eng.lanes;
     const Connections& cn = eng.conn;
-    if (L == 1) {
+    if (L == 1 && state.size() == 1) {  // one model, one lane: a plain gather from one buffer
+        const double* v = state[0];
+        const int* pre = cn.preOffset.data() + q0;
+        const int* post = cn.postOffset.data() + q0;
+        for (int k = 0; k < n; ++k) {
+            s.a0[k] = v[pre[k]];
+            s.a1[k] = v[post[k]];
+        }
+    } else if (L == 1) {
         for (int k = 0; k < n; ++k) {
             const size_t c = q0 + k;
             s.a0[k] = state[cn.preGroup[c]][cn.preOffset[c]];
