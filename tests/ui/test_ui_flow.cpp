@@ -3,12 +3,15 @@
 // it with the keyboard, move a neuron, add a stimulus entry and see the plots follow.
 #include <QCheckBox>
 #include <QDoubleSpinBox>
+#include <QListWidget>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QUndoStack>
 #include <qcustomplot.h>
 
+#include "editor/circuit_commands.hpp"
+#include "fit/fit_panel.hpp"
 #include "editor/circuit_graph_model.hpp"
 #include "editor/circuit_items.hpp"
 #include "editor/circuit_scene.hpp"
@@ -178,6 +181,35 @@ private slots:
         for (int g = 0; g < window.tracePlots()->plot()->graphCount(); ++g)
             hasTarget |= window.tracePlots()->plot()->graph(g)->name().contains(QStringLiteral("target AVA"));
         QVERIFY(hasTarget);
+    }
+
+    // Renaming the selected neuron keeps its curves; a target on one neuron makes it the only
+    // observed one.
+    void renameKeepsCurvesAndTargetsPickObservedNeurons() {
+        QTemporaryDir dir;
+        const QString good = dir.filePath(QStringLiteral("ava.csv"));
+        {
+            QFile f(good);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write("t,V_AVA\n0,-60\n0.1,-59\n0.2,-58\n0.3,-57\n0.4,-56\n");
+        }
+        MainWindow window(testOptions());
+        QVERIFY(window.simulateNow());
+        const NeuronId ava = window.model()->neuronIdByLabel(QStringLiteral("AVA"));
+        window.scene()->neuronItem(ava)->setSelected(true);
+        window.tracePlots()->redrawNow();
+        const int curves = window.tracePlots()->graphCount();
+        QVERIFY(curves > 0);
+        window.undoStack()->push(new RenameNeuronCommand(window.model(), ava, QStringLiteral("AVAX")));
+        QVERIFY(window.simulateNow());
+        window.tracePlots()->redrawNow();
+        QCOMPARE(window.tracePlots()->graphCount(), curves);
+        window.undoStack()->undo();
+
+        QVERIFY(window.loadTargetTrace(good));
+        QListWidget* observed = window.fitPanel()->observedList();
+        for (int k = 0; k < observed->count(); ++k)
+            QCOMPARE(observed->item(k)->checkState() == Qt::Checked, observed->item(k)->text() == QStringLiteral("AVA"));
     }
 };
 

@@ -103,7 +103,7 @@ FitPanel::FitPanel(CircuitGraphModel* model, QUndoStack* undoStack, QWidget* par
     continue_ = new QPushButton(tr("Continue"), this);
     continue_->setToolTip(tr("Run a stopped or finished fit for as many epochs again, exactly where it left off"));
     apply_ = new QPushButton(tr("Apply best"), this);
-    apply_->setToolTip(tr("Write the best parameter set into the circuit (undoable, Ctrl+Shift+A)"));
+    apply_->setToolTip(tr("Write the best set (lowest loss at the last epoch, ODYNN's choice) into the circuit (undoable, Ctrl+Shift+A)"));
     status_ = new QLabel(tr("idle"), this);
     status_->setWordWrap(true);
     status_->setMinimumHeight(status_->fontMetrics().height() * 2);
@@ -217,6 +217,11 @@ std::vector<bool> FitPanel::observedFlags() const {
     return flags;
 }
 
+void FitPanel::setObservedNeurons(const QSet<QString>& labels) {
+    for (int k = 0; k < observed_->count(); ++k)
+        observed_->item(k)->setCheckState(labels.contains(observed_->item(k)->text()) ? Qt::Checked : Qt::Unchecked);
+}
+
 void FitPanel::setLossWeights(double v, double ca) {
     weightV_->setValue(v);
     weightCa_->setValue(ca);
@@ -313,7 +318,7 @@ void FitPanel::onEpoch(const FitProgress& progress) {
     live_->addEpoch(progress);
     status_->setProperty("epoch", s.epoch + 1);
     if (worker_.isPaused()) return;
-    status_->setText(tr("epoch %1: best loss %2 (set %3)\nlr %4, %5 s per epoch")
+    status_->setText(tr("epoch %1: lowest loss this epoch %2 (set %3)\nlr %4, %5 s per epoch")
                          .arg(s.epoch + 1)
                          .arg(s.bestLoss, 0, 'g', 4)
                          .arg(s.bestIndex)
@@ -327,7 +332,7 @@ void FitPanel::onFinished(const FitOutcome& outcome) {
     results_->setResult(outcome, fitCircuit_, train_, test_);
     views_->setTabEnabled(1, true);
     const bool stopped = outcome.result.termination == Termination::Stopped;
-    status_->setText(tr("%1 after %2 epochs: best loss %3 (set %4), %5 s")
+    status_->setText(tr("%1 after %2 epochs: best set (lowest loss at the last epoch, ODYNN's choice) %3 (set %4), %5 s")
                          .arg(stopped ? tr("stopped") : tr("finished"))
                          .arg(outcome.result.epochsDone)
                          .arg(outcome.result.bestLoss, 0, 'g', 4)

@@ -41,6 +41,7 @@ public:
     void setFixedParameters(const QSet<QString>& names);
     void setTargetDescription(const QString& text);  // what the loaded traces are
     void setLossWeights(double v, double ca);         // w_V and w_Ca of the loss
+    void setObservedNeurons(const QSet<QString>& labels);  // ticks exactly these neurons
     double lossWeightV() const;
     double lossWeightCa() const;
     QPushButton* startButton() const { return start_; }

@@ -108,11 +108,11 @@ MainWindow::MainWindow(Options options, QWidget* parent) : QMainWindow(parent), 
         worker_->start(model_->circuit(), currentStimulus());
     });
     connect(model_, &CircuitGraphModel::changed, this, [this] {
-        if (autoSimulate_->isChecked()) requestSimulation();
+        resimulateAfterEdit();
     });
     connect(stimulus_, &StimulusEditor::stimulusChanged, this, [this] {
         project_->markModified();
-        if (autoSimulate_->isChecked()) requestSimulation();
+        resimulateAfterEdit();
     });
     connect(inspector_, &InspectorPanel::fixedParametersChanged, this, [this] {
         project_->markModified();
@@ -126,10 +126,14 @@ MainWindow::MainWindow(Options options, QWidget* parent) : QMainWindow(parent), 
             [this](const QString& text, int ms) { statusBar()->showMessage(text, ms); });
     connect(project_, &ProjectController::error, this, &MainWindow::showError);
     connect(scene_, &QGraphicsScene::selectionChanged, this, &MainWindow::onSelectionChanged);
+    // A renamed neuron keeps its curves (the plots follow neurons by label).
+    connect(model_, &CircuitGraphModel::neuronChanged, this, &MainWindow::showSelectedTraces);
     connect(scene_, &CircuitScene::message, this, [this](const QString& text) { statusBar()->showMessage(text, 5000); });
     connect(fit_, &FitPanel::message, this, [this](const QString& text) { statusBar()->showMessage(text, 8000); });
 
     connect(worker_, &SimulationWorker::started, this, [this] {
+        // A slow run would leave the previous circuit's curves on screen for seconds.
+        if (lastSimulationSeconds_ > slowSimulationSeconds) traces_->setOutput(SimulationOutput{});
         progress_->setValue(0);
         cancelButton_->setEnabled(true);
     });
@@ -348,6 +352,16 @@ Stimulus MainWindow::currentStimulus() const { return stimulus_->spec().build(mo
 
 void MainWindow::requestSimulation() { simulateTimer_.start(); }
 
+void MainWindow::resimulateAfterEdit() {
+    if (!autoSimulate_->isChecked()) return;
+    if (lastSimulationSeconds_ > slowSimulationSeconds) {
+        // Large circuits: every edit would wait for a long run; the user runs it when ready.
+        simInfo_->setText(tr("edited: press F5 to simulate (the last run took %1 s)").arg(lastSimulationSeconds_, 0, 'f', 1));
+        return;
+    }
+    requestSimulation();
+}
+
 bool MainWindow::simulateNow() {
     simulateTimer_.stop();
     const SimulationOutput out = SimulationWorker::runNow(model_->circuit(), currentStimulus());
@@ -364,6 +378,7 @@ void MainWindow::onSimulationFinished(const SimulationOutput& result) {
     SimulationOutput output = result;
     for (const BatchEntry& e : stimulus_->spec().entries) output.batchNames << e.name;
     lastOutput_ = output;
+    lastSimulationSeconds_ = output.seconds;
     cancelButton_->setEnabled(false);
     progress_->setValue(1000);
     simInfo_->setText(tr("%1 steps × %2 stimuli in %3 ms")
@@ -383,8 +398,12 @@ void MainWindow::onSelectionChanged() {
         inspector_->showConnection(connections.first());
     else if (neurons.isEmpty() && connections.isEmpty())
         inspector_->showNothing();
+    showSelectedTraces();
+}
+
+void MainWindow::showSelectedTraces() {
     QStringList labels;
-    for (NeuronId id : neurons) labels << model_->label(id);
+    for (NeuronId id : scene_->selectedNeurons()) labels << model_->label(id);
     traces_->setNeurons(labels);
 }
 
@@ -410,6 +429,7 @@ void MainWindow::applyProject(const Project& project) {
     lastOutput_.reset();
     traces_->setOutput(SimulationOutput{});  // no stale traces of the previous circuit
     simInfo_->clear();
+    lastSimulationSeconds_ = 0;  // a new circuit is simulated once whatever its size
     QTimer::singleShot(0, view_, &CircuitView::fitContent);
     requestSimulation();
 }
@@ -554,6 +574,11 @@ void MainWindow::addTargetTrace(const TargetTrace& trace) {
                              .arg(trace.time.front(), 0, 'f', 1)
                              .arg(trace.time.back(), 0, 'f', 1);
     fit_->setTargetDescription(targets_.size() == 1 ? text : tr("%1 traces; latest %2").arg(targets_.size()).arg(text));
+    // Neurons with data are the observed ones; the others would only add unconstrained terms.
+    QSet<QString> withData;
+    for (const TargetTrace& t : targets_)
+        for (const TargetColumn& c : t.columns) withData << c.neuron;
+    fit_->setObservedNeurons(withData);
     if (trace.currents.empty())
         statusBar()->showMessage(tr("Warning: %1 has no input current; the fit drives the circuit with the Stimuli "
                                     "panel's first entry instead of the current the recording was made with")

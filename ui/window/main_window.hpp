@@ -118,6 +118,8 @@ private:
     void newProject();
     void applyProject(const Project& project);  // shows a loaded project in every part
     void onSelectionChanged();
+    void showSelectedTraces();   // the selected neurons' curves (the first few when none)
+    void resimulateAfterEdit();  // unless the last run was slow: then F5 runs it
     void onSimulationFinished(const SimulationOutput& result);
     void showError(const QString& title, const QString& text);
     void exportFigureDialog(int preselected);
@@ -150,6 +152,8 @@ private:
 
     QTimer simulateTimer_;
     std::optional<SimulationOutput> lastOutput_;
+    double lastSimulationSeconds_ = 0;
+    static constexpr double slowSimulationSeconds = 1.0;  // s: slower circuits do not re-simulate on each edit
     std::optional<TargetTrace> target_;   // the latest loaded trace, drawn over the plots
     std::vector<TargetTrace> targets_;   // every loaded trace: the fit's batch entries
     MappingChooser chooseMapping_;
