@@ -9,6 +9,7 @@
 #include <QDoubleSpinBox>
 #include <QMimeData>
 #include <QPushButton>
+#include <QLineEdit>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
@@ -62,6 +63,22 @@ class TestTraceImportDialog : public QObject {
     Q_OBJECT
 private slots:
     void initTestCase() { QVERIFY2(QFile::exists(aval1), qPrintable(aval1)); }
+
+    // Enter in the file box loads the file and leaves the dialog open for the neuron and window.
+    void enterInTheFileBoxDoesNotImport() {
+        TraceImportDialog d({QStringLiteral("AVAL"), QStringLiteral("AVAR")}, QString(), 0.1);
+        d.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&d));
+        QLineEdit* path = nullptr;  // the file box: the line edit that is not inside a spin or combo box
+        for (QLineEdit* e : d.findChildren<QLineEdit*>())
+            if (!qobject_cast<QAbstractSpinBox*>(e->parent()) && !qobject_cast<QComboBox*>(e->parent())) path = e;
+        QVERIFY(path);
+        path->setFocus();
+        path->setText(aval1);
+        QTest::keyClick(path, Qt::Key_Return);
+        QVERIFY(okButton(d)->isEnabled());  // the file was read
+        QVERIFY2(d.isVisible() && d.result() != QDialog::Accepted, "Enter imported the trace");
+    }
 
     void defaultsMatchTheCore() {
         TraceImportDialog d({QStringLiteral("AVAL"), QStringLiteral("AVAR")}, QString(), 0.1);

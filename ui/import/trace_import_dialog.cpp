@@ -4,6 +4,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
+#include <QKeyEvent>
 #include <QDoubleSpinBox>
 #include <QFile>
 #include <QFileDialog>
@@ -394,6 +395,16 @@ void TraceImportDialog::accept() {
     }
     QApplication::restoreOverrideCursor();
     if (accepted_) QDialog::accept();
+}
+
+void TraceImportDialog::keyPressEvent(QKeyEvent* event) {
+    // Enter in the file box loads the file (returnPressed); it must not also press the default
+    // button and import before the neuron and window are chosen.
+    if ((event->key() == Qt::Key_Return || event->key() == Qt::Key_Enter) && path_->hasFocus()) {
+        event->accept();
+        return;
+    }
+    QDialog::keyPressEvent(event);
 }
 
 }  // namespace odynn::ui

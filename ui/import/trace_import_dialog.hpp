@@ -59,6 +59,9 @@ public:
 
     void accept() override;
 
+protected:
+    void keyPressEvent(QKeyEvent* event) override;
+
 private:
     void browse();
     void windowPresetChanged();
