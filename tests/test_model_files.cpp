@@ -263,6 +263,7 @@ c' = c + dt * (0.005 * abs(V + 100) ^ 1.5 / (1 + c) - c / tau) + min(w, 5) * 0.0
         QTest::newRow("no model line") << "state V = 0 voltage\nV' = V\n" << "bad.odm:1:1: model: missing";
         QTest::newRow("bad option") << "model m\nparameter a = 1 bound 0 1\n" << "bad.odm:2:17: bound: expected bounds";
         QTest::newRow("update of a parameter") << h + "C' = 2\ndV/dt = -V\n" << "bad.odm:4:1: C: 'C' is not a state";
+        QTest::newRow("division by zero") << h + "dV/dt = -V + 1/0\n" << "bad.odm:4:9: -V + 1/0: cannot evaluate";
         QTest::newRow("wrong argument count") << h + "dV/dt = pow(V)\n" << "bad.odm:4:9: pow: pow takes 2 arguments";
     }
     void badInputNamesLineColumnAndSymbol() {

@@ -1,5 +1,5 @@
 // libFuzzer target for the readers of untrusted files: numeric CSV tables, text CSV tables,
-// calcium recordings (with their import) and odynn-circuit JSON. The first byte picks the
+// calcium recordings (with their import), odynn-circuit JSON and model files (.odm). The first byte picks the
 // reader, the rest is the file. Rejecting bad input with odynn::InputError is the contract;
 // any other exception, a crash or a sanitizer report is a bug.
 #include <cstddef>
@@ -11,13 +11,14 @@
 #include "odynn/circuit_io.hpp"
 #include "odynn/csv.hpp"
 #include "odynn/errors.hpp"
+#include "odynn/model_file.hpp"
 #include "odynn/trace_import.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (size == 0) return 0;
     const std::string text(reinterpret_cast<const char*>(data + 1), size - 1);
     try {
-        switch (data[0] % 4) {
+        switch (data[0] % 5) {
         case 0: {
             const odynn::CsvTable t = odynn::parseCsv(text, "fuzz.csv");
             if (t.columnIndex("t") >= 0) odynn::uniformStep(t);
@@ -35,6 +36,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
             if (raw.time.back() - raw.time.front() <= 5000) odynn::importTrace(raw, o);
             break;
         }
+        case 4:
+            odynn::compileModel(text, "fuzz.odm");
+            break;
         default: {
             const nlohmann::json doc = odynn::parseJsonText(text, "fuzz.json");
             const odynn::Circuit c = odynn::circuitFromJson(doc, "fuzz.json");

@@ -1,12 +1,12 @@
 // Compiles a parsed model file into the kernels of the model interface. The step is a
 // straight-line program: line k computes the new value g_k of its state from the old states,
 // the new states of earlier lines, the parameters, i_inj and dt. ODE lines become discrete
-// maps first (implicit, exponential or Euler, SPEC 1.5). The reverse pass is derived
-// symbolically (GiNaC) from the same map, walking the lines backwards:
-//   A_k = adjNew(x_k) + sum_{j > k} A_j dg_j/dN_k           (N_k: the new value of line k)
-//   adjOld(x) = sum_k A_k dg_k/dx,  adjInput = sum_k A_k dg_k/di_inj,  grad(p) += sum_k A_k dg_k/dp
-// so gradients are exact for the discrete map. Subexpressions that depend only on parameters
-// and dt are computed once per engine (derive), and equal subexpressions once per program.
+// maps first (implicit, exponential or Euler, SPEC 1.5; the affine check and the coefficients
+// a, b are symbolic, GiNaC). Subexpressions that depend only on parameters and dt are computed
+// once per engine (derive), equal subexpressions once per step. The reverse pass is the
+// compiled step differentiated backwards, operation by operation (see Adjoint), so gradients
+// are exact for the discrete map and cost a small multiple of the step whatever the number of
+// parameters; the parameter-only parts are differentiated symbolically.
 #include <fstream>
 #include <map>
 #include <set>
@@ -68,8 +68,6 @@ public:
     Emitter(Program& program, Pool& pool, ExMap symbols, bool derivePass, int& temps)
         : prog_(program), pool_(pool), symbols_(std::move(symbols)), derivePass_(derivePass), temps_(temps) {}
 
-    void bind(const ex& symbol, Operand where) { symbols_[symbol] = where; }
-
     Operand emit(const ex& e) {
         if (is_a<GiNaC::numeric>(e)) return pool_.constant(ex_to<GiNaC::numeric>(e).to_double());
         if (is_a<GiNaC::symbol>(e)) {
@@ -87,7 +85,6 @@ public:
     // dst = value (a store into a state, adjoint or gradient row).
     void store(Operand dst, const ex& value) { prog_.code.push_back({Op::Copy, dst, emit(value), {}}); }
     void storeOperand(Operand dst, Operand value) { prog_.code.push_back({Op::Copy, dst, value, {}}); }
-    void add(Operand dst, const ex& value) { prog_.code.push_back({Op::Add, dst, dst, emit(value)}); }
 
 private:
     static std::string toString(const ex& e) {
@@ -201,6 +198,133 @@ private:
     int& temps_;
 };
 
+// Reverse-mode differentiation of the forward program (still in virtual temporaries): its
+// instructions are replayed (new states are read from the stored trajectory instead of being
+// written), then each instruction's local partial derivatives are applied backwards, e.g.
+//   d = a * b:  adj(a) += adj(d) b,  adj(b) += adj(d) a
+//   d = a / b:  adj(a) += adj(d) / b,  adj(b) -= adj(d) d / b
+//   d = sigmoid(a):  adj(a) += adj(d) d (1 - d)
+// The store of line k's new state adds adjNew(x_k) to the adjoint of its value, after every
+// later line that read the new value has added its share. Parameters reach the gradient
+// directly or through derived rows (parameter-only subexpressions), whose partial derivatives
+// with respect to each parameter are derived symbolically and computed once per engine.
+class Adjoint {
+public:
+    Adjoint(Program& out, int& temps, Pool& pool, Emitter& invariants) : out_(out), temps_(temps), pool_(pool), inv_(invariants) {}
+
+    void build(const Program& forward, int states, int params, const std::vector<ex>& derivedExpr,
+               const std::vector<GiNaC::symbol>& paramSymbols) {
+        for (const Instruction& i : forward.code)
+            if (i.dst.base == Base::Temp) out_.code.push_back(i);
+        for (auto it = forward.code.rbegin(); it != forward.code.rend(); ++it) backward(*it);
+        for (int s = 0; s < states; ++s) finish({Base::AdjOld, s}, {Base::Old, s});
+        finish({Base::AdjInput, 0}, {Base::Input, 0});
+        for (int p = 0; p < params; ++p)
+            if (const Operand* a = find({Base::Raw, p})) emit(Op::Add, {Base::Grad, p}, {Base::Grad, p}, *a);
+        for (size_t r = 1; r < derivedExpr.size(); ++r) {
+            const Operand* a = find({Base::Derived, int(r)});
+            if (!a) continue;
+            for (int p = 0; p < params; ++p) {
+                const ex d = derivedExpr[r].diff(paramSymbols[p]);
+                if (d.is_zero()) continue;
+                emit(Op::Add, {Base::Grad, p}, {Base::Grad, p}, mul(*a, inv_.emit(d)));
+            }
+        }
+    }
+
+private:
+    using Key = std::pair<int, int>;  // (base, row)
+    static Key key(Operand o) { return {int(o.base), o.row}; }
+    const Operand* find(Operand o) const {
+        const auto it = adj_.find(key(o));
+        return it == adj_.end() ? nullptr : &it->second;
+    }
+    Operand temp() { return {Base::Temp, temps_++}; }
+    void emit(Op op, Operand d, Operand a, Operand b = {}) { out_.code.push_back({op, d, a, b}); }
+    Operand make(Op op, Operand a, Operand b = {}) {
+        const Operand d = temp();
+        emit(op, d, a, b);
+        return d;
+    }
+    Operand mul(Operand a, Operand b) { return make(Op::Mul, a, b); }
+    Operand constant(double v) { return pool_.constant(v); }
+
+    // adj(target) += value (or -= value).
+    void add(Operand target, Operand value, bool subtract = false) {
+        if (target.base == Base::Const || (target.base == Base::Derived && target.row == 0)) return;  // row 0: dt
+        const auto it = adj_.find(key(target));
+        if (it == adj_.end()) adj_.emplace(key(target), subtract ? make(Op::Neg, value) : value);
+        else it->second = make(subtract ? Op::Sub : Op::Add, it->second, value);
+    }
+
+    void backward(const Instruction& i) {
+        if (i.dst.base == Base::New) {  // the store of a line's new state
+            Operand total = {Base::AdjNew, i.dst.row};
+            if (const Operand* later = find(i.dst)) total = make(Op::Add, total, *later);
+            add(i.a, total);
+            return;
+        }
+        const Operand* found = find(i.dst);
+        if (!found) return;
+        const Operand g = *found, d = i.dst, a = i.a, b = i.b;
+        switch (i.op) {
+        case Op::Copy: add(a, g); break;
+        case Op::Add: add(a, g); add(b, g); break;
+        case Op::Sub: add(a, g); add(b, g, true); break;
+        case Op::Mul: add(a, mul(g, b)); add(b, mul(g, a)); break;
+        case Op::Div: {
+            const Operand q = make(Op::Div, g, b);
+            add(a, q);
+            add(b, mul(q, d), true);
+            break;
+        }
+        case Op::Neg: add(a, g, true); break;
+        case Op::Exp: add(a, mul(g, d)); break;
+        case Op::Log: add(a, make(Op::Div, g, a)); break;
+        case Op::Sqrt: add(a, make(Op::Div, mul(g, constant(0.5)), d)); break;
+        case Op::Abs: add(a, mul(g, make(Op::Sign, a))); break;
+        case Op::Sign: break;
+        case Op::Tanh: add(a, mul(g, make(Op::Sub, constant(1.0), make(Op::Square, d)))); break;
+        case Op::Cosh: add(a, mul(g, make(Op::Sinh, a))); break;
+        case Op::Sinh: add(a, mul(g, make(Op::Cosh, a))); break;
+        case Op::Pow:  // d = a^b: adj(a) += adj(d) b a^(b-1), adj(b) += adj(d) d log(a)
+            add(a, mul(g, mul(b, make(Op::Pow, a, make(Op::Sub, b, constant(1.0))))));
+            if (b.base != Base::Const) add(b, mul(g, mul(d, make(Op::Log, a))));
+            break;
+        case Op::Square: add(a, mul(g, mul(a, constant(2.0)))); break;
+        case Op::Cube: add(a, mul(g, mul(make(Op::Square, a), constant(3.0)))); break;
+        case Op::Sigmoid: add(a, mul(g, mul(d, make(Op::Sub, constant(1.0), d)))); break;
+        case Op::Phi: add(a, mul(g, make(Op::DPhi, a))); break;
+        case Op::DPhi: throw UnsupportedExpression("no derivative of phi'");
+        case Op::Min: {  // ties go to a
+            const Operand first = make(Op::GreaterEqual, b, a);
+            add(a, mul(g, first));
+            add(b, mul(g, make(Op::Sub, constant(1.0), first)));
+            break;
+        }
+        case Op::Max: {
+            const Operand first = make(Op::GreaterEqual, a, b);
+            add(a, mul(g, first));
+            add(b, mul(g, make(Op::Sub, constant(1.0), first)));
+            break;
+        }
+        case Op::GreaterEqual: break;
+        }
+    }
+
+    // Writes the adjoint of `source` (0 when nothing depends on it) to an output row.
+    void finish(Operand target, Operand source) {
+        const Operand* a = find(source);
+        emit(Op::Copy, target, a ? *a : constant(0.0));
+    }
+
+    Program& out_;
+    int& temps_;
+    Pool& pool_;
+    Emitter& inv_;
+    std::map<Key, Operand> adj_;
+};
+
 // Maps virtual temporaries to as few registers as possible (a value's register is freed after
 // its last use).
 void allocateRegisters(Program& p) {
@@ -302,9 +426,8 @@ std::string methodName(Method m) {
 std::shared_ptr<const ModelSpec> compile(const std::string& text, const std::string& source) {
     ModelAst ast = parseModel(text, source);
     const int S = int(ast.states.size()), K = int(ast.updates.size()), P = int(ast.paramSymbols.size());
-    std::vector<GiNaC::symbol> newSym, adjSym;
+    std::vector<GiNaC::symbol> newSym;
     for (int s = 0; s < S; ++s) newSym.emplace_back(ast.states[s].name + "'");
-    for (int k = 0; k < K; ++k) adjSym.emplace_back("A_" + std::to_string(k));
 
     // Discrete map of each line, over old states, earlier new states, parameters, i_inj and dt.
     std::vector<ex> g(K);
@@ -357,35 +480,17 @@ std::shared_ptr<const ModelSpec> compile(const std::string& text, const std::str
     try {
         // Forward: each line stores its state's new value; later lines read it from there.
         Program step;
-        int stepTemps = 0;
-        Emitter fw(step, pool, inputs, false, stepTemps);
-        for (int k = 0; k < K; ++k) fw.store({Base::New, ast.updates[k].state}, g[k]);
-        allocateRegisters(step);
+        int temps = 0;
+        Emitter forward(step, pool, inputs, false, temps);
+        for (int k = 0; k < K; ++k) forward.store({Base::New, ast.updates[k].state}, g[k]);
 
-        // Reverse, lines backwards.
+        // Reverse: the forward program differentiated backwards (exact for the discrete map).
+        std::vector<ex> derivedExpr(pool.derivedRows);
+        for (const auto& [e, row] : pool.derivedRow) derivedExpr[row.row] = e;
         Program reverse;
-        int reverseTemps = 0;
-        Emitter rv(reverse, pool, inputs, false, reverseTemps);
-        for (int k = K - 1; k >= 0; --k) {
-            const GiNaC::symbol& nk = newSym[ast.updates[k].state];
-            ex sum = 0;
-            for (int j = k + 1; j < K; ++j) sum += adjSym[j] * g[j].diff(nk);
-            const GiNaC::symbol adjNewK("adjNew_" + std::to_string(k));
-            rv.bind(adjNewK, {Base::AdjNew, ast.updates[k].state});
-            const Operand a = rv.emit(adjNewK + sum);
-            rv.bind(adjSym[k], a);
-        }
-        auto total = [&](const GiNaC::symbol& v) {
-            ex sum = 0;
-            for (int k = 0; k < K; ++k) sum += adjSym[k] * g[k].diff(v);
-            return sum;
-        };
-        for (int s = 0; s < S; ++s) rv.store({Base::AdjOld, s}, total(ast.stateSymbols[s]));
-        rv.store({Base::AdjInput, 0}, total(ast.iInj));
-        for (int p = 0; p < P; ++p) {
-            const ex d = total(ast.paramSymbols[p]);
-            if (!d.is_zero()) rv.add({Base::Grad, p}, d);
-        }
+        Emitter invariants(reverse, pool, inputs, false, temps);
+        Adjoint(reverse, temps, pool, invariants).build(step, S, P, derivedExpr, ast.paramSymbols);
+        allocateRegisters(step);
         allocateRegisters(reverse);
         allocateRegisters(pool.derive);
 

@@ -164,6 +164,20 @@ class Parser {
 public:
     Parser(ModelAst& ast) : ast_(ast) {}
 
+    // An expression, with GiNaC's arithmetic errors (a constant divided by zero) reported at
+    // the line.
+    ex checkedExpression(Line& l) {
+        l.skipSpace();
+        const size_t at = l.pos();
+        try {
+            return expression(l);
+        } catch (const InputError&) {
+            throw;
+        } catch (const std::exception& e) {
+            l.fail(l.text().substr(at), std::string("cannot evaluate: ") + e.what(), at);
+        }
+    }
+
     ex expression(Line& l) {
         ex e = term(l);
         for (;;) {
@@ -418,7 +432,7 @@ ModelAst parseModel(const std::string& text, const std::string& source) {
         if (kind == Statement::Helper) {
             declare(sym, l, name, at);
             l.expect('=', "'=' (a helper NAME = EXPRESSION, or an update NAME' = or dNAME/dt =)");
-            const ex value = parser.expression(l);
+            const ex value = parser.checkedExpression(l);
             l.expectEnd();
             sym.values[name] = value;
             continue;
@@ -449,7 +463,7 @@ ModelAst parseModel(const std::string& text, const std::string& source) {
         l.expect('=', "'='");
         u.state = state;
         u.at = {l.lineNumber(), l.column(nameAt)};
-        u.rhs = parser.expression(l);
+        u.rhs = parser.checkedExpression(l);
         if (l.accept(':')) {
             l.skipSpace();
             const size_t methodAt = l.pos();

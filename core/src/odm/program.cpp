@@ -7,13 +7,65 @@
 namespace odynn::detail::odm {
 namespace {
 
-using Arr = Eigen::Array<double, Eigen::Dynamic, 1, 0, chunk, 1>;
-using Map = Eigen::Map<Eigen::ArrayXd>;
-using CMap = Eigen::Map<const Eigen::ArrayXd>;
-
 // exp(x) with x clipped to the largest argument that stays finite: an exp that overflows then
 // gives its limit in sigmoid-like quotients (1/(1+e^x) -> 0, e^x/(1+e^x) -> 1), never inf/inf.
 constexpr double maxExpArgument = 709.0;
+
+// Runs every instruction over one chunk of m elements; M is m when it is a whole chunk
+// (fixed-size loops the compiler unrolls), else Eigen::Dynamic.
+template <int M, class At>
+void execute(const Program& p, At at, int m) {
+    using R = Eigen::Array<double, M, 1, 0, M == Eigen::Dynamic ? chunk : M, 1>;
+    struct V : Eigen::Map<R> {
+        V(double* x, int n) : Eigen::Map<R>(x, n) {}
+        using Eigen::Map<R>::operator=;
+    };
+    struct C : Eigen::Map<const R> {
+        C(const double* x, int n) : Eigen::Map<const R>(x, n) {}
+    };
+    for (const Instruction& ins : p.code) {
+        V d(at(ins.dst), m);
+        const C a(at(ins.a), m);
+        switch (ins.op) {
+        case Op::Copy: d = a; break;
+        case Op::Add: d = a + C(at(ins.b), m); break;
+        case Op::Sub: d = a - C(at(ins.b), m); break;
+        case Op::Mul: d = a * C(at(ins.b), m); break;
+        // inf/inf only arises from an overflowed exp: in a sigmoid-like quotient the denominator
+        // carries the higher power of e^u, so the limit is 0.
+        case Op::Div: {
+            const C b(at(ins.b), m);
+            d = (a.isInf() && b.isInf()).select(R::Zero(m), a / b);
+            break;
+        }
+        case Op::Neg: d = -a; break;
+        case Op::Exp: d = a.min(maxExpArgument).exp(); break;
+        case Op::Log: d = a.log(); break;
+        case Op::Sqrt: d = a.sqrt(); break;
+        case Op::Abs: d = a.abs(); break;
+        case Op::Sign: d = a.sign(); break;
+        case Op::Tanh: d = a.tanh(); break;
+        case Op::Cosh: d = a.min(maxExpArgument).max(-maxExpArgument).unaryExpr([](double x) { return std::cosh(x); }); break;
+        case Op::Sinh: d = a.min(maxExpArgument).max(-maxExpArgument).unaryExpr([](double x) { return std::sinh(x); }); break;
+        case Op::Pow: d = a.pow(C(at(ins.b), m)); break;
+        case Op::Square: d = a.square(); break;
+        case Op::Cube: d = a.cube(); break;
+        // 1 / (1 + e^-x), the form of the built-in gates
+        case Op::Sigmoid: d = 1.0 / (1.0 + (-a).min(maxExpArgument).exp()); break;
+        // phi(x) = (e^x - 1) / x, 1 at x = 0 (the exponential integrator's factor)
+        case Op::Phi: d = (a == 0.0).select(1.0, a.min(maxExpArgument).expm1() / a); break;
+        // phi'(x) = (x e^x - e^x + 1) / x^2, 1/2 at x = 0
+        case Op::DPhi: {
+            const R e = a.min(maxExpArgument).exp();
+            d = (a == 0.0).select(0.5, (a * e - e + 1.0) / a.square());
+            break;
+        }
+        case Op::Min: d = a.min(C(at(ins.b), m)); break;
+        case Op::Max: d = a.max(C(at(ins.b), m)); break;
+        case Op::GreaterEqual: d = (a >= C(at(ins.b), m)).select(R::Ones(m), R::Zero(m)); break;
+        }
+    }
+}
 
 }  // namespace
 
@@ -37,48 +89,8 @@ void run(const Program& p, const double* const* arrays, int E, int k0, int n, in
             if (b == Base::Input || b == Base::AdjInput) return base[int(b)];
             return base[int(b)] + size_t(o.row) * E;
         };
-        for (const Instruction& ins : p.code) {
-            Map d(at(ins.dst), m);
-            const CMap a(at(ins.a), m);
-            switch (ins.op) {
-            case Op::Copy: d = a; break;
-            case Op::Add: d = a + CMap(at(ins.b), m); break;
-            case Op::Sub: d = a - CMap(at(ins.b), m); break;
-            case Op::Mul: d = a * CMap(at(ins.b), m); break;
-            // inf/inf only arises from an overflowed exp: in a sigmoid-like quotient the denominator
-            // carries the higher power of e^u, so the limit is 0.
-            case Op::Div: {
-                const CMap b(at(ins.b), m);
-                d = (a.isInf() && b.isInf()).select(Arr::Zero(m), a / b);
-                break;
-            }
-            case Op::Neg: d = -a; break;
-            case Op::Exp: d = a.min(maxExpArgument).exp(); break;
-            case Op::Log: d = a.log(); break;
-            case Op::Sqrt: d = a.sqrt(); break;
-            case Op::Abs: d = a.abs(); break;
-            case Op::Sign: d = a.sign(); break;
-            case Op::Tanh: d = a.tanh(); break;
-            case Op::Cosh: d = a.min(maxExpArgument).max(-maxExpArgument).unaryExpr([](double x) { return std::cosh(x); }); break;
-            case Op::Sinh: d = a.min(maxExpArgument).max(-maxExpArgument).unaryExpr([](double x) { return std::sinh(x); }); break;
-            case Op::Pow: d = a.pow(CMap(at(ins.b), m)); break;
-            case Op::Square: d = a.square(); break;
-            case Op::Cube: d = a.cube(); break;
-            // 1 / (1 + e^-x), the form of the built-in gates
-            case Op::Sigmoid: d = 1.0 / (1.0 + (-a).min(maxExpArgument).exp()); break;
-            // phi(x) = (e^x - 1) / x, 1 at x = 0 (the exponential integrator's factor)
-            case Op::Phi: d = (a == 0.0).select(1.0, a.min(maxExpArgument).expm1() / a); break;
-            // phi'(x) = (x e^x - e^x + 1) / x^2, 1/2 at x = 0
-            case Op::DPhi: {
-                const Arr e = a.min(maxExpArgument).exp();
-                d = (a == 0.0).select(0.5, (a * e - e + 1.0) / a.square());
-                break;
-            }
-            case Op::Min: d = a.min(CMap(at(ins.b), m)); break;
-            case Op::Max: d = a.max(CMap(at(ins.b), m)); break;
-            case Op::GreaterEqual: d = (a >= CMap(at(ins.b), m)).select(Arr::Ones(m), Arr::Zero(m)); break;
-            }
-        }
+        if (m == chunk) execute<chunk>(p, at, m);
+        else execute<Eigen::Dynamic>(p, at, m);
     }
 }
 
