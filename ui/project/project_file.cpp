@@ -4,6 +4,7 @@
 
 #include "odynn/circuit_io.hpp"
 #include "odynn/errors.hpp"
+#include "odynn/model_file.hpp"
 
 namespace odynn::ui {
 
@@ -22,6 +23,16 @@ nlohmann::json projectToJson(const Project& project) {
             const auto& pos = project.circuit.neurons[i].position;
             if (pos) neurons[i]["position"] = {(*pos)[0], (*pos)[1]};
         }
+    }
+    // Model files of the project that no neuron uses yet are saved too.
+    for (const std::string& name : project.models) {
+        const ModelSpec* spec = findModel(name);
+        if (!spec || spec->source.empty()) continue;
+        nlohmann::json& models = doc["models"];
+        if (models.is_null()) models = nlohmann::json::array();
+        bool present = false;
+        for (const auto& m : models) present |= m.value("source", std::string()) == spec->source;
+        if (!present) models.push_back({{"source", spec->source}});
     }
     doc[stimuliKey] = project.stimulus.toJson();
     nlohmann::json fixed = nlohmann::json::array();
@@ -63,7 +74,11 @@ Project projectFromJson(const nlohmann::json& input, const std::string& sourceNa
             positions.push_back(pos);
         }
     }
-    project.circuit = circuitFromJson(doc, sourceName);
+    project.circuit = circuitFromJson(doc, sourceName);  // registers the model files it carries
+    if (doc.contains("models") && doc["models"].is_array())
+        for (const auto& m : doc["models"])
+            if (m.is_object() && m.contains("source") && m["source"].is_string())
+                project.models.push_back(registerModelSource(m["source"].get<std::string>(), sourceName).name);
     for (size_t i = 0; i < positions.size() && i < project.circuit.neurons.size(); ++i)
         if (positions[i]) project.circuit.neurons[i].position = positions[i];
     if (!haveStimuli) project.stimulus = StimulusSpec::defaultFor(project.circuit);

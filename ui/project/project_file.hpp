@@ -1,9 +1,12 @@
 #pragma once
 // The project file: the odynn-circuit JSON document (neuron "position" included) with the
 // app's own top-level keys beside it: "stimuli" (the stimulus editor) and "fit" (parameters
-// kept fixed). Other tools read the circuit part and ignore the rest.
+// kept fixed). Other tools read the circuit part and ignore the rest. The project's model
+// files travel in the circuit's "models" (their sources), used by a neuron or not.
 #include <QSet>
 #include <QString>
+#include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -16,6 +19,7 @@ struct Project {
     Circuit circuit;
     StimulusSpec stimulus;
     QSet<QString> fixedParameters;  // ParameterLayout names, e.g. "AVA/C_m"
+    std::vector<std::string> models;  // names of the project's model files (registered)
 };
 
 nlohmann::json projectToJson(const Project& project);

@@ -34,6 +34,7 @@
 
 #include "editor/circuit_graph_model.hpp"
 #include "editor/circuit_scene.hpp"
+#include "models/model_editor.hpp"
 #include "editor/circuit_view.hpp"
 #include "import/column_mapping_dialog.hpp"
 #include "plots/compare_panel.hpp"
@@ -322,6 +323,14 @@ void MainWindow::createActions() {
         tools->addAction(a);
     }
     circuit->addSeparator();
+    circuit->addAction(tr("&Models..."), this, [this] {
+        auto* editor = new ModelEditor(model_, undoStack_, &projectModels_, [this] { return scene_->selectedNeurons(); }, this);
+        editor->setAttribute(Qt::WA_DeleteOnClose);
+        connect(editor, &QDialog::finished, this, [this, before = projectModels_] {
+            if (projectModels_ != before) project_->markModified();  // a model joined the project
+        });
+        editor->show();
+    })->setToolTip(tr("Write neuron models as equations, try them and assign them to the selected neurons"));
     tools->addSeparator();
     QAction* layout = circuit->addAction(tr("Auto &Layout"), QKeySequence(Qt::CTRL | Qt::Key_L), this,
                                          [this] { scene_->autoLayout(CircuitScene::Layout::Layered); });
@@ -412,6 +421,7 @@ Project MainWindow::currentProject() const {
     p.circuit = model_->circuit();
     p.stimulus = stimulus_->spec();
     p.fixedParameters = inspector_->fixedParameters();
+    p.models = projectModels_;
     return p;
 }
 
@@ -426,6 +436,7 @@ void MainWindow::applyProject(const Project& project) {
     inspector_->setFixedParameters(p.fixedParameters);
     fit_->setFixedParameters(p.fixedParameters);
     stimulus_->setSpec(p.stimulus);
+    projectModels_ = p.models;
     lastOutput_.reset();
     traces_->setOutput(SimulationOutput{});  // no stale traces of the previous circuit
     simInfo_->clear();

@@ -158,6 +158,7 @@ private:
     std::vector<TargetTrace> targets_;   // every loaded trace: the fit's batch entries
     MappingChooser chooseMapping_;
     QString lastError_;
+    std::vector<std::string> projectModels_;  // the project's model files, by name
     QByteArray defaultState_;       // the dock layout before any restore, for View > Reset Layout
     bool layoutRestored_ = false;  // dock layout came from QSettings (or defaults applied)  // changes outside the undo stack (stimuli, fixed flags)
 };
