@@ -54,8 +54,14 @@ ComparePanel::ComparePanel(QWidget* parent) : QWidget(parent) {
     controls->addWidget(batch_, 1);
     controls->addWidget(quantity_);
     controls->addWidget(showTarget_);
+    hint_ = new QLabel(tr("Nothing to compare yet: <b>Add circuit</b> adds the circuit's parameters as they are now; "
+                          "edit the circuit and add it again, or <b>Add best fit</b> after a fit. Every set is simulated "
+                          "on the chosen stimulus and drawn here."),
+                       this);
+    hint_->setWordWrap(true);
     auto* right = new QVBoxLayout;
     right->addLayout(controls);
+    right->addWidget(hint_);
     right->addWidget(plot_, 1);
     auto* layout = new QHBoxLayout(this);
     layout->setContentsMargins(2, 2, 2, 2);
@@ -151,6 +157,7 @@ void ComparePanel::refresh() {
 int ComparePanel::curveCount() const { return plot_->graphCount(); }
 
 void ComparePanel::redraw() {
+    hint_->setVisible(list_->count() == 0);
     plot_->clearGraphs();
     const bool calcium = quantity_->currentIndex() == 1;
     plot_->yAxis->setLabel(calcium ? tr("Ca (model units)") : tr("V (mV)"));
@@ -184,6 +191,7 @@ void ComparePanel::redraw() {
         }
     plot_->rescaleAxes();
     plot_->yAxis->scaleRange(1.1);
+    plot_->legend->setVisible(plot_->graphCount() > 0);  // no empty box while nothing is drawn
     plot_->replot(QCustomPlot::rpQueuedReplot);
     emit drawn();
 }

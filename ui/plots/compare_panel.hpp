@@ -13,6 +13,7 @@
 #include "import/target_trace.hpp"
 
 class QCustomPlot;
+class QLabel;
 class QListWidget;
 class QComboBox;
 class QCheckBox;
@@ -68,6 +69,7 @@ private:
     QComboBox* quantity_;
     QCheckBox* showTarget_;
     QCustomPlot* plot_;
+    QLabel* hint_;  // what to do while no set is listed
 };
 
 }  // namespace odynn::ui

@@ -191,7 +191,10 @@ void VoltageHeatmap::setOutput(const SimulationOutput& output) {
 }
 
 void VoltageHeatmap::rebuild() {
-    if (!output_ || output_->trajectory.steps == 0) return;
+    if (!output_ || output_->trajectory.steps == 0) {
+        map_->data()->clear();  // File > New: no stale picture of the previous circuit
+        return;
+    }
     const Trajectory& traj = output_->trajectory;
     const int b = std::clamp(batch_->currentIndex(), 0, traj.batch - 1);
     // At most 1500 columns: each column averages a block of consecutive steps.

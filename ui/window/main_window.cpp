@@ -439,6 +439,7 @@ void MainWindow::applyProject(const Project& project) {
     projectModels_ = p.models;
     lastOutput_.reset();
     traces_->setOutput(SimulationOutput{});  // no stale traces of the previous circuit
+    heatmap_->setOutput(SimulationOutput{});
     simInfo_->clear();
     lastSimulationSeconds_ = 0;  // a new circuit is simulated once whatever its size
     QTimer::singleShot(0, view_, &CircuitView::fitContent);
