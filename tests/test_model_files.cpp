@@ -9,6 +9,7 @@
 
 #include "odynn/circuit_io.hpp"
 #include "odynn/csv.hpp"
+#include "odynn/currents.hpp"
 #include "odynn/datasets.hpp"
 #include "odynn/errors.hpp"
 #include "odynn/fitting.hpp"
@@ -231,6 +232,27 @@ c' = c + dt * (0.005 * abs(V + 100) ^ 1.5 / (1 + c) - c / tau) + min(w, 5) * 0.0
         const auto a = simulate(c, stim), b = simulate(same, stim);
         for (int t = 0; t < 100; ++t)
             for (int n = 0; n < 4; ++n) QVERIFY(std::abs(a.sets[0].at(t, 0, 0, n) - b.sets[0].at(t, 0, 0, n)) < 1e-9);
+    }
+
+    void helpersNamedICurrentsAreCurrents() {
+        for (const char* name : {"celegans", "hhsimple"}) {
+            const ModelSpec& file = shipped(name);
+            const ModelSpec& builtin = modelSpec(name);
+            QCOMPARE(ionicCurrentNames(file.name), ionicCurrentNames(builtin.name));
+            const Circuit c = singleNeuronCircuit(builtin.name, 0.5);
+            Stimulus stim(200, 1, 1);
+            for (int t = 20; t < 150; ++t) stim.at(t, 0, 0) = 15.0;
+            const auto r = simulate(c, stim);
+            std::vector<std::vector<double>> states(size_t(builtin.stateCount()), std::vector<double>(200));
+            for (int s = 0; s < builtin.stateCount(); ++s)
+                for (int t = 0; t < 200; ++t) states[size_t(s)][size_t(t)] = r.sets[0].at(t, s, 0, 0);
+            const auto a = ionicCurrents(builtin.name, c.neurons[0].params, states);
+            const auto b = ionicCurrents(file.name, c.neurons[0].params, states);
+            QCOMPARE(a.size(), b.size());
+            for (size_t k = 0; k < a.size(); ++k)
+                for (size_t t = 0; t < a[k].size(); ++t)
+                    QVERIFY(std::abs(a[k][t] - b[k][t]) <= 1e-12 * std::max(1.0, std::abs(a[k][t])));
+        }
     }
 
     void voltageNeedNotComeFirst() {

@@ -1,5 +1,7 @@
 #include "odynn/currents.hpp"
 
+#include "odynn/model_file.hpp"
+
 #include <cmath>
 #include <stdexcept>
 
@@ -32,6 +34,7 @@ struct Named {
 }  // namespace
 
 std::vector<std::string> ionicCurrentNames(const std::string& model) {
+    if (const ModelSpec* spec = findModel(model); spec && !spec->source.empty()) return modelFileCurrentNames(*spec);
     if (model == "celegans") return {"I_Ca", "I_Kf", "I_Ks", "I_L"};
     if (model == "hhsimple") return {"I_K", "I_L"};
     if (model == "leaky") return {"I_L"};
@@ -40,6 +43,8 @@ std::vector<std::string> ionicCurrentNames(const std::string& model) {
 
 std::vector<std::vector<double>> ionicCurrents(const std::string& model, const std::vector<double>& params,
                                                const std::vector<std::vector<double>>& states) {
+    if (const ModelSpec* spec = findModel(model); spec && !spec->source.empty())
+        return modelFileCurrents(*spec, params, states);
     const std::vector<std::string> names = ionicCurrentNames(model);
     if (names.empty()) return {};
     const Named m{modelSpec(model), params, states};

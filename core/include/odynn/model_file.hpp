@@ -14,6 +14,7 @@
 // Bad input throws InputError naming file:line:column and the symbol.
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "odynn/model.hpp"
 
@@ -26,6 +27,13 @@ std::shared_ptr<const ModelSpec> compileModel(const std::string& text, const std
 const ModelSpec& registerModelSource(const std::string& text, const std::string& sourceName = {});
 // Reads, compiles and registers a .odm file.
 const ModelSpec& loadModelFile(const std::string& path);
+// A model file's helpers named I_* (uA/cm2, with the sign they are written with), evaluated at
+// each recorded row from the parameters and that row's states (states[s][t], the model's state
+// order); helpers that use i_inj or dt are left out. Empty for built-in models.
+std::vector<std::string> modelFileCurrentNames(const ModelSpec& spec);
+std::vector<std::vector<double>> modelFileCurrents(const ModelSpec& spec, const std::vector<double>& params,
+                                                   const std::vector<std::vector<double>>& states);
+
 // Whether a --model argument names a model file rather than a registered model.
 bool isModelFilePath(const std::string& argument);
 

@@ -47,6 +47,7 @@ struct ModelAst {
     std::vector<GiNaC::symbol> paramSymbols, stateSymbols;
     GiNaC::symbol iInj{"i_inj"}, dt{"dt"};
     std::vector<Update> updates;  // file order
+    std::vector<std::pair<std::string, GiNaC::ex>> helpers;  // file order, over parameters and old states
 };
 
 // Throws InputError(file, line, column, symbol, message) on bad input.

@@ -27,12 +27,25 @@ static ex minimumDerivative(const ex& x, const ex& y, unsigned i) {
     return i == 0 ? 1 - atLeast(x, y) : atLeast(x, y);
 }
 static ex phiDerivative(const ex& x, unsigned) { return dphi(x); }
+// Numeric values, for currents evaluated after a run (currents.cpp).
+static ex sigmoidEvalf(const ex& x) {
+    return GiNaC::is_a<GiNaC::numeric>(x) ? ex(1 / (1 + GiNaC::exp(-x)).evalf()) : sigmoid(x).hold();
+}
+static ex absoluteEvalf(const ex& x) { return GiNaC::is_a<GiNaC::numeric>(x) ? ex(GiNaC::abs(x)) : absolute(x).hold(); }
+static ex minimumEvalf(const ex& x, const ex& y) {
+    if (!GiNaC::is_a<GiNaC::numeric>(x) || !GiNaC::is_a<GiNaC::numeric>(y)) return minimum(x, y).hold();
+    return GiNaC::ex_to<GiNaC::numeric>(x) <= GiNaC::ex_to<GiNaC::numeric>(y) ? x : y;
+}
+static ex maximumEvalf(const ex& x, const ex& y) {
+    if (!GiNaC::is_a<GiNaC::numeric>(x) || !GiNaC::is_a<GiNaC::numeric>(y)) return maximum(x, y).hold();
+    return GiNaC::ex_to<GiNaC::numeric>(x) >= GiNaC::ex_to<GiNaC::numeric>(y) ? x : y;
+}
 
-REGISTER_FUNCTION(sigmoid, derivative_func(sigmoidDerivative))
-REGISTER_FUNCTION(absolute, derivative_func(absoluteDerivative))
+REGISTER_FUNCTION(sigmoid, derivative_func(sigmoidDerivative).evalf_func(sigmoidEvalf))
+REGISTER_FUNCTION(absolute, derivative_func(absoluteDerivative).evalf_func(absoluteEvalf))
 REGISTER_FUNCTION(signum, derivative_func(zeroDerivative))
-REGISTER_FUNCTION(minimum, derivative_func(minimumDerivative))
-REGISTER_FUNCTION(maximum, derivative_func(maximumDerivative))
+REGISTER_FUNCTION(minimum, derivative_func(minimumDerivative).evalf_func(minimumEvalf))
+REGISTER_FUNCTION(maximum, derivative_func(maximumDerivative).evalf_func(maximumEvalf))
 REGISTER_FUNCTION(atLeast, derivative_func(zeroDerivative2))
 REGISTER_FUNCTION(phi, derivative_func(phiDerivative))
 REGISTER_FUNCTION(dphi, derivative_func(zeroDerivative))
@@ -435,6 +448,7 @@ ModelAst parseModel(const std::string& text, const std::string& source) {
             const ex value = parser.checkedExpression(l);
             l.expectEnd();
             sym.values[name] = value;
+            ast.helpers.emplace_back(name, value);
             continue;
         }
         Update u;
