@@ -172,7 +172,10 @@ struct Pass {
         {
             const int tid = omp_get_thread_num(), nth = omp_get_num_threads();
             Scratch s(Engine::block);
-            const auto [c0, c1] = splitRange(C, nth, tid);
+            // Plain ints rather than a structured binding: lambdas below capture them (clang 14
+            // rejects capturing structured bindings).
+            const std::pair<int, int> connRange = splitRange(C, nth, tid);
+            const int c0 = connRange.first, c1 = connRange.second;
             std::vector<std::pair<int, int>> range(G);
             for (int g = 0; g < G; ++g) range[g] = eng.rangeFor(g, nth, tid);
             std::vector<const double*> ptr(G);
