@@ -4,7 +4,9 @@
 
 #include "commands.hpp"
 #include "data_args.hpp"
+#include "fit_bounds.hpp"
 #include "lstm_cli.hpp"
+#include "process_partition.hpp"
 #include "odynn/circuit_io.hpp"
 #include "odynn/errors.hpp"
 #include "progress_bar.hpp"
@@ -18,8 +20,9 @@ struct FitArgs {
     std::vector<std::string> test;
     int population = 100, epochs = 700, threads = 0;
     std::uint64_t seed = 0;
-    std::string lr, fix, init, out, resume;
-    std::vector<std::string> groups;
+    std::string lr, fix, init, out, resume, method = "odynn";
+    std::vector<std::string> groups, bounds;
+    int screen = 0;
 };
 
 // Ctrl-C stops after the current epoch; the checkpoint keeps everything already computed.
@@ -28,11 +31,13 @@ void onInterrupt(int) { interrupted = 1; }
 
 template <class Run>
 int runFit(Run& run) {
-    ProgressBar bar(run.options().epochs);
+    run.setPartition(processPartition());
+    ProgressBar bar(isReportingProcess() ? run.options().epochs : 0);
     std::signal(SIGINT, onInterrupt);
     const FitResult r = run.run([&](const EpochSummary& s) {
         char info[96];
-        std::snprintf(info, sizeof info, "best %.4g  lr %.3g", s.bestLoss, s.learningRate);
+        std::snprintf(info, sizeof info, "best %.4g  lr %.3g%s%s", s.bestLoss, s.learningRate, s.stage.empty() ? "" : "  ",
+                      s.stage.c_str());
         bar.update(s.epoch + 1, info);
         return interrupted ? FitControl::Stop : FitControl::Continue;
     });
@@ -42,6 +47,7 @@ int runFit(Run& run) {
         std::fprintf(stderr, "error: %s\n", r.message.c_str());
         return 1;
     }
+    if (!isReportingProcess()) return 0;
     std::printf("%s after %d epochs: best loss %.6g (set %d), %.2f s\n",
                 r.termination == Termination::Stopped ? "stopped" : "finished", r.epochsDone, r.bestLoss, r.bestIndex,
                 r.wallSeconds);
@@ -51,7 +57,7 @@ int runFit(Run& run) {
 }  // namespace
 
 Command addFitCommand(CLI::App& app) {
-    auto* sub = app.add_subcommand("fit", "Fit parameters to data from many initial sets at once (Adam, as ODYNN)");
+    auto* sub = app.add_subcommand("fit", "Fit parameters to data from many initial sets at once (ODYNN's Adam, or the robust method)");
     auto a = std::make_shared<FitArgs>();
     a->circuit.addTo(sub, false);
     auto lstm = addLstmOptions(sub);
@@ -60,7 +66,14 @@ Command addFitCommand(CLI::App& app) {
     auto* ep = sub->add_option("--epochs", a->epochs, "Epochs in total (default 700)")->check(CLI::NonNegativeNumber);
     sub->add_option("--seed", a->seed, "Seed of the random initial sets");
     sub->add_option("--lr", a->lr, "Learning rate l0,k,r: l0 * r^floor(epoch/k) (neuron 0.1,9,0.92; circuit 0.9,9,0.95; lstm 0.01,9,0.95)");
-    sub->add_option("--fix", a->fix, "Parameters kept constant, comma-separated (a bare name fixes it everywhere)");
+    sub->add_option("--method", a->method,
+                    "odynn: ODYNN's Adam, exact (default); robust: screening, Adam in log/logistic coordinates with "
+                    "reduce-on-plateau, then an L-BFGS polish")
+        ->check(CLI::IsMember({"odynn", "robust"}));
+    sub->add_option("--screen", a->screen, "robust: random sets screened by a forward simulation (default 50 per start)")
+        ->check(CLI::NonNegativeNumber);
+    sub->add_option("--bounds", a->bounds, "Bounds NAME=LO:HI (inside the model's; repeatable) or a JSON file {NAME: [LO, HI]}");
+    sub->add_option("--fix", a->fix, "Parameters kept constant, comma-separated (a bare name fixes it everywhere; all: every one)");
     sub->add_option("--group", a->groups, "Neurons sharing one parameter set, comma-separated labels (repeatable)");
     sub->add_option("--init", a->init, "Initial parameter sets: JSON {name: value} or a list of them");
     sub->add_option("--threads", a->threads, "Threads (default: all cores)");
@@ -89,6 +102,10 @@ Command addFitCommand(CLI::App& app) {
             o.learningRate = LearningRate{v[0], v[1], v[2]};
         }
         o.fixed = splitNames(a->fix);
+        o.method = *methodFromName(a->method);
+        o.bounds = parseBounds(a->bounds);
+        o.robust.screenSets = a->screen;
+        if (o.method == FitMethod::Robust && ep->count() > 0) o.robust.adamEpochs = a->epochs;
         for (const auto& g : a->groups) o.groups.push_back(splitNames(g));
         if (const ModelSpec* spec = findModel(a->circuit.model); spec && spec->networkWeights) {
             o.weights = a->circuit.lossWeights(nullptr);

@@ -4,8 +4,22 @@
 
 #include "commands.hpp"
 #include "odynn/errors.hpp"
+#include "process_partition.hpp"
 
-int main(int argc, char** argv) {
+namespace {
+
+// One line per failure; in an MPI job the failing rank ends the whole job with it.
+int fail(const char* what, int code) {
+    using namespace odynn::cli;
+    if (processCount() > 1) {
+        std::cerr << "error: rank " << processRank() << ": " << what << std::endl;
+        abortProcesses(code);
+    }
+    std::cerr << "error: " << what << "\n";
+    return code;
+}
+
+int runCommand(int argc, char** argv) {
     CLI::App app{"ODYNN Studio command-line tool: simulate and fit biological neural circuits"};
     app.require_subcommand(1);
     using namespace odynn::cli;
@@ -27,14 +41,20 @@ int main(int argc, char** argv) {
         for (const Command& c : commands)
             if (c.sub->parsed()) return c.run();
     } catch (const odynn::InputError& e) {
-        std::cerr << "error: " << e.what() << "\n";
-        return 2;
+        return fail(e.what(), 2);
     } catch (const std::invalid_argument& e) {
-        std::cerr << "error: " << e.what() << "\n";
-        return 2;
+        return fail(e.what(), 2);
     } catch (const std::exception& e) {
-        std::cerr << "error: " << e.what() << "\n";
-        return 1;
+        return fail(e.what(), 1);
     }
     return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    odynn::cli::startProcesses(argc, argv);
+    const int code = runCommand(argc, argv);
+    odynn::cli::finishProcesses();
+    return code;
 }

@@ -1,17 +1,21 @@
-// ODYNN's population optimizer (SPEC 4): every set is fitted independently with Adam in
-// TensorFlow 1's form, a staircase learning rate, global-norm clipping per set and bounds
-// after every update. Fixed parameters are not free variables; neurons of a group share the
-// free variables of their first member.
+// The population fit over an objective: ODYNN's optimizer (SPEC 4), where every set is fitted
+// independently with Adam in TensorFlow 1's form, a staircase learning rate, global-norm
+// clipping per set and bounds after every update; fixed parameters are not free variables and
+// neurons of a group share the free variables of their first member. The robust method's
+// stages are in robust_fit.cpp, the run folder in run_folder.cpp.
 #include <chrono>
 #include <cmath>
 #include <limits>
-#include <tuple>
 #include <set>
+#include <stdexcept>
+#include <tuple>
 
 #include "odynn/errors.hpp"
 #include "odynn/fitting.hpp"
+#include "odynn/objective.hpp"
+#include "parameter_names.hpp"
+#include "robust_fit.hpp"
 #include "run_files.hpp"
-#include "run_folder.hpp"
 
 namespace odynn {
 
@@ -22,18 +26,21 @@ LearningRate defaultLearningRate(const Circuit& c) {
     return {0.9, 9, 0.95};
 }
 
-namespace {
+const char* methodName(FitMethod m) { return m == FitMethod::Robust ? "robust" : "odynn"; }
 
-// Does layout entry `name` match a --fix name? Exact, or in a circuit a bare parameter name
-// ("C_m", "G") matches that parameter of every neuron or connection.
-bool matchesFixed(const std::string& entry, const std::string& fixed) {
-    if (entry == fixed) return true;
-    if (fixed.find('/') != std::string::npos) return false;
-    const auto slash = entry.rfind('/');
-    return slash != std::string::npos && entry.compare(slash + 1, std::string::npos, fixed) == 0;
+std::optional<FitMethod> methodFromName(const std::string& name) {
+    if (name == "odynn") return FitMethod::Odynn;
+    if (name == "robust") return FitMethod::Robust;
+    return std::nullopt;
 }
 
-}  // namespace
+std::string RobustSettings::problem() const {
+    if (screenSets < 0) return "screening sets must not be negative";
+    if (adamEpochs < 0 || polishRounds < 0) return "robust stages must not have negative lengths";
+    if (!(learningRate > 0) || patience < 1) return "robust Adam needs a positive step and patience";
+    if (polishEvaluations < 1) return "polish evaluations must be at least 1";
+    return {};
+}
 
 std::string FitOptions::problem(const Circuit& c) const {
     const ParameterLayout layout(c);
@@ -45,10 +52,24 @@ std::string FitOptions::problem(const Circuit& c) const {
         return "loss weights must be non-negative and not both 0";
     if (learningRate && (!(learningRate->initial > 0) || !(learningRate->decaySteps > 0) || !(learningRate->decayRate > 0)))
         return "learning rate (l0, k, r) must be positive";
+    if (const std::string why = robust.problem(); !why.empty()) return why;
     for (const auto& f : fixed) {
-        bool any = false;
-        for (const auto& e : layout.entries()) any |= matchesFixed(e.name, f);
+        bool any = f == "all";
+        for (const auto& e : layout.entries()) any |= detail::matchesParameter(e.name, f);
         if (!any) return "unknown parameter to fix: '" + f + "'";
+    }
+    for (const auto& b : bounds) {
+        if (!(b.lower < b.upper)) return "bounds of '" + b.name + "': lower must be below upper";
+        bool any = false;
+        for (const auto& e : layout.entries()) {
+            if (!detail::matchesParameter(e.name, b.name)) continue;
+            any = true;
+            if (b.lower < e.lowerBound || b.upper > e.upperBound)
+                return "bounds of '" + b.name + "' [" + detail::formatValue(b.lower) + ", " +
+                       detail::formatValue(b.upper) + "] leave the model's bounds [" + detail::formatValue(e.lowerBound) +
+                       ", " + detail::formatValue(e.upperBound) + "] of " + e.name;
+        }
+        if (!any) return "unknown parameter in bounds: '" + b.name + "'";
     }
     std::set<std::string> grouped;
     for (const auto& g : groups) {
@@ -67,71 +88,130 @@ std::string FitOptions::problem(const Circuit& c) const {
     return {};
 }
 
+void SetPartition::share(std::vector<double>&, int, int) const {}
+
 FitRun::FitRun(Circuit circuit, FitDataset train, std::optional<FitDataset> test, FitOptions options)
-    : circuit_(std::move(circuit)), layout_(circuit_), train_(std::move(train)), test_(std::move(test)),
-      options_(std::move(options)) {
-    if (const std::string why = options_.problem(circuit_); !why.empty()) throw InputError({}, 0, "fit", why);
-    lr_ = options_.learningRate.value_or(defaultLearningRate(circuit_));
-    // Free variables: fixed entries have none; grouped neurons reuse the leader's.
-    const int P = layout_.size();
-    freeOf_.assign(P, -1);
-    std::vector<int> leader(circuit_.neurons.size());
-    for (size_t i = 0; i < leader.size(); ++i) leader[i] = int(i);
-    for (const auto& g : options_.groups)
-        for (const auto& label : g) leader[circuit_.neuronIndex(label)] = circuit_.neuronIndex(g.front());
-    for (int p = 0; p < P; ++p) {
-        const ParamEntry& e = layout_.entries()[p];
-        bool fixedHere = false;
-        for (const auto& f : options_.fixed) fixedHere |= matchesFixed(e.name, f);
-        if (fixedHere) continue;
-        if (e.owner == ParamOwner::Neuron && leader[e.index] != e.index) {
-            for (int q = 0; q < p; ++q) {
-                const ParamEntry& o = layout_.entries()[q];
-                if (o.owner == ParamOwner::Neuron && o.index == leader[e.index] && o.slot == e.slot) freeOf_[p] = freeOf_[q];
-            }
-            continue;
-        }
-        freeOf_[p] = freeCount_++;
-    }
+    : FitRun(std::make_shared<CircuitObjective>(std::move(circuit), std::move(train), std::move(test),
+                                                std::move(options))) {}
+
+FitRun::FitRun(std::shared_ptr<FitObjective> objective)
+    : objective_(std::move(objective)), partition_(std::make_shared<SetPartition>()) {
+    FitOptions& o = objective_->options();
+    if (o.method == FitMethod::Robust) o.epochs = o.robust.totalEpochs();
+    lr_ = o.learningRate.value_or(objective_->defaultLearningRate());
     initialise();
 }
 
+FitRun::FitRun(const FitRun& o)
+    : objective_(o.objective_), partition_(o.partition_), lr_(o.lr_), theta_(o.theta_), m_(o.m_), v_(o.v_),
+      robust_(o.robust_ ? std::make_unique<RobustState>(*o.robust_) : nullptr), epoch_(o.epoch_),
+      lossHistory_(o.lossHistory_), lrHistory_(o.lrHistory_), lastLoss_(o.lastLoss_), wallSeconds_(o.wallSeconds_),
+      dir_(o.dir_) {}
+FitRun& FitRun::operator=(const FitRun& o) {
+    if (this != &o) *this = FitRun(o);
+    return *this;
+}
+FitRun::FitRun(FitRun&&) noexcept = default;
+FitRun& FitRun::operator=(FitRun&&) noexcept = default;
+FitRun::~FitRun() = default;
+
+const FitOptions& FitRun::options() const { return objective_->options(); }
+
+void FitRun::setEpochs(int epochs) {
+    if (options().method == FitMethod::Robust && epochs != options().epochs)
+        throw InputError({}, 0, "--epochs", "a robust run keeps the stages it started with");
+    objective_->options().epochs = epochs;
+}
+
+void FitRun::setPartition(std::shared_ptr<const SetPartition> partition) { partition_ = std::move(partition); }
+
+const CircuitObjective& FitRun::circuitObjective() const {
+    const auto* c = dynamic_cast<const CircuitObjective*>(objective_.get());
+    if (!c) throw std::logic_error("this fit's objective is not a circuit");
+    return *c;
+}
+const Circuit& FitRun::circuit() const { return circuitObjective().circuit(); }
+const ParameterLayout& FitRun::layout() const { return circuitObjective().layout(); }
+
 void FitRun::initialise() {
-    const int N = options_.population, P = layout_.size();
-    Rng rng(options_.seed);
-    const std::vector<double> base = layout_.values(circuit_);
-    theta_.assign(size_t(N) * P, 0.0);
-    const int given = int(options_.initial.size()) / std::max(1, P);
-    for (int s = 0; s < N; ++s) {
-        std::vector<double> v = s < given ? std::vector<double>(options_.initial.begin() + size_t(s) * P,
-                                                               options_.initial.begin() + size_t(s + 1) * P)
-                                          : layout_.random(circuit_, rng);
-        // Fixed parameters keep the circuit's values; shared ones copy their leader's.
-        for (int p = 0; p < P; ++p)
-            if (freeOf_[p] < 0) v[p] = base[p];
-        for (int p = 0; p < P; ++p)
-            if (freeOf_[p] >= 0)
-                for (int q = 0; q < p; ++q)
-                    if (freeOf_[q] == freeOf_[p]) { v[p] = v[q]; break; }
-        std::copy(v.begin(), v.end(), theta_.begin() + size_t(s) * P);
+    const int N = options().population;
+    Rng rng(options().seed);
+    theta_.clear();
+    if (options().method == FitMethod::Robust) {
+        robust_ = std::make_unique<RobustState>();
+        robust_->reset(N, objective_->size());
+    } else {
+        objective_->startingSets(0, N, rng, theta_);
     }
-    m_.assign(size_t(N) * freeCount_, 0.0);
-    v_.assign(size_t(N) * freeCount_, 0.0);
+    m_.assign(size_t(N) * objective_->freeCount(), 0.0);
+    v_.assign(size_t(N) * objective_->freeCount(), 0.0);
     epoch_ = 0;
 }
 
 Circuit FitRun::bestCircuit() const {
-    Circuit c = circuit_;
+    Circuit c = circuit();
     const int best = std::max(0, detail::bestFinite(lastLoss_).first);
-    layout_.apply(c, theta_.data() + size_t(best) * layout_.size());
+    layout().apply(c, theta_.data() + size_t(best) * layout().size());
     return c;
+}
+
+LossGradient FitRun::evaluate(const std::vector<double>& theta) const {
+    const int N = options().population, P = objective_->size();
+    if (partition_->size() == 1) return objective_->lossAndGradient(theta, N);
+    const int b = partition_->begin(N), e = partition_->end(N);
+    LossGradient all;
+    all.loss.assign(N, std::numeric_limits<double>::quiet_NaN());
+    all.gradient.assign(size_t(N) * P, 0.0);
+    if (e > b) {
+        const std::vector<double> mine(theta.begin() + size_t(b) * P, theta.begin() + size_t(e) * P);
+        const LossGradient lg = objective_->lossAndGradient(mine, e - b);
+        std::copy(lg.loss.begin(), lg.loss.end(), all.loss.begin() + b);
+        std::copy(lg.gradient.begin(), lg.gradient.end(), all.gradient.begin() + size_t(b) * P);
+    }
+    partition_->share(all.loss, N, 1);
+    partition_->share(all.gradient, N, P);
+    return all;
+}
+
+std::vector<double> FitRun::evaluateLoss(const std::vector<double>& theta, int sets, bool test) const {
+    const int P = objective_->size();
+    if (partition_->size() == 1) return objective_->loss(theta, sets, test);
+    const int b = partition_->begin(sets), e = partition_->end(sets);
+    std::vector<double> all(sets, std::numeric_limits<double>::quiet_NaN());
+    if (e > b) {
+        const std::vector<double> mine(theta.begin() + size_t(b) * P, theta.begin() + size_t(e) * P);
+        const std::vector<double> l = objective_->loss(mine, e - b, test);
+        std::copy(l.begin(), l.end(), all.begin() + b);
+    }
+    partition_->share(all, sets, 1);
+    return all;
 }
 
 EpochSummary FitRun::step() {
     using clock = std::chrono::steady_clock;
     const auto t0 = clock::now();
-    const int N = options_.population, P = layout_.size(), F = freeCount_;
-    const LossGradient lg = lossAndGradient(circuit_, theta_, N, train_, options_.weights, options_.threads);
+    EpochSummary sum = options().method == FitMethod::Robust ? robustStep() : odynnStep();
+    sum.epoch = epoch_;
+    const int N = options().population;
+    if (objective_->hasTest() && epoch_ % options().testEvery == 0) sum.testLosses = evaluateLoss(theta_, N, true);
+    std::tie(sum.bestIndex, sum.bestLoss) = detail::bestFinite(sum.losses);
+    lossHistory_.push_back(sum.losses);
+    lrHistory_.push_back(sum.learningRate);
+    lastLoss_ = sum.losses;
+    ++epoch_;
+    sum.seconds = std::chrono::duration<double>(clock::now() - t0).count();
+    wallSeconds_ += sum.seconds;
+    if (writes()) {
+        writeHistory(sum);
+        checkpoint();
+    }
+    return sum;
+}
+
+EpochSummary FitRun::odynnStep() {
+    const int N = options().population, P = objective_->size(), F = objective_->freeCount();
+    const std::vector<int>& freeOf = objective_->freeIndex();
+    const LossGradient lg = evaluate(theta_);
     const double lr = lr_.at(epoch_);
     const double lrT = detail::AdamTf1::stepSize(lr, epoch_ + 1);  // Adam's steps count from 1
     std::vector<double> g(F), freeVal(F);
@@ -141,51 +221,45 @@ EpochSummary FitRun::step() {
         const double* grad = lg.gradient.data() + size_t(s) * P;
         double* th = theta_.data() + size_t(s) * P;
         for (int p = 0; p < P; ++p)
-            if (freeOf_[p] >= 0) { g[freeOf_[p]] += grad[p]; freeVal[freeOf_[p]] = th[p]; }
+            if (freeOf[p] >= 0) { g[freeOf[p]] += grad[p]; freeVal[freeOf[p]] = th[p]; }
         double norm2 = 0;
         for (double x : g) norm2 += x * x;
         // A diverged set (NaN loss or gradient) keeps its parameters; the others go on.
         if (!std::isfinite(lg.loss[s]) || !std::isfinite(norm2)) continue;
         detail::AdamTf1::update(freeVal.data(), m_.data() + size_t(s) * F, v_.data() + size_t(s) * F, g.data(), F, lrT,
-                                detail::clipFactor(norm2, options_.clipNorm));
+                                detail::clipFactor(norm2, options().clipNorm));
         for (int p = 0; p < P; ++p)
-            if (freeOf_[p] >= 0) th[p] = freeVal[freeOf_[p]];
-        layout_.clipToBounds(th);
+            if (freeOf[p] >= 0) th[p] = freeVal[freeOf[p]];
+        objective_->clipToBounds(th);
     }
     EpochSummary sum;
-    sum.epoch = epoch_;
     sum.learningRate = lr;
     sum.losses = lg.loss;
-    if (test_ && epoch_ % options_.testEvery == 0)
-        sum.testLosses = lossOnly(circuit_, theta_, N, *test_, options_.weights, options_.threads);
-    std::tie(sum.bestIndex, sum.bestLoss) = detail::bestFinite(lg.loss);
-    lossHistory_.push_back(lg.loss);
-    lrHistory_.push_back(lr);
-    lastLoss_ = lg.loss;
-    ++epoch_;
-    sum.seconds = std::chrono::duration<double>(clock::now() - t0).count();
-    wallSeconds_ += sum.seconds;
-    if (!dir_.empty()) {
-        appendRunHistory(dir_, sum, layout_, theta_, N, test_.has_value());
-        checkpoint();
-    }
     return sum;
 }
 
 FitResult FitRun::run(const EpochCallback& callback) {
     using clock = std::chrono::steady_clock;
     const auto start = clock::now();
-    const int N = options_.population, P = layout_.size();
+    const int N = options().population, P = objective_->size();
     FitResult result;
-    while (epoch_ < options_.epochs) {
+    while (epoch_ < options().epochs) {
         const EpochSummary sum = step();
         if (callback && callback(sum) == FitControl::Stop) {
             result.termination = Termination::Stopped;
             break;
         }
     }
-    // The best set is judged on the loss of its final parameters.
-    lastLoss_ = lossOnly(circuit_, theta_, N, train_, options_.weights, options_.threads);
+    if (robust_) {
+        // Every set ends at the best point it reached (its loss is known exactly).
+        if (robust_->started()) {
+            theta_ = robust_->bestTheta;
+            lastLoss_ = robust_->bestLoss;
+        }
+    } else {
+        // The best set is judged on the loss of its final parameters.
+        lastLoss_ = evaluateLoss(theta_, N, false);
+    }
     result.epochsDone = epoch_;
     std::tie(result.bestIndex, result.bestLoss) = detail::bestFinite(lastLoss_);
     if (result.bestIndex < 0) {
@@ -196,7 +270,10 @@ FitResult FitRun::run(const EpochCallback& callback) {
                                  theta_.begin() + size_t(result.bestIndex + 1) * P);
     }
     result.wallSeconds = std::chrono::duration<double>(clock::now() - start).count();
-    if (!dir_.empty()) writeRunResult(dir_, result, layout_, circuit_, wallSeconds_);
+    if (writes()) {
+        if (!result.bestParams.empty()) objective_->writeBest(dir_, result.bestParams.data());
+        detail::writeSummary(dir_, result, wallSeconds_, options().method);
+    }
     return result;
 }
 

@@ -50,11 +50,17 @@ FitDataset datasetFromJson(const json& j, const std::string& src) {
 }
 
 json optionsToJson(const FitOptions& o, const LearningRate& lr) {
+    json bounds = json::object();
+    for (const auto& b : o.bounds) bounds[b.name] = {b.lower, b.upper};
+    const RobustSettings& r = o.robust;
     return {{"population", o.population}, {"epochs", o.epochs}, {"seed", o.seed},
             {"weights", {{"v", o.weights.v}, {"ca", o.weights.ca}, {"per_neuron", o.weights.perNeuron}}},
             {"learning_rate", {{"initial", lr.initial}, {"decay_steps", lr.decaySteps}, {"decay_rate", lr.decayRate}}},
             {"clip_norm", o.clipNorm}, {"fixed", o.fixed}, {"groups", o.groups}, {"test_every", o.testEvery},
-            {"initial", numbersToJson(o.initial)}};
+            {"initial", numbersToJson(o.initial)}, {"method", methodName(o.method)}, {"bounds", bounds},
+            {"robust", {{"screen_sets", r.screenSets}, {"adam_epochs", r.adamEpochs}, {"learning_rate", r.learningRate},
+                        {"patience", r.patience}, {"polish_evaluations", r.polishEvaluations},
+                        {"polish_rounds", r.polishRounds}}}};
 }
 
 FitOptions optionsFromJson(const json& j, const std::string& src) {
@@ -72,22 +78,35 @@ FitOptions optionsFromJson(const json& j, const std::string& src) {
     o.groups = j.value("groups", std::vector<std::vector<std::string>>{});
     o.testEvery = j.at("test_every");
     o.initial = numbersFromJson(j.at("initial"), src, "initial");
+    // Folders written before methods and bounds existed are ODYNN runs without bounds.
+    const auto method = methodFromName(j.value("method", "odynn"));
+    if (!method) throw InputError(src, 0, "method", "expected \"odynn\" or \"robust\"");
+    o.method = *method;
+    for (const auto& [name, b] : j.value("bounds", json::object()).items())
+        o.bounds.push_back({name, b.at(0).get<double>(), b.at(1).get<double>()});
+    if (j.contains("robust")) {
+        const json& r = j.at("robust");
+        o.robust = {r.at("screen_sets"), r.at("adam_epochs"), r.at("learning_rate"), r.at("patience"),
+                    r.at("polish_evaluations"), r.at("polish_rounds")};
+    }
     return o;
 }
 
-std::string historyHeader(int sets, bool withTest) {
+std::string historyHeader(int sets, bool withTest, bool withStage) {
     std::string header = "epoch,lr";
     for (int k = 0; k < sets; ++k) header += ",loss_" + std::to_string(k);
     if (withTest)
         for (int k = 0; k < sets; ++k) header += ",test_" + std::to_string(k);
+    if (withStage) header += ",stage";
     return header;
 }
 
-std::string historyLine(const EpochSummary& s, int sets, bool withTest) {
+std::string historyLine(const EpochSummary& s, int sets, bool withTest, bool withStage) {
     std::string line = std::to_string(s.epoch) + "," + formatNumber(s.learningRate);
     for (double l : s.losses) line += "," + formatNumber(l);
     if (withTest)
         for (int k = 0; k < sets; ++k) line += "," + (s.testLosses.empty() ? std::string() : formatNumber(s.testLosses[k]));
+    if (withStage) line += "," + s.stage;
     return line;
 }
 
@@ -108,12 +127,12 @@ std::vector<std::string> keepLines(const std::filesystem::path& file, size_t row
     return lines;
 }
 
-void writeSummary(const std::string& dir, const FitResult& r, double wallSeconds) {
+void writeSummary(const std::string& dir, const FitResult& r, double wallSeconds, FitMethod method) {
     const char* term = r.termination == Termination::Completed ? "completed"
                        : r.termination == Termination::Stopped ? "stopped" : "failed";
     json summary = {{"best_loss", std::isfinite(r.bestLoss) ? json(r.bestLoss) : json(nullptr)},
                     {"best_index", r.bestIndex}, {"epochs", r.epochsDone}, {"wall_seconds", wallSeconds},
-                    {"termination", term}};
+                    {"termination", term}, {"method", methodName(method)}};
     if (!r.message.empty()) summary["message"] = r.message;
     writeFileAtomically((std::filesystem::path(dir) / "summary.json").string(), summary.dump(1) + "\n");
 }

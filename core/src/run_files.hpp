@@ -1,6 +1,14 @@
 #pragma once
-// Pieces shared by the run folders of biophysical (run_folder.cpp) and LSTM (lstm_fit.cpp)
-// fits, and the optimizer update both use.
+// Files of a fit's run folder (written by run_folder.cpp for every objective):
+//   settings.json   the problem (circuit, or LSTM network and dt) and the options
+//   data.json       training and test data
+//   checkpoint.json optimizer state after the last finished epoch (exact doubles)
+//   history.csv     epoch,lr,loss_0..loss_{N-1}[,test_0..test_{N-1}][,stage]
+//   params.csv      epoch,set,<parameter names>: every set's parameters after each epoch (circuits)
+//   best.json       the best set (circuits: {name: value}, usable as --params / --init; LSTM: a weight file)
+//   best_circuit.json the circuit with the best set applied (circuits)
+//   summary.json    best_loss, best_index, epochs, wall_seconds, termination, method
+// and the optimizer update ODYNN's method uses.
 #include <filesystem>
 #include <string>
 #include <utility>
@@ -27,16 +35,16 @@ nlohmann::json optionsToJson(const FitOptions& o, const LearningRate& lr);
 FitOptions optionsFromJson(const nlohmann::json& j, const std::string& src);
 
 // history.csv: epoch,lr,loss_0..loss_{N-1}[,test_0..test_{N-1}] (test cells empty in epochs
-// without a test evaluation).
-std::string historyHeader(int sets, bool withTest);
-std::string historyLine(const EpochSummary& s, int sets, bool withTest);
+// without a test evaluation), and the stage of a method that has stages.
+std::string historyHeader(int sets, bool withTest, bool withStage);
+std::string historyLine(const EpochSummary& s, int sets, bool withTest, bool withStage);
 
 void appendLine(const std::filesystem::path& file, const std::string& line);
 // Keeps the header and the first `rows` data lines (drops rows written after the checkpoint).
 std::vector<std::string> keepLines(const std::filesystem::path& file, size_t rows);
 
-// summary.json: best_loss, best_index, epochs, wall_seconds, termination[, message].
-void writeSummary(const std::string& dir, const FitResult& r, double wallSeconds);
+// summary.json: best_loss, best_index, epochs, wall_seconds, termination, method[, message].
+void writeSummary(const std::string& dir, const FitResult& r, double wallSeconds, FitMethod method);
 
 // Adam in TensorFlow 1's form: lr_t = lr sqrt(1 - beta2^t) / (1 - beta1^t) at step t (from 1),
 // m = beta1 m + (1 - beta1) g, v = beta2 v + (1 - beta2) g^2, x -= lr_t m / (sqrt(v) + eps),

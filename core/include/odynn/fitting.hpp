@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -54,6 +55,32 @@ struct LearningRate {
 };
 LearningRate defaultLearningRate(const Circuit& circuit);  // neuron (0.1,9,0.92), circuit (0.9,9,0.95)
 
+// How the population is fitted. Odynn: ODYNN's Adam, exact (SPEC 4). Robust: screening of many
+// random sets by forward simulation, Adam with reduce-on-plateau in transformed coordinates
+// (log for positive scale parameters, logistic between finite bounds), then an L-BFGS polish
+// with the exact gradient (robust_fit.cpp).
+enum class FitMethod { Odynn, Robust };
+const char* methodName(FitMethod method);
+std::optional<FitMethod> methodFromName(const std::string& name);
+
+// A user's bounds for the parameters `name` names (exact, or a bare name for every neuron or
+// connection that has it); they must lie inside the model's own bounds.
+struct ParameterBound {
+    std::string name;
+    double lower, upper;
+};
+
+struct RobustSettings {
+    int screenSets = 0;         // random sets judged by a forward simulation; 0: 50 per start
+    int adamEpochs = 200;       // Adam epochs in transformed coordinates
+    double learningRate = 0.05; // Adam's step in transformed units (log scale: ~5 %)
+    int patience = 15;          // epochs without a 1e-4 relative improvement before halving it
+    int polishEvaluations = 400; // loss-and-gradient evaluations per set in each L-BFGS round
+    int polishRounds = 3;       // L-BFGS rounds (each restarts from the set's best point)
+    int totalEpochs() const { return 1 + adamEpochs + polishRounds; }
+    std::string problem() const;
+};
+
 struct FitOptions {
     int population = 100;
     int epochs = 700;
@@ -61,11 +88,14 @@ struct FitOptions {
     LossWeights weights;
     std::optional<LearningRate> learningRate;  // default from the circuit
     double clipNorm = 5.0;
-    std::vector<std::string> fixed;              // parameter names kept constant
+    std::vector<std::string> fixed;              // parameter names kept constant ("all": every one)
     std::vector<std::vector<std::string>> groups;  // neuron labels sharing one parameter set
     int testEvery = 30;
     int threads = 0;
     std::vector<double> initial;  // optional user-given initial sets, [k x layout.size()]
+    FitMethod method = FitMethod::Odynn;
+    std::vector<ParameterBound> bounds;  // narrower bounds than the model's
+    RobustSettings robust;               // used when method is Robust (epochs = robust.totalEpochs())
 
     std::string problem(const Circuit& circuit) const;  // empty when valid, else what is wrong
 };
@@ -78,6 +108,7 @@ struct EpochSummary {
     int bestIndex = -1;
     double bestLoss = 0;
     double seconds = 0;               // wall time of this epoch
+    std::string stage;                // robust method: "screen", "adam" or "polish"; empty for ODYNN's
 };
 
 enum class FitControl { Continue, Stop };
@@ -95,14 +126,39 @@ struct FitResult {
     std::string message;
 };
 
-// A population fit. Keeps the whole optimizer state so it can be checkpointed and resumed
-// bit for bit.
+// How the sets of a population are shared out among processes (MPI ranks, see the CLI); the
+// default keeps them all in one. Every process runs the same fit; each computes its own block
+// of sets and `share` gives every process every block.
+class SetPartition {
+public:
+    virtual ~SetPartition() = default;
+    virtual int rank() const { return 0; }
+    virtual int size() const { return 1; }
+    // values is [sets x width]; this process filled rows [begin(sets), end(sets)).
+    virtual void share(std::vector<double>& values, int sets, int width) const;
+    int begin(int sets) const { return int(std::int64_t(sets) * rank() / size()); }
+    int end(int sets) const { return int(std::int64_t(sets) * (rank() + 1) / size()); }
+};
+
+class FitObjective;
+class CircuitObjective;
+struct RobustState;
+
+// A population fit over an objective (objective.hpp) with ODYNN's method or the robust one.
+// Keeps the whole optimizer state so it can be checkpointed and resumed bit for bit.
 class FitRun {
 public:
     FitRun(Circuit circuit, FitDataset train, std::optional<FitDataset> test, FitOptions options);
+    explicit FitRun(std::shared_ptr<FitObjective> objective);
+    FitRun(const FitRun&);
+    FitRun& operator=(const FitRun&);
+    FitRun(FitRun&&) noexcept;
+    FitRun& operator=(FitRun&&) noexcept;
+    ~FitRun();
 
     // Runs until options.epochs are done or the callback says Stop (checked after each epoch);
-    // then judges every set on the loss of its final parameters.
+    // then judges every set on the loss of its final parameters (the robust method: of the
+    // best point each set reached).
     FitResult run(const EpochCallback& callback = {});
     // Exactly one epoch: forward, loss, gradient, clipping, Adam update, bounds (and the test
     // loss when due). Writes history and checkpoint when a run folder is attached.
@@ -111,33 +167,45 @@ public:
     // Run folder: settings, data, checkpoint, history.csv, best.json, summary.json.
     void attachRunDirectory(const std::string& dir);  // writes settings and data now
     static FitRun resume(const std::string& dir);      // throws InputError on a bad folder
-    void setEpochs(int epochs) { options_.epochs = epochs; }
+    void setEpochs(int epochs);
+    // Splits the sets among processes; only rank 0 writes the run folder.
+    void setPartition(std::shared_ptr<const SetPartition> partition);
 
-    const Circuit& circuit() const { return circuit_; }
-    const ParameterLayout& layout() const { return layout_; }
-    const FitOptions& options() const { return options_; }
+    const FitObjective& objective() const { return *objective_; }
+    // Circuit objectives only (std::logic_error otherwise).
+    const Circuit& circuit() const;
+    const ParameterLayout& layout() const;
+    const FitOptions& options() const;
     int epochsDone() const { return epoch_; }
-    int setCount() const { return options_.population; }
-    const std::vector<double>& population() const { return theta_; }  // [set x layout.size()]
+    int setCount() const { return options().population; }
+    const std::vector<double>& population() const { return theta_; }  // [set x size]
     const std::vector<std::vector<double>>& lossHistory() const { return lossHistory_; }
     const std::vector<double>& lrHistory() const { return lrHistory_; }
     Circuit bestCircuit() const;  // the circuit with the best set applied
 
+protected:
+    static FitRun resumeFolder(const std::string& dir, const char* expectedFormat);
+
 private:
-    void expandFree(const double* freeValues, double* full) const;
+    const CircuitObjective& circuitObjective() const;
     void initialise();
     void checkpoint() const;
+    void writeHistory(const EpochSummary& sum) const;
+    bool writes() const { return !dir_.empty() && partition_->rank() == 0; }
+    LossGradient evaluate(const std::vector<double>& theta) const;      // every set, shared among processes
+    std::vector<double> evaluateLoss(const std::vector<double>& theta, int sets, bool test) const;
+    EpochSummary odynnStep();
+    EpochSummary robustStep();
+    void robustScreen(EpochSummary& sum);
+    void robustAdam(EpochSummary& sum);
+    void robustPolish(EpochSummary& sum);
 
-    Circuit circuit_;
-    ParameterLayout layout_;
-    FitDataset train_;
-    std::optional<FitDataset> test_;
-    FitOptions options_;
+    std::shared_ptr<FitObjective> objective_;
+    std::shared_ptr<const SetPartition> partition_;
     LearningRate lr_;
-    std::vector<int> freeOf_;        // layout entry -> free variable index, -1 when fixed
-    int freeCount_ = 0;
-    std::vector<double> theta_;      // full sets [set x layout.size()]
+    std::vector<double> theta_;      // full sets [set x size]
     std::vector<double> m_, v_;      // Adam moments over free variables [set x freeCount]
+    std::unique_ptr<RobustState> robust_;
     int epoch_ = 0;
     std::vector<std::vector<double>> lossHistory_;
     std::vector<double> lrHistory_;

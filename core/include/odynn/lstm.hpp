@@ -145,44 +145,18 @@ inline LearningRate defaultLstmLearningRate() { return {0.01, 9, 0.95}; }
 // history.csv, best.json (a weight file), summary.json. There is no params.csv: a network has
 // ~10^4 weights; checkpoint.json holds every set's weights. options.fixed and options.groups
 // must be empty; options.initial holds whole weight vectors.
-class LstmFitRun {
+class LstmFitRun : public FitRun {
 public:
     LstmFitRun(const LstmSpec& spec, double dt, FitDataset train, std::optional<FitDataset> test, FitOptions options);
 
-    FitResult run(const EpochCallback& callback = {});
-    EpochSummary step();
-
-    void attachRunDirectory(const std::string& dir);
     static LstmFitRun resume(const std::string& dir);  // throws InputError on a bad folder
     static bool isRunFolder(const std::string& dir);   // settings.json says "odynn-lstm-fit-run"
-    void setEpochs(int epochs) { options_.epochs = epochs; }
 
-    const LstmNetwork& network() const { return net_; }
-    double dt() const { return dt_; }
-    const FitOptions& options() const { return options_; }
-    int epochsDone() const { return epoch_; }
-    int setCount() const { return options_.population; }
-    const std::vector<double>& population() const { return theta_; }  // [set x weightCount]
-    const std::vector<std::vector<double>>& lossHistory() const { return lossHistory_; }
-    const std::vector<double>& lrHistory() const { return lrHistory_; }
+    const LstmNetwork& network() const;
+    double dt() const;
 
 private:
-    void checkpoint() const;
-    void writeResult(const FitResult& r) const;
-
-    LstmNetwork net_;
-    double dt_;
-    FitDataset train_;
-    std::optional<FitDataset> test_;
-    FitOptions options_;
-    LearningRate lr_;
-    std::vector<double> theta_, m_, v_;
-    int epoch_ = 0;
-    std::vector<std::vector<double>> lossHistory_;
-    std::vector<double> lrHistory_;
-    std::vector<double> lastLoss_;
-    double wallSeconds_ = 0;
-    std::string dir_;
+    explicit LstmFitRun(FitRun run) : FitRun(std::move(run)) {}
 };
 
 }  // namespace odynn

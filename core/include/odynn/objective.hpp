@@ -1,0 +1,134 @@
+#pragma once
+// What a fit minimises, apart from how (Ceres' Problem against Solver::Options): an objective
+// holds the data, gives the loss of many parameter sets at once and its exact gradient, the
+// bounds, which entries are free, the starting sets, and its description as JSON for the run
+// folder. FitRun (fitting.hpp) runs ODYNN's Adam or the robust method over any objective.
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "odynn/circuit.hpp"
+#include "odynn/fitting.hpp"
+#include "odynn/lstm.hpp"
+#include "odynn/parameters.hpp"
+
+namespace odynn {
+
+class FitObjective {
+public:
+    FitObjective(FitDataset train, std::optional<FitDataset> test, FitOptions options);
+    virtual ~FitObjective() = default;
+
+    // Parameters of one set (a population is [sets x size()]) and their names (params.csv).
+    virtual int size() const = 0;
+    virtual std::vector<std::string> names() const = 0;
+    // Entry -> free variable, -1 for a fixed entry; entries sharing a free variable always hold
+    // the same value (grouped neurons). Free variables are numbered in order of first use.
+    const std::vector<int>& freeIndex() const { return freeOf_; }
+    int freeCount() const { return freeCount_; }
+    // Bounds per entry (+-inf where none); the optimizers keep every set inside them.
+    const std::vector<double>& lower() const { return lower_; }
+    const std::vector<double>& upper() const { return upper_; }
+    void clipToBounds(double* set) const;
+    // Random range per entry (the screening draws of the robust method and unknown scales).
+    const std::vector<double>& randomLow() const { return randomLow_; }
+    const std::vector<double>& randomHigh() const { return randomHigh_; }
+
+    // Starting sets: options.initial first (each keeps its own values, fixed entries included),
+    // then random draws from `rng`; fixed entries of random sets keep the model's values and
+    // grouped entries copy their leader's. Appends `count` sets to `out`.
+    void startingSets(int first, int count, Rng& rng, std::vector<double>& out) const;
+
+    // Loss of every set (train, or test when `test` is set) and, for training, its gradient
+    // with respect to every entry.
+    virtual LossGradient lossAndGradient(const std::vector<double>& population, int sets) const = 0;
+    virtual std::vector<double> loss(const std::vector<double>& population, int sets, bool test) const = 0;
+    bool hasTest() const { return test_.has_value(); }
+
+    virtual LearningRate defaultLearningRate() const = 0;
+    // settings.json: "format" and the problem's own keys ("circuit", or "network" and "dt").
+    virtual nlohmann::json settings() const = 0;
+    // params.csv is written only for objectives with few enough parameters.
+    virtual bool recordsParameters() const = 0;
+    // best.json (and best_circuit.json) of the set `values`.
+    virtual void writeBest(const std::string& dir, const double* values) const = 0;
+
+    const FitDataset& train() const { return train_; }
+    const std::optional<FitDataset>& test() const { return test_; }
+    const FitOptions& options() const { return options_; }
+    FitOptions& options() { return options_; }
+
+protected:
+    virtual std::vector<double> randomSet(Rng& rng) const = 0;
+    virtual std::vector<double> modelValues() const = 0;  // values fixed entries of random sets keep
+    // Call once the derived constructor has filled size(), bounds and free indices.
+    void checkStartingSets(const std::string& what) const;
+
+    FitDataset train_;
+    std::optional<FitDataset> test_;
+    FitOptions options_;
+    std::vector<int> freeOf_;
+    int freeCount_ = 0;
+    std::vector<double> lower_, upper_, randomLow_, randomHigh_;
+};
+
+// A circuit (a lone neuron included): ODYNN's fixed parameters, groups and model bounds, and
+// the user's bounds of options.bounds.
+class CircuitObjective : public FitObjective {
+public:
+    CircuitObjective(Circuit circuit, FitDataset train, std::optional<FitDataset> test, FitOptions options);
+    int size() const override { return layout_.size(); }
+    std::vector<std::string> names() const override;
+    LossGradient lossAndGradient(const std::vector<double>& population, int sets) const override;
+    std::vector<double> loss(const std::vector<double>& population, int sets, bool test) const override;
+    LearningRate defaultLearningRate() const override;
+    nlohmann::json settings() const override;
+    bool recordsParameters() const override { return true; }
+    void writeBest(const std::string& dir, const double* values) const override;
+
+    const Circuit& circuit() const { return circuit_; }
+    const ParameterLayout& layout() const { return layout_; }
+
+protected:
+    std::vector<double> randomSet(Rng& rng) const override;
+    std::vector<double> modelValues() const override { return layout_.values(circuit_); }
+
+private:
+    Circuit circuit_;
+    ParameterLayout layout_;
+};
+
+// An LSTM neuron: every weight free, no bounds.
+class LstmObjective : public FitObjective {
+public:
+    LstmObjective(const LstmSpec& spec, double dt, FitDataset train, std::optional<FitDataset> test,
+                  FitOptions options);
+    int size() const override { return net_.weightCount(); }
+    std::vector<std::string> names() const override;
+    LossGradient lossAndGradient(const std::vector<double>& population, int sets) const override;
+    std::vector<double> loss(const std::vector<double>& population, int sets, bool test) const override;
+    LearningRate defaultLearningRate() const override { return defaultLstmLearningRate(); }
+    nlohmann::json settings() const override;
+    bool recordsParameters() const override { return false; }
+    void writeBest(const std::string& dir, const double* values) const override;
+
+    const LstmNetwork& network() const { return net_; }
+    double dt() const { return dt_; }
+
+protected:
+    std::vector<double> randomSet(Rng& rng) const override { return net_.randomWeights(rng); }
+    std::vector<double> modelValues() const override { return std::vector<double>(size(), 0.0); }
+
+private:
+    LstmNetwork net_;
+    double dt_;
+};
+// Rebuilds an objective from settings.json (its "format" says which); throws InputError.
+std::shared_ptr<FitObjective> objectiveFromSettings(const nlohmann::json& settings, const std::string& source,
+                                                    FitDataset train, std::optional<FitDataset> test,
+                                                    FitOptions options);
+
+}  // namespace odynn

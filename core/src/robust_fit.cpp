@@ -1,0 +1,325 @@
+// The robust method: many cheap starts, a step rule that does not stall, and a polish with the
+// exact gradient.
+//  epoch 0 (screen): draw robust.screenSets random sets (50 per start by default; the first of
+//    them are ODYNN's starts of the same seed, user-given sets are always kept), simulate them
+//    forward only and keep the best `population`.
+//  epochs 1..adamEpochs (adam): Adam in transformed coordinates (robust_fit.hpp: log scale for
+//    parameters with a positive lower bound, logistic between finite bounds), so no parameter
+//    sticks to a bound without a gradient; each set halves its step when its loss has not
+//    improved for `patience` epochs and then restarts from its best point.
+//  later epochs (polish): L-BFGS (NLopt) from each set's best point with the exact gradient.
+// Every set keeps the best point it reached; the fit ends with every set at that point.
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+
+#include <nlopt.hpp>
+
+#include "odynn/errors.hpp"
+#include "odynn/fitting.hpp"
+#include "odynn/objective.hpp"
+#include "robust_fit.hpp"
+#include "run_files.hpp"
+
+namespace odynn {
+using nlohmann::json;
+
+namespace {
+
+constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+constexpr double progress = 1e-4;  // relative loss decrease that counts as progress
+constexpr int screenChunk = 512;   // sets simulated at once while screening
+
+double sigmoid(double y) { return 1.0 / (1.0 + std::exp(-y)); }
+
+std::vector<detail::Coordinate> coordinatesOf(const FitObjective& obj) {
+    std::vector<detail::Coordinate> c;
+    const auto& freeOf = obj.freeIndex();
+    std::vector<int> entryOf(obj.freeCount(), -1);
+    for (size_t p = 0; p < freeOf.size(); ++p)
+        if (freeOf[p] >= 0 && entryOf[freeOf[p]] < 0) entryOf[freeOf[p]] = int(p);
+    for (int e : entryOf) c.emplace_back(obj.lower()[e], obj.upper()[e], obj.randomHigh()[e] - obj.randomLow()[e]);
+    return c;
+}
+
+// The free variables of a set in transformed coordinates, and back into the set.
+void toCoordinates(const FitObjective& obj, const std::vector<detail::Coordinate>& coords, const double* set,
+                   std::vector<double>& y) {
+    const auto& freeOf = obj.freeIndex();
+    y.assign(obj.freeCount(), 0.0);
+    for (size_t p = 0; p < freeOf.size(); ++p)
+        if (freeOf[p] >= 0) y[freeOf[p]] = coords[freeOf[p]].toY(set[p]);
+}
+
+void fromCoordinates(const FitObjective& obj, const std::vector<detail::Coordinate>& coords, const double* y,
+                     double* set) {
+    const auto& freeOf = obj.freeIndex();
+    for (size_t p = 0; p < freeOf.size(); ++p)
+        if (freeOf[p] >= 0) set[p] = coords[freeOf[p]].toX(y[freeOf[p]]);
+    obj.clipToBounds(set);
+}
+
+// d loss / d y from the gradient over every entry (shared entries add up).
+void coordinateGradient(const FitObjective& obj, const std::vector<detail::Coordinate>& coords, const double* grad,
+                        const double* y, double* gy) {
+    const auto& freeOf = obj.freeIndex();
+    std::fill(gy, gy + obj.freeCount(), 0.0);
+    for (size_t p = 0; p < freeOf.size(); ++p)
+        if (freeOf[p] >= 0) gy[freeOf[p]] += grad[p];
+    for (int f = 0; f < obj.freeCount(); ++f) gy[f] *= coords[f].dxdy(y[f]);
+}
+
+}  // namespace
+
+namespace detail {
+
+Coordinate::Coordinate(double lower, double upper, double randomWidth) : lo_(lower), hi_(upper), width_(randomWidth) {
+    const bool finiteLo = std::isfinite(lower), finiteHi = std::isfinite(upper);
+    if (finiteLo && finiteHi) {
+        kind_ = lower > 0 && upper / lower > 100 ? Kind::LogLogistic : Kind::Logistic;
+        if (kind_ == Kind::LogLogistic) { lo_ = std::log(lower); hi_ = std::log(upper); }
+    } else if (finiteLo) {
+        kind_ = Kind::AboveBound;
+    } else if (finiteHi) {
+        kind_ = Kind::BelowBound;
+    } else {
+        kind_ = Kind::Linear;
+        if (!(width_ > 0) || !std::isfinite(width_)) width_ = 1.0;
+    }
+}
+
+double Coordinate::toY(double x) const {
+    // Points on a bound map to a large finite coordinate (1e-12 from the bound's end of the map).
+    constexpr double edge = 1e-12;
+    switch (kind_) {
+    case Kind::LogLogistic:
+    case Kind::Logistic: {
+        const double u = kind_ == Kind::LogLogistic ? std::log(x) : x;
+        const double s = std::clamp((u - lo_) / (hi_ - lo_), edge, 1 - edge);
+        return std::log(s / (1 - s));
+    }
+    case Kind::AboveBound: return std::log(std::max(x - lo_, edge * std::max(1.0, std::abs(lo_))));
+    case Kind::BelowBound: return std::log(std::max(hi_ - x, edge * std::max(1.0, std::abs(hi_))));
+    case Kind::Linear: break;
+    }
+    return x / width_;
+}
+
+double Coordinate::toX(double y) const {
+    switch (kind_) {
+    case Kind::LogLogistic: return std::exp(lo_ + (hi_ - lo_) * sigmoid(y));
+    case Kind::Logistic: return lo_ + (hi_ - lo_) * sigmoid(y);
+    case Kind::AboveBound: return lo_ + std::exp(y);
+    case Kind::BelowBound: return hi_ - std::exp(y);
+    case Kind::Linear: break;
+    }
+    return y * width_;
+}
+
+double Coordinate::dxdy(double y) const {
+    switch (kind_) {
+    case Kind::LogLogistic: {
+        const double s = sigmoid(y);
+        return toX(y) * (hi_ - lo_) * s * (1 - s);
+    }
+    case Kind::Logistic: {
+        const double s = sigmoid(y);
+        return (hi_ - lo_) * s * (1 - s);
+    }
+    case Kind::AboveBound: return std::exp(y);
+    case Kind::BelowBound: return -std::exp(y);
+    case Kind::Linear: break;
+    }
+    return width_;
+}
+
+}  // namespace detail
+
+void RobustState::reset(int, int) {
+    bestTheta.clear();
+    bestLoss.clear();
+    rate.clear();
+    reference.clear();
+    since.clear();
+}
+
+json RobustState::toJson() const {
+    using detail::numbersToJson;
+    return {{"best_theta", numbersToJson(bestTheta)}, {"best_loss", numbersToJson(bestLoss)},
+            {"rate", numbersToJson(rate)}, {"reference", numbersToJson(reference)}, {"since", numbersToJson(since)}};
+}
+
+void RobustState::fromJson(const json& j, const std::string& src, int sets, int size) {
+    using detail::numbersFromJson;
+    bestTheta = numbersFromJson(j.at("best_theta"), src, "best_theta");
+    bestLoss = numbersFromJson(j.at("best_loss"), src, "best_loss");
+    rate = numbersFromJson(j.at("rate"), src, "rate");
+    reference = numbersFromJson(j.at("reference"), src, "reference");
+    since = numbersFromJson(j.at("since"), src, "since");
+    if (!started()) return;
+    const size_t n = size_t(sets);
+    if (bestTheta.size() != n * size || bestLoss.size() != n || rate.size() != n || reference.size() != n ||
+        since.size() != n)
+        throw InputError(src, 0, "robust", "the robust method's state does not match the settings");
+}
+
+EpochSummary FitRun::robustStep() {
+    EpochSummary sum;
+    const int A = options().robust.adamEpochs;
+    if (epoch_ == 0) {
+        sum.stage = "screen";
+        robustScreen(sum);
+    } else if (epoch_ <= A) {
+        sum.stage = "adam";
+        robustAdam(sum);
+    } else {
+        sum.stage = "polish";
+        robustPolish(sum);
+    }
+    return sum;
+}
+
+void FitRun::robustScreen(EpochSummary& sum) {
+    const FitObjective& obj = *objective_;
+    const FitOptions& o = options();
+    const int N = o.population, P = obj.size();
+    const int S = std::max(N, o.robust.screenSets > 0 ? o.robust.screenSets : 50 * N);
+    const int given = std::min(N, int(o.initial.size()) / std::max(1, P));
+    Rng rng(o.seed);
+    std::vector<double> candidates;
+    candidates.reserve(size_t(S) * P);
+    obj.startingSets(0, S, rng, candidates);
+    std::vector<double> loss(S);
+    for (int first = 0; first < S; first += screenChunk) {
+        const int count = std::min(screenChunk, S - first);
+        const std::vector<double> chunk(candidates.begin() + size_t(first) * P,
+                                        candidates.begin() + size_t(first + count) * P);
+        const std::vector<double> l = evaluateLoss(chunk, count, false);
+        std::copy(l.begin(), l.end(), loss.begin() + first);
+    }
+    // User-given sets first, then the lowest losses (ties by draw order; NaN last).
+    std::vector<int> order(S - given);
+    std::iota(order.begin(), order.end(), given);
+    auto key = [&](int i) { return std::isfinite(loss[i]) ? loss[i] : std::numeric_limits<double>::infinity(); };
+    std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return key(a) < key(b); });
+    std::vector<int> chosen(given);
+    std::iota(chosen.begin(), chosen.end(), 0);
+    chosen.insert(chosen.end(), order.begin(), order.begin() + (N - given));
+    theta_.assign(size_t(N) * P, 0.0);
+    sum.losses.assign(N, nan);
+    for (int s = 0; s < N; ++s) {
+        std::copy_n(candidates.begin() + size_t(chosen[s]) * P, P, theta_.begin() + size_t(s) * P);
+        sum.losses[s] = loss[chosen[s]];
+    }
+    RobustState& r = *robust_;
+    r.bestTheta = theta_;
+    r.bestLoss = sum.losses;
+    r.rate.assign(N, o.robust.learningRate);
+    r.reference = sum.losses;
+    r.since.assign(N, 0.0);
+    sum.learningRate = o.robust.learningRate;
+}
+
+void FitRun::robustAdam(EpochSummary& sum) {
+    const FitObjective& obj = *objective_;
+    const FitOptions& o = options();
+    const int N = o.population, P = obj.size(), F = obj.freeCount();
+    const auto coords = coordinatesOf(obj);
+    RobustState& r = *robust_;
+    const LossGradient lg = evaluate(theta_);
+    std::vector<double> y, gy(F);
+    for (int s = 0; s < N; ++s) {
+        double* th = theta_.data() + size_t(s) * P;
+        double* best = r.bestTheta.data() + size_t(s) * P;
+        const double loss = lg.loss[s];
+        if (std::isfinite(loss) && !(loss >= r.bestLoss[s])) {
+            r.bestLoss[s] = loss;
+            std::copy_n(th, P, best);
+        }
+        bool stalled = !std::isfinite(loss);
+        if (std::isfinite(loss) && (!std::isfinite(r.reference[s]) || loss < r.reference[s] * (1 - progress))) {
+            r.reference[s] = loss;
+            r.since[s] = 0;
+        } else if (++r.since[s] >= o.robust.patience) {
+            stalled = true;
+        }
+        if (stalled) {
+            // Halve the step and go back to the best point (a diverged set does the same).
+            r.rate[s] *= 0.5;
+            r.since[s] = 0;
+            r.reference[s] = r.bestLoss[s];
+            std::copy_n(best, P, th);
+            continue;
+        }
+        toCoordinates(obj, coords, th, y);
+        coordinateGradient(obj, coords, lg.gradient.data() + size_t(s) * P, y.data(), gy.data());
+        const double lrT = detail::AdamTf1::stepSize(r.rate[s], epoch_);  // Adam's steps count from 1
+        detail::AdamTf1::update(y.data(), m_.data() + size_t(s) * F, v_.data() + size_t(s) * F, gy.data(), F, lrT, 1.0);
+        fromCoordinates(obj, coords, y.data(), th);
+    }
+    sum.losses = lg.loss;
+    const int bestSet = detail::bestFinite(r.bestLoss).first;
+    sum.learningRate = bestSet >= 0 ? r.rate[bestSet] : o.robust.learningRate;
+}
+
+void FitRun::robustPolish(EpochSummary& sum) {
+    const FitObjective& obj = *objective_;
+    const int N = options().population, P = obj.size(), F = obj.freeCount();
+    const auto coords = coordinatesOf(obj);
+    RobustState& r = *robust_;
+    const int b = partition_->begin(N), e = partition_->end(N);
+    struct Polish {
+        const FitObjective& obj;
+        const std::vector<detail::Coordinate>& coords;
+        std::vector<double> set, bestSet;
+        double bestLoss;
+    };
+    for (int s = b; s < e; ++s) {
+        if (F == 0 || !std::isfinite(r.bestLoss[s])) continue;
+        Polish pol{obj, coords, std::vector<double>(r.bestTheta.begin() + size_t(s) * P,
+                                                    r.bestTheta.begin() + size_t(s + 1) * P), {}, r.bestLoss[s]};
+        std::vector<double> y;
+        toCoordinates(obj, coords, pol.set.data(), y);
+        nlopt::opt opt(nlopt::LD_LBFGS, unsigned(F));
+        opt.set_maxeval(options().robust.polishEvaluations);
+        opt.set_ftol_rel(1e-15);
+        opt.set_xtol_rel(1e-12);
+        opt.set_min_objective(
+            [](unsigned n, const double* yv, double* grad, void* data) -> double {
+                auto& p = *static_cast<Polish*>(data);
+                fromCoordinates(p.obj, p.coords, yv, p.set.data());
+                const LossGradient lg = p.obj.lossAndGradient(p.set, 1);
+                const double loss = lg.loss[0];
+                if (!std::isfinite(loss)) {
+                    // A diverging trial point: a huge value sends the line search back.
+                    if (grad) std::fill(grad, grad + n, 0.0);
+                    return 1e300;
+                }
+                if (loss < p.bestLoss) {
+                    p.bestLoss = loss;
+                    p.bestSet = p.set;
+                }
+                if (grad) coordinateGradient(p.obj, p.coords, lg.gradient.data(), yv, grad);
+                return loss;
+            },
+            &pol);
+        double found = 0;
+        try {
+            opt.optimize(y, found);
+        } catch (const std::exception&) {
+            // Round-off limits and failed line searches end the polish; the best point seen stays.
+        }
+        if (!pol.bestSet.empty()) {
+            r.bestLoss[s] = pol.bestLoss;
+            std::copy(pol.bestSet.begin(), pol.bestSet.end(), r.bestTheta.begin() + size_t(s) * P);
+        }
+    }
+    partition_->share(r.bestTheta, N, P);
+    partition_->share(r.bestLoss, N, 1);
+    theta_ = r.bestTheta;
+    sum.losses = r.bestLoss;
+    sum.learningRate = 0;
+}
+
+}  // namespace odynn
