@@ -39,6 +39,7 @@ std::string RobustSettings::problem() const {
     if (adamEpochs < 0 || polishRounds < 0) return "robust stages must not have negative lengths";
     if (!(learningRate > 0) || patience < 1) return "robust Adam needs a positive step and patience";
     if (polishEvaluations < 1) return "polish evaluations must be at least 1";
+    if (polishSets < 0) return "polished sets must not be negative";
     return {};
 }
 
@@ -268,6 +269,7 @@ FitResult FitRun::run(const EpochCallback& callback) {
     } else {
         result.bestParams.assign(theta_.begin() + size_t(result.bestIndex) * P,
                                  theta_.begin() + size_t(result.bestIndex + 1) * P);
+        if (objective_->hasTest()) result.bestTestLoss = objective_->loss(result.bestParams, 1, true)[0];
     }
     result.wallSeconds = std::chrono::duration<double>(clock::now() - start).count();
     if (writes()) {

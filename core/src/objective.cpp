@@ -17,6 +17,12 @@ using nlohmann::json;
 FitObjective::FitObjective(FitDataset train, std::optional<FitDataset> test, FitOptions options)
     : train_(std::move(train)), test_(std::move(test)), options_(std::move(options)) {}
 
+std::shared_ptr<FitObjective> FitObjective::withThreads(int threads) const {
+    std::shared_ptr<FitObjective> copy = clone();
+    copy->options_.threads = threads;
+    return copy;
+}
+
 void FitObjective::clipToBounds(double* set) const {
     for (size_t p = 0; p < lower_.size(); ++p) set[p] = std::clamp(set[p], lower_[p], upper_[p]);
 }

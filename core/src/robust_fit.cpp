@@ -13,8 +13,10 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <stdexcept>
 
 #include <nlopt.hpp>
+#include <omp.h>
 
 #include "odynn/errors.hpp"
 #include "odynn/fitting.hpp"
@@ -263,60 +265,99 @@ void FitRun::robustAdam(EpochSummary& sum) {
     sum.learningRate = bestSet >= 0 ? r.rate[bestSet] : o.robust.learningRate;
 }
 
-void FitRun::robustPolish(EpochSummary& sum) {
-    const FitObjective& obj = *objective_;
-    const int N = options().population, P = obj.size(), F = obj.freeCount();
-    const auto coords = coordinatesOf(obj);
-    RobustState& r = *robust_;
-    const int b = partition_->begin(N), e = partition_->end(N);
+namespace {
+
+// L-BFGS from one set's best point in transformed coordinates; returns whether it found a lower loss.
+bool polishSet(const FitObjective& obj, const std::vector<detail::Coordinate>& coords, int evaluations,
+               double* set, double& loss) {
     struct Polish {
         const FitObjective& obj;
         const std::vector<detail::Coordinate>& coords;
         std::vector<double> set, bestSet;
         double bestLoss;
-    };
-    for (int s = b; s < e; ++s) {
-        if (F == 0 || !std::isfinite(r.bestLoss[s])) continue;
-        Polish pol{obj, coords, std::vector<double>(r.bestTheta.begin() + size_t(s) * P,
-                                                    r.bestTheta.begin() + size_t(s + 1) * P), {}, r.bestLoss[s]};
-        std::vector<double> y;
-        toCoordinates(obj, coords, pol.set.data(), y);
-        nlopt::opt opt(nlopt::LD_LBFGS, unsigned(F));
-        opt.set_maxeval(options().robust.polishEvaluations);
-        opt.set_ftol_rel(1e-15);
-        opt.set_xtol_rel(1e-12);
-        opt.set_min_objective(
-            [](unsigned n, const double* yv, double* grad, void* data) -> double {
-                auto& p = *static_cast<Polish*>(data);
-                fromCoordinates(p.obj, p.coords, yv, p.set.data());
-                const LossGradient lg = p.obj.lossAndGradient(p.set, 1);
-                const double loss = lg.loss[0];
-                if (!std::isfinite(loss)) {
-                    // A diverging trial point: a huge value sends the line search back.
-                    if (grad) std::fill(grad, grad + n, 0.0);
-                    return 1e300;
-                }
-                if (loss < p.bestLoss) {
-                    p.bestLoss = loss;
-                    p.bestSet = p.set;
-                }
-                if (grad) coordinateGradient(p.obj, p.coords, lg.gradient.data(), yv, grad);
-                return loss;
-            },
-            &pol);
-        double found = 0;
+    } pol{obj, coords, std::vector<double>(set, set + obj.size()), {}, loss};
+    std::vector<double> y;
+    toCoordinates(obj, coords, set, y);
+    nlopt::opt opt(nlopt::LD_LBFGS, unsigned(obj.freeCount()));
+    opt.set_maxeval(evaluations);
+    opt.set_ftol_rel(1e-15);
+    opt.set_xtol_rel(1e-12);
+    opt.set_min_objective(
+        [](unsigned n, const double* yv, double* grad, void* data) -> double {
+            auto& p = *static_cast<Polish*>(data);
+            fromCoordinates(p.obj, p.coords, yv, p.set.data());
+            const LossGradient lg = p.obj.lossAndGradient(p.set, 1);
+            const double l = lg.loss[0];
+            if (!std::isfinite(l)) {
+                // A diverging trial point: a huge value sends the line search back.
+                if (grad) std::fill(grad, grad + n, 0.0);
+                return 1e300;
+            }
+            if (l < p.bestLoss) {
+                p.bestLoss = l;
+                p.bestSet = p.set;
+            }
+            if (grad) coordinateGradient(p.obj, p.coords, lg.gradient.data(), yv, grad);
+            return l;
+        },
+        &pol);
+    double found = 0;
+    try {
+        opt.optimize(y, found);
+    } catch (const std::exception&) {
+        // Round-off limits and failed line searches end the polish; the best point seen stays.
+    }
+    if (pol.bestSet.empty()) return false;
+    std::copy(pol.bestSet.begin(), pol.bestSet.end(), set);
+    loss = pol.bestLoss;
+    return true;
+}
+
+}  // namespace
+
+void FitRun::robustPolish(EpochSummary& sum) {
+    const FitObjective& obj = *objective_;
+    const FitOptions& o = options();
+    const int N = o.population, P = obj.size();
+    const auto coords = coordinatesOf(obj);
+    RobustState& r = *robust_;
+    // The sets with the lowest losses (ties by index), shared out among processes, and among
+    // threads within one (each polish runs single-threaded).
+    std::vector<int> order(N);
+    std::iota(order.begin(), order.end(), 0);
+    auto key = [&](int i) { return std::isfinite(r.bestLoss[i]) ? r.bestLoss[i] : std::numeric_limits<double>::infinity(); };
+    std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return key(a) < key(b); });
+    const int K = std::min(N, o.robust.polishSets > 0 ? o.robust.polishSets : (N + 3) / 4);
+    std::vector<double> sets(size_t(K) * P), losses(K);
+    for (int k = 0; k < K; ++k) {
+        std::copy_n(r.bestTheta.begin() + size_t(order[k]) * P, P, sets.begin() + size_t(k) * P);
+        losses[k] = r.bestLoss[order[k]];
+    }
+    const int b = partition_->begin(K), e = partition_->end(K);
+    const FitObjective* single = &obj;
+    std::shared_ptr<FitObjective> oneThread;
+    if (e - b > 1) {
+        oneThread = objective_->withThreads(1);
+        single = oneThread.get();
+    }
+    std::string failure;
+#pragma omp parallel for schedule(dynamic) num_threads(o.threads > 0 ? o.threads : omp_get_max_threads()) if (e - b > 1 && o.threads != 1)
+    for (int k = b; k < e; ++k) {
+        if (obj.freeCount() == 0 || !std::isfinite(losses[k])) continue;
         try {
-            opt.optimize(y, found);
-        } catch (const std::exception&) {
-            // Round-off limits and failed line searches end the polish; the best point seen stays.
-        }
-        if (!pol.bestSet.empty()) {
-            r.bestLoss[s] = pol.bestLoss;
-            std::copy(pol.bestSet.begin(), pol.bestSet.end(), r.bestTheta.begin() + size_t(s) * P);
+            polishSet(*single, coords, o.robust.polishEvaluations, sets.data() + size_t(k) * P, losses[k]);
+        } catch (const std::exception& ex) {
+#pragma omp critical
+            failure = ex.what();
         }
     }
-    partition_->share(r.bestTheta, N, P);
-    partition_->share(r.bestLoss, N, 1);
+    if (!failure.empty()) throw std::runtime_error(failure);
+    partition_->share(sets, K, P);
+    partition_->share(losses, K, 1);
+    for (int k = 0; k < K; ++k) {
+        std::copy_n(sets.begin() + size_t(k) * P, P, r.bestTheta.begin() + size_t(order[k]) * P);
+        r.bestLoss[order[k]] = losses[k];
+    }
     theta_ = r.bestTheta;
     sum.losses = r.bestLoss;
     sum.learningRate = 0;

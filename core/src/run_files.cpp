@@ -60,7 +60,7 @@ json optionsToJson(const FitOptions& o, const LearningRate& lr) {
             {"initial", numbersToJson(o.initial)}, {"method", methodName(o.method)}, {"bounds", bounds},
             {"robust", {{"screen_sets", r.screenSets}, {"adam_epochs", r.adamEpochs}, {"learning_rate", r.learningRate},
                         {"patience", r.patience}, {"polish_evaluations", r.polishEvaluations},
-                        {"polish_rounds", r.polishRounds}}}};
+                        {"polish_rounds", r.polishRounds}, {"polish_sets", r.polishSets}}}};
 }
 
 FitOptions optionsFromJson(const json& j, const std::string& src) {
@@ -87,7 +87,7 @@ FitOptions optionsFromJson(const json& j, const std::string& src) {
     if (j.contains("robust")) {
         const json& r = j.at("robust");
         o.robust = {r.at("screen_sets"), r.at("adam_epochs"), r.at("learning_rate"), r.at("patience"),
-                    r.at("polish_evaluations"), r.at("polish_rounds")};
+                    r.at("polish_evaluations"), r.at("polish_rounds"), r.value("polish_sets", 0)};
     }
     return o;
 }
@@ -133,6 +133,7 @@ void writeSummary(const std::string& dir, const FitResult& r, double wallSeconds
     json summary = {{"best_loss", std::isfinite(r.bestLoss) ? json(r.bestLoss) : json(nullptr)},
                     {"best_index", r.bestIndex}, {"epochs", r.epochsDone}, {"wall_seconds", wallSeconds},
                     {"termination", term}, {"method", methodName(method)}};
+    if (std::isfinite(r.bestTestLoss)) summary["best_test_loss"] = r.bestTestLoss;
     if (!r.message.empty()) summary["message"] = r.message;
     writeFileAtomically((std::filesystem::path(dir) / "summary.json").string(), summary.dump(1) + "\n");
 }

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -77,6 +78,7 @@ struct RobustSettings {
     int patience = 15;          // epochs without a 1e-4 relative improvement before halving it
     int polishEvaluations = 400; // loss-and-gradient evaluations per set in each L-BFGS round
     int polishRounds = 3;       // L-BFGS rounds (each restarts from the set's best point)
+    int polishSets = 0;         // sets polished, the lowest losses after Adam; 0: a quarter of the population
     int totalEpochs() const { return 1 + adamEpochs + polishRounds; }
     std::string problem() const;
 };
@@ -122,6 +124,7 @@ struct FitResult {
     int bestIndex = -1;
     double bestLoss = 0;
     std::vector<double> bestParams;   // full layout vector
+    double bestTestLoss = std::numeric_limits<double>::quiet_NaN();  // with test data: the best set's test loss
     double wallSeconds = 0;
     std::string message;
 };

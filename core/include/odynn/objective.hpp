@@ -56,12 +56,16 @@ public:
     // best.json (and best_circuit.json) of the set `values`.
     virtual void writeBest(const std::string& dir, const double* values) const = 0;
 
+    // A copy whose evaluations use `threads` threads (the polish runs one set per thread).
+    std::shared_ptr<FitObjective> withThreads(int threads) const;
+
     const FitDataset& train() const { return train_; }
     const std::optional<FitDataset>& test() const { return test_; }
     const FitOptions& options() const { return options_; }
     FitOptions& options() { return options_; }
 
 protected:
+    virtual std::shared_ptr<FitObjective> clone() const = 0;
     virtual std::vector<double> randomSet(Rng& rng) const = 0;
     virtual std::vector<double> modelValues() const = 0;  // values fixed entries of random sets keep
     // Call once the derived constructor has filled size(), bounds and free indices.
@@ -93,6 +97,7 @@ public:
     const ParameterLayout& layout() const { return layout_; }
 
 protected:
+    std::shared_ptr<FitObjective> clone() const override { return std::make_shared<CircuitObjective>(*this); }
     std::vector<double> randomSet(Rng& rng) const override;
     std::vector<double> modelValues() const override { return layout_.values(circuit_); }
 
@@ -119,6 +124,7 @@ public:
     double dt() const { return dt_; }
 
 protected:
+    std::shared_ptr<FitObjective> clone() const override { return std::make_shared<LstmObjective>(*this); }
     std::vector<double> randomSet(Rng& rng) const override { return net_.randomWeights(rng); }
     std::vector<double> modelValues() const override { return std::vector<double>(size(), 0.0); }
 

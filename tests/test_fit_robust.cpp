@@ -1,0 +1,187 @@
+// The robust method, bounds and fixed parameters over the one optimizer: recovery of a known
+// answer on a short problem, bounds that hold, bad bounds and starting sets rejected, fixed
+// values per set, stop and bit-for-bit resume in every stage.
+#include <QTemporaryDir>
+
+#include "odynn/errors.hpp"
+#include "odynn/fitting.hpp"
+#include "odynn/objective.hpp"
+#include "odynn/stimuli.hpp"
+#include "test_support.hpp"
+
+using namespace odynn;
+
+namespace {
+
+FitDataset targetOf(const Circuit& c, double maxT) {
+    const auto currents = trainingCurrents(c.dt, maxT);
+    FitDataset d;
+    const int T = int(currents[0].size()), B = 2;
+    d.stimulus = Stimulus(T, B, 1);
+    for (int t = 0; t < T; ++t)
+        for (int b = 0; b < B; ++b) d.stimulus.at(t, b, 0) = currents[b][t];
+    SimulationOptions opt;
+    opt.record = Record::VoltageCalcium;
+    const auto r = simulate(c, d.stimulus, opt);
+    d.targetV.resize(size_t(T) * B);
+    for (int t = 0; t < T; ++t)
+        for (int b = 0; b < B; ++b) d.targetV[size_t(t) * B + b] = r.sets[0].at(t, 0, b, 0);
+    return d;
+}
+
+FitOptions robustOptions(int population, int adamEpochs) {
+    FitOptions o;
+    o.method = FitMethod::Robust;
+    o.population = population;
+    o.seed = 2;
+    o.robust.screenSets = 100;
+    o.robust.adamEpochs = adamEpochs;
+    o.robust.polishRounds = 2;
+    o.robust.polishEvaluations = 150;
+    return o;
+}
+
+QByteArray readAll(const QString& f) {
+    QFile h(f);
+    h.open(QIODevice::ReadOnly);
+    return h.readAll();
+}
+
+}  // namespace
+
+class TestFitRobust : public QObject {
+    Q_OBJECT
+private slots:
+    void recoversTheAnswerOfAShortProblem() {
+        // hhsimple's defaults made the data; the robust fit of 4 starts finds them again.
+        const Circuit c = singleNeuronCircuit("hhsimple", 1.0);
+        FitRun run(c, targetOf(c, 400.0), std::nullopt, robustOptions(4, 60));
+        const FitResult r = run.run();
+        QVERIFY(r.termination == Termination::Completed);
+        const double start = run.lossHistory().front()[0];  // best screened start
+        qInfo("loss %.3g -> %.3g in %.1f s", start, r.bestLoss, r.wallSeconds);
+        QVERIFY(r.bestLoss * 1e3 <= start);
+        QCOMPARE(run.epochsDone(), 1 + 60 + 2);
+        // Every set ends at the best point it reached, inside the bounds.
+        const auto& L = run.layout();
+        for (int s = 0; s < 4; ++s)
+            for (int p = 0; p < L.size(); ++p) {
+                const double x = run.population()[s * L.size() + p];
+                QVERIFY(x >= L.entries()[p].lowerBound && x <= L.entries()[p].upperBound);
+            }
+    }
+
+    void userBoundsHoldForBothMethods() {
+        const Circuit c = singleNeuronCircuit("celegans", 1.0);
+        for (FitMethod m : {FitMethod::Odynn, FitMethod::Robust}) {
+            FitOptions o = robustOptions(3, 8);
+            o.method = m;
+            o.epochs = 8;
+            o.learningRate = LearningRate{5.0, 9, 0.92};
+            o.bounds = {{"C_m", 10.0, 12.0}, {"g_Ca", 1.0, 2.0}};
+            FitRun run(c, targetOf(c, 200.0), std::nullopt, o);
+            const auto& L = run.layout();
+            for (int s = 0; s < 3 && m == FitMethod::Odynn; ++s) {
+                const double x = run.population()[s * L.size() + L.find("C_m")];
+                QVERIFY(x >= 10.0 && x <= 12.0);  // random starts are drawn inside the bounds
+            }
+            run.run();
+            for (int s = 0; s < 3; ++s) {
+                const double* th = run.population().data() + s * L.size();
+                QVERIFY(th[L.find("C_m")] >= 10.0 && th[L.find("C_m")] <= 12.0);
+                QVERIFY(th[L.find("g_Ca")] >= 1.0 && th[L.find("g_Ca")] <= 2.0);
+            }
+        }
+    }
+
+    void badBoundsAndStartsAreRejected() {
+        const Circuit c = singleNeuronCircuit("celegans", 1.0);
+        const FitDataset d = targetOf(c, 50.0);
+        auto problem = [&](const FitOptions& o) {
+            try {
+                FitRun run(c, d, std::nullopt, o);
+            } catch (const InputError& e) {
+                return QString::fromStdString(e.what());
+            }
+            return QString();
+        };
+        FitOptions o;
+        o.bounds = {{"C_m", 5.0, 1.0}};
+        QVERIFY(problem(o).contains("lower must be below upper"));
+        o.bounds = {{"C_m", 0.1, 10.0}};  // the model's lower bound is 0.5
+        QVERIFY(problem(o).contains("leave the model's bounds"));
+        o.bounds = {{"nope", 0.0, 1.0}};
+        QVERIFY(problem(o).contains("unknown parameter"));
+        o.bounds = {{"C_m", 1.0, 2.0}};
+        const ParameterLayout L(c);
+        o.initial = L.values(c);  // C_m = 20, outside [1, 2]
+        QVERIFY(problem(o).contains("outside its bounds"));
+        o.bounds.clear();
+        o.fixed = {"C_m"};
+        o.initial[L.find("C_m")] = 0.1;  // a fixed value outside the model's bounds
+        QVERIFY(problem(o).contains("outside the model's bounds"));
+    }
+
+    void fixedValuesPerSetAndFixAll() {
+        const Circuit c = singleNeuronCircuit("leaky", 1.0);
+        const ParameterLayout L(c);
+        std::vector<double> init = L.values(c), second = init;
+        second[L.find("C_m")] = 7.0;
+        init.insert(init.end(), second.begin(), second.end());
+        FitOptions o;
+        o.population = 3;
+        o.epochs = 3;
+        o.fixed = {"C_m"};
+        o.initial = init;
+        FitRun run(c, targetOf(c, 100.0), std::nullopt, o);
+        run.run();
+        const int P = L.size();
+        QCOMPARE(run.population()[0 * P + L.find("C_m")], init[L.find("C_m")]);
+        QCOMPARE(run.population()[1 * P + L.find("C_m")], 7.0);  // the user's set keeps its own value
+        QCOMPARE(run.population()[2 * P + L.find("C_m")], init[L.find("C_m")]);  // a random set: the model's
+        o.fixed = {"all"};
+        o.initial.clear();
+        FitRun frozen(c, targetOf(c, 100.0), std::nullopt, o);
+        const std::vector<double> before = frozen.population();
+        frozen.run();
+        QVERIFY(frozen.population() == before);
+    }
+
+    void stopAndResumeBitForBitInEveryStage() {
+        const Circuit c = singleNeuronCircuit("hhsimple", 1.0);
+        const FitDataset d = targetOf(c, 150.0);
+        const FitOptions o = robustOptions(3, 6);
+        QTemporaryDir dirA;
+        {
+            FitRun straight(c, d, d, o);
+            straight.attachRunDirectory(dirA.path().toStdString());
+            straight.run();
+        }
+        const FitRun reference = FitRun::resume(dirA.path().toStdString());
+        for (int stopAfter : {0, 3, 7}) {  // screen, adam, first polish round
+            QTemporaryDir dirB;
+            {
+                FitRun first(c, d, d, o);
+                first.attachRunDirectory(dirB.path().toStdString());
+                const FitResult r = first.run(
+                    [&](const EpochSummary& s) { return s.epoch == stopAfter ? FitControl::Stop : FitControl::Continue; });
+                QVERIFY(r.termination == Termination::Stopped);
+            }
+            FitRun resumed = FitRun::resume(dirB.path().toStdString());
+            QCOMPARE(resumed.epochsDone(), stopAfter + 1);
+            resumed.run();
+            QVERIFY(resumed.population() == reference.population());
+            QCOMPARE(readAll(dirB.filePath("history.csv")), readAll(dirA.filePath("history.csv")));
+            QCOMPARE(readAll(dirB.filePath("params.csv")), readAll(dirA.filePath("params.csv")));
+            QCOMPARE(readAll(dirB.filePath("best.json")), readAll(dirA.filePath("best.json")));
+        }
+        const QList<QByteArray> rows = readAll(dirA.filePath("history.csv")).split('\n');
+        QVERIFY(rows[0].endsWith(",stage"));
+        QVERIFY(rows[1].endsWith(",screen"));
+        QVERIFY(rows[2].endsWith(",adam"));
+        QVERIFY(rows[8].endsWith(",polish"));
+    }
+};
+
+QTEST_APPLESS_MAIN(TestFitRobust)
+#include "test_fit_robust.moc"
