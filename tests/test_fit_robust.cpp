@@ -3,6 +3,8 @@
 // values per set, stop and bit-for-bit resume in every stage.
 #include <QTemporaryDir>
 
+#include "odynn/circuit_fixed.hpp"
+#include "odynn/circuit_io.hpp"
 #include "odynn/errors.hpp"
 #include "odynn/fitting.hpp"
 #include "odynn/objective.hpp"
@@ -145,6 +147,32 @@ private slots:
         const std::vector<double> before = frozen.population();
         frozen.run();
         QVERIFY(frozen.population() == before);
+    }
+
+    void circuitFileFixedKeysAreHonoured() {
+        const nlohmann::json doc = nlohmann::json::parse(R"({"format": "odynn-circuit", "dt": 1,
+            "neurons": [{"label": "A", "fixed": ["C_m", "g_L"]}, {"label": "B", "fixed": true}],
+            "synapses": [{"pre": "A", "post": "B", "fixed": ["G"]}],
+            "gaps": [{"a": "A", "b": "B", "fixed": true}]})");
+        const Circuit c = circuitFromJson(doc, "c.json");
+        const std::vector<std::string> names = fixedParameterNames(doc, c, "c.json");
+        const ParameterLayout L(c);
+        const int bFixed = int(modelSpec("celegans").params.size());
+        QCOMPARE(int(names.size()), 2 + bFixed + 1 + 1);
+        QVERIFY(std::find(names.begin(), names.end(), "A/C_m") != names.end());
+        QVERIFY(std::find(names.begin(), names.end(), "B/rho_ca") != names.end());
+        QVERIFY(std::find(names.begin(), names.end(), "A->B/G") != names.end());
+        QVERIFY(std::find(names.begin(), names.end(), "A--B/G_gap") != names.end());
+        for (const auto& n : names) QVERIFY(L.find(n) >= 0);
+        nlohmann::json bad = doc;
+        bad["neurons"][0]["fixed"] = {"nope"};
+        try {
+            fixedParameterNames(bad, c, "c.json");
+            QFAIL("an unknown fixed name must be an error");
+        } catch (const InputError& e) {
+            QVERIFY(QString(e.what()).contains("c.json"));
+            QVERIFY(QString(e.what()).contains("neurons[0].fixed"));
+        }
     }
 
     void stopAndResumeBitForBitInEveryStage() {

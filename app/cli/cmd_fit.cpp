@@ -7,6 +7,7 @@
 #include "fit_bounds.hpp"
 #include "lstm_cli.hpp"
 #include "process_partition.hpp"
+#include "odynn/circuit_fixed.hpp"
 #include "odynn/circuit_io.hpp"
 #include "odynn/errors.hpp"
 #include "progress_bar.hpp"
@@ -115,6 +116,10 @@ Command addFitCommand(CLI::App& app) {
         }
         const Circuit c = a->circuit.load();
         o.weights = a->circuit.lossWeights(&c);
+        // "fixed" keys of the circuit file add to --fix.
+        if (!a->circuit.circuit.empty())
+            for (auto& name : fixedParameterNames(readJsonFile(a->circuit.circuit), c, a->circuit.circuit))
+                o.fixed.push_back(std::move(name));
         if (!a->init.empty()) {
             int count = 0;
             o.initial = parameterSetsFromFile(a->init, c, count);

@@ -3,6 +3,7 @@
 // clipping per set and bounds after every update; fixed parameters are not free variables and
 // neurons of a group share the free variables of their first member. The robust method's
 // stages are in robust_fit.cpp, the run folder in run_folder.cpp.
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <limits>
@@ -119,8 +120,13 @@ FitRun::~FitRun() = default;
 const FitOptions& FitRun::options() const { return objective_->options(); }
 
 void FitRun::setEpochs(int epochs) {
-    if (options().method == FitMethod::Robust && epochs != options().epochs)
-        throw InputError({}, 0, "--epochs", "a robust run keeps the stages it started with");
+    if (options().method == FitMethod::Robust) {
+        // Epochs after the Adam stage are polish rounds: a longer robust run polishes more; a
+        // robust run always finishes its screening and Adam stages.
+        RobustSettings& r = objective_->options().robust;
+        r.polishRounds = std::max(0, epochs - 1 - r.adamEpochs);
+        epochs = r.totalEpochs();
+    }
     objective_->options().epochs = epochs;
 }
 
