@@ -100,6 +100,32 @@ private slots:
         QVERIFY(!hasTargets(masked));
     }
 
+    void robustMethodFromThePanel() {
+        MainWindow window(testOptions());
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        shortenStimulus(window);
+        QVERIFY(window.simulateNow());
+        FitPanel* fit = window.fitPanel();
+        window.showFitView();
+        fit->methodBox()->setCurrentIndex(1);
+        fit->populationBox()->setValue(2);
+        fit->epochsBox()->setValue(3);
+        QCOMPARE(fit->options().method, FitMethod::Robust);
+        QSignalSpy epochs(fit->worker(), &FitWorker::epochFinished);
+        QSignalSpy finished(fit->worker(), &FitWorker::finished);
+        fit->startFit();
+        QVERIFY2(fit->worker()->isRunning(), qPrintable(fit->statusText()));
+        QVERIFY(finished.wait(120000));
+        // Screening, 3 Adam epochs, the polish rounds; the stages reach the panel.
+        QCOMPARE(epochs.size(), 1 + 3 + RobustSettings{}.polishRounds);
+        QCOMPARE(epochs.first().at(0).value<FitProgress>().summary.stage, std::string("screen"));
+        QCOMPARE(epochs.last().at(0).value<FitProgress>().summary.stage, std::string("polish"));
+        const FitOutcome outcome = finished.last().at(0).value<FitOutcome>();
+        QVERIFY2(outcome.error.isEmpty(), qPrintable(outcome.error));
+        QVERIFY(std::isfinite(outcome.result.bestLoss));
+    }
+
     void liveFitFiguresAndApplyBest() {
         MainWindow window(testOptions());
         window.resize(1366, 768);

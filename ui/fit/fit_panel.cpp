@@ -80,6 +80,11 @@ FitPanel::FitPanel(CircuitGraphModel* model, QUndoStack* undoStack, QWidget* par
     weightCa_->setRange(0, 1e6);
     weightCa_->setValue(0.0);
     weightCa_->setToolTip(tr("Weight w_Ca of (Ca − Ca*)² in the loss (model calcium units)"));
+    method_ = new QComboBox(this);
+    method_->addItem(tr("ODYNN (Adam)"), int(FitMethod::Odynn));
+    method_->addItem(tr("Robust"), int(FitMethod::Robust));
+    method_->setToolTip(tr("ODYNN: ODYNN's optimizer, exactly. Robust: screens many random sets, then Adam in "
+                           "log/logistic coordinates (Epochs) and an L-BFGS polish; reaches the answer far more often"));
     seed_ = new QSpinBox(this);
     seed_->setRange(0, 1'000'000);
     seed_->setToolTip(tr("Random seed of the initial population; the same seed gives the same fit"));
@@ -115,6 +120,7 @@ FitPanel::FitPanel(CircuitGraphModel* model, QUndoStack* undoStack, QWidget* par
     form->addRow(QString(), targetInfo_);
     form->addRow(tr("Observed"), observed_);
     form->addRow(tr("Test"), testSplit_);
+    form->addRow(tr("Method"), method_);
     form->addRow(tr("Population"), pair(this, population_, tr("Epochs"), epochs_));
     form->addRow(tr("Rate l0"), pair(this, lr0_, tr("every k"), decaySteps_));
     form->addRow(tr("Decay r"), pair(this, decayRate_, tr("Seed"), seed_));
@@ -250,6 +256,8 @@ FitOptions FitPanel::options() const {
     o.weights.v = weightV_->value();
     o.weights.ca = weightCa_->value();
     o.learningRate = LearningRate{lr0_->value(), static_cast<double>(decaySteps_->value()), decayRate_->value()};
+    o.method = static_cast<FitMethod>(method_->currentData().toInt());
+    o.robust.adamEpochs = o.epochs;  // the robust method: Adam epochs before its polish
     // Only names the current circuit knows: labels may have changed since a box was ticked.
     const ParameterLayout layout(model_->circuit());
     for (const QString& name : fixed_)

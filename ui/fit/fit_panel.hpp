@@ -55,6 +55,7 @@ public:
     QSpinBox* epochsBox() const { return epochs_; }
     QListWidget* observedList() const { return observed_; }
     QComboBox* testSplitBox() const { return testSplit_; }
+    QComboBox* methodBox() const { return method_; }
     QComboBox* targetBox() const { return target_; }
     QString statusText() const;
     bool hasBest() const { return best_.has_value(); }
@@ -92,6 +93,7 @@ private:
     QLabel* targetInfo_;
     QListWidget* observed_;
     QComboBox* testSplit_;
+    QComboBox* method_;
     QSpinBox* population_;
     QSpinBox* epochs_;
     QDoubleSpinBox* lr0_;

@@ -77,7 +77,7 @@ struct RobustSettings {
     double learningRate = 0.05; // Adam's step in transformed units (log scale: ~5 %)
     int patience = 15;          // epochs without a 1e-4 relative improvement before halving it
     int polishEvaluations = 400; // loss-and-gradient evaluations per set in each L-BFGS round
-    int polishRounds = 3;       // L-BFGS rounds (each restarts from the set's best point)
+    int polishRounds = 12;      // L-BFGS rounds (each restarts from the set's best point)
     int polishSets = 0;         // sets polished, the lowest losses after Adam; 0: a quarter of the population
     int totalEpochs() const { return 1 + adamEpochs + polishRounds; }
     std::string problem() const;
