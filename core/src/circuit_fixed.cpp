@@ -42,7 +42,7 @@ std::vector<std::string> fixedParameterNames(const json& doc, const Circuit& c, 
     for (size_t i = 0; i < ns.size() && i < c.neurons.size(); ++i) {
         const std::string where = "neurons[" + std::to_string(i) + "]";
         const ModelSpec& spec = modelSpec(c.neurons[i].model);
-        if (spec.kind == ModelKind::Lstm && ns[i].contains("fixed"))
+        if (spec.networkWeights && ns[i].contains("fixed"))
             throw InputError(src, 0, where + ".fixed", "an lstm neuron's weights cannot be fixed");
         std::vector<std::string> known;
         for (const ParamSpec& p : spec.params) known.push_back(p.name);
