@@ -16,6 +16,6 @@ cmake --build "$build" --target fuzz_readers
 work="$build/fuzz-corpus"
 mkdir -p "$work" "$build/fuzz-artifacts"
 cp -n "$root"/tests/fuzz/corpus/* "$work"/ 2>/dev/null || true
-UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 LSAN_OPTIONS=suppressions="$root/tests/fuzz/lsan.supp" \
 "$build/tests/fuzz/fuzz_readers" "$work" -max_total_time="$seconds" -max_len=4096 -rss_limit_mb=2048 \
   -artifact_prefix="$build/fuzz-artifacts/" -print_final_stats=1
