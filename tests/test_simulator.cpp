@@ -114,7 +114,7 @@ private slots:
         QCOMPARE(train[0].size(), size_t(1200));
         QCOMPARE(train[0][200], 10.0);
         QCOMPARE(train[1][850], 25.0);
-        QCOMPARE(testCurrents(0.5).size(), size_t(2));
+        QCOMPARE(testCurrents(0.5).size(), size_t(5));
         const auto t = timeVector(100, 1.0);
         QCOMPARE(rampCurrent(t, 10, 20, 0, 10)[15], 5.0);
         QCOMPARE(gaussianBump(t, 50, 5, 2.0)[50], 2.0);

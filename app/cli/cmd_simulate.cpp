@@ -71,7 +71,8 @@ Command addSimulateCommand(CLI::App& app) {
     auto* m = sub->add_option("--model", a->model, "Neuron model (celegans, hhsimple, leaky, lstm) or model file (FILE.odm)");
     auto* c = sub->add_option("--circuit", a->circuit, "Circuit file (odynn-circuit JSON)");
     m->excludes(c);
-    auto* p = sub->add_option("--params", a->params, "Parameter set(s): JSON {name: value} or a list of them");
+    auto* p = sub->add_option("--params", a->params, "Parameter set(s): JSON {name: value} or a list of them, or a named set: default, "
+                                                    "default2 (ODYNN's DEFAULT_2 celegans neuron)");
     auto* n = sub->add_option("--population", a->population, "Simulate N random parameter sets (seeded)")
                   ->check(CLI::PositiveNumber);
     p->excludes(n);

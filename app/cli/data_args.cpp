@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -11,6 +12,7 @@
 #include "odynn/datasets.hpp"
 #include "odynn/errors.hpp"
 #include "odynn/model_file.hpp"
+#include "odynn/parameter_presets.hpp"
 
 namespace odynn::cli {
 
@@ -49,6 +51,19 @@ std::vector<double> parseNumbers(const std::string& text, const std::string& opt
 }
 
 std::vector<double> parameterSetsFromFile(const std::string& path, const Circuit& c, int& count) {
+    // A preset name (default, default2) that is not a file: every neuron of the model takes it.
+    if (!std::filesystem::exists(path) && (path == "default" || path == "default2")) {
+        Circuit withPreset = c;
+        bool any = false;
+        for (Neuron& n : withPreset.neurons)
+            if (const auto p = parameterPreset(n.model, path)) {
+                n.params = *p;
+                any = true;
+            }
+        if (!any) throw InputError({}, 0, "--params", "no neuron of this circuit has a parameter set '" + path + "'");
+        count = 1;
+        return ParameterLayout(withPreset).values(withPreset);
+    }
     const auto doc = readJsonFile(path);
     const auto objects = doc.is_array() ? doc : nlohmann::json::array({doc});
     if (objects.empty()) throw InputError(path, 0, {}, "no parameter set in the file");
