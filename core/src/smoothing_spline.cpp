@@ -181,8 +181,9 @@ double rotateRowIn(Band& g, Vec1<double>& c, size_t nk1, size_t j, double h[k2 +
 // Below this many rows a triangularisation runs on one thread, in exactly Dierckx's order.
 constexpr size_t kParallelRows = 200000;
 
-// QR by Givens rotations of rows given in order of their first column: row(r, h, yi) fills
-// h(1..width) and the right-hand side of row r (0-based) and returns its first column. The
+// QR by Givens rotations of rows given in order of their first column: row(r, h, yi, hint)
+// fills h(1..width) and the right-hand side of row r (0-based) and returns its first column;
+// hint is the caller's per-block memory (rows come in order within a block). The
 // triangle and right-hand side go to g and c (zeroed by the caller), the residual sum of
 // squares is returned. Long systems are cut into consecutive blocks of rows triangularised
 // in parallel, whose triangles are then rotated, row by row, into the first one: the same
@@ -197,9 +198,10 @@ double triangularize(size_t rows, size_t nk1, Band& g, Vec1<double>& c, const Ro
     double h[k2 + 1];
     if (blocks == 1) {
         double fp = 0;
+        size_t hint = 0;
         for (size_t r = 0; r < rows; ++r) {
             double yi = 0;
-            const size_t col = row(r, h, yi);
+            const size_t col = row(r, h, yi, hint);
             fp = fp + rotateRowIn(g, c, nk1, col, h, yi);
         }
         return fp;
@@ -216,13 +218,15 @@ double triangularize(size_t rows, size_t nk1, Band& g, Vec1<double>& c, const Ro
         Block& part = parts[size_t(bi)];
         const size_t r0 = rows * size_t(bi) / size_t(blocks), r1 = rows * size_t(bi + 1) / size_t(blocks);
         double hb[k2 + 1], yi = 0;
-        const size_t lastCol = row(r1 - 1, hb, yi);
-        part.first = row(r0, hb, yi);
+        size_t hint = 0;
+        const size_t lastCol = row(r1 - 1, hb, yi, hint);
+        hint = 0;
+        part.first = row(r0, hb, yi, hint);
         part.span = std::min(nk1, lastCol + size_t(w) - 1) - part.first + 1;
         part.g = Band(part.span, w);
         part.c = Vec1<double>(part.span);
         for (size_t r = r0; r < r1; ++r) {
-            const size_t col = row(r, hb, yi);
+            const size_t col = row(r, hb, yi, hint);
             part.fp = part.fp + rotateRowIn(part.g, part.c, part.span, col - part.first + 1, hb, yi);
         }
     }
@@ -373,10 +377,14 @@ SmoothingSpline::SmoothingSpline(const std::vector<double>& xs, const std::vecto
         std::fill(z.v.begin(), z.v.begin() + long(nk1) + 1, 0.0);
         std::fill(a.d.begin(), a.d.begin() + long(nk1 * k1), 0.0);
         // Observation rows: the 4 nonzero B-splines at x(it), first column l - 3.
-        fp = triangularize(m, nk1, a, z, [&](size_t r, double* hr, double& yi) {
+        fp = triangularize(m, nk1, a, z, [&](size_t r, double* hr, double& yi, size_t& hint) {
             const size_t it = r + 1;
-            const size_t l =
-                size_t(std::upper_bound(t.v.begin() + k1 + 1, t.v.begin() + long(nk1) + 1, x(it)) - t.v.begin()) - 1;
+            // The interval t(l) <= x < t(l+1): forward from the previous row's, else searched.
+            size_t l = hint;
+            if (l < size_t(k1) || l > nk1 || x(it) < t(l))
+                l = size_t(std::upper_bound(t.v.begin() + k1 + 1, t.v.begin() + long(nk1) + 1, x(it)) - t.v.begin()) - 1;
+            l = advance(t, x(it), l, nk1);
+            hint = l;
             fpbspl(t, x(it), l, hr);
             yi = y(it);
             return l - k1 + 1;
@@ -459,7 +467,7 @@ SmoothingSpline::SmoothingSpline(const std::vector<double>& xs, const std::vecto
             std::fill(g.d.begin(), g.d.begin() + long(nk1 * k2), 0.0);
             std::fill(c.v.begin(), c.v.begin() + long(nk1) + 1, 0.0);
             // Row 2j-1: least-squares row j (right-hand side z(j)); row 2j: jump row j / p.
-            triangularize(nk1 + n8, nk1, g, c, [&](size_t r, double* hr, double& yi) {
+            triangularize(nk1 + n8, nk1, g, c, [&](size_t r, double* hr, double& yi, size_t&) {
                 const size_t j = r < 2 * n8 ? r / 2 + 1 : r - n8 + 1;
                 if (r < 2 * n8 && r % 2 == 1) {
                     for (int i = 1; i <= k2; ++i) hr[i] = b(j, i) * pinv;
