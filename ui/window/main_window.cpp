@@ -48,6 +48,7 @@
 #include "odynn/csv.hpp"
 #include "odynn/errors.hpp"
 #include "editor/stimulus_editor.hpp"
+#include "import/nwb_import_dialog.hpp"
 #include "import/trace_import_dialog.hpp"
 #include "plots/trace_plots.hpp"
 #include "plots/voltage_heatmap.hpp"
@@ -266,6 +267,11 @@ void MainWindow::createActions() {
     file->addAction(tr("Import &Calcium Trace…"), this, [this] { importCalciumTrace(); })
         ->setToolTip(tr("A calcium-imaging recording (trace, inputCurrent, timeVector) as a fitting target, resampled "
                         "with a smoothing spline"));
+    file->addAction(tr("Import &NWB Recording…"), this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Import NWB recording"), QString(),
+                                                          tr("Neurodata Without Borders (*.nwb);;All files (*)"));
+        if (!path.isEmpty()) importNwbRecording(path);
+    })->setToolTip(tr("A series of an NWB file (current clamp or calcium imaging) as a fitting target"));
     file->addAction(tr("Export &Diagram…"), this, [this] { exportFigureDialog(0); });
     file->addAction(tr("Export &Figure…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P), this,
                     [this] { exportFigureDialog(visibleFigure()); })
@@ -514,7 +520,9 @@ void MainWindow::dropEvent(QDropEvent* event) {
     for (const QUrl& url : event->mimeData()->urls()) {
         const QString path = url.toLocalFile();
         const QString suffix = QFileInfo(path).suffix().toLower();
-        if (suffix == QLatin1String("csv") && isCalciumRecording(path))
+        if (suffix == QLatin1String("nwb"))
+            importNwbRecording(path);  // series, ROI and stimulus to choose: the NWB dialog
+        else if (suffix == QLatin1String("csv") && isCalciumRecording(path))
             importCalciumTrace(path);  // needs scales, window and smoothing: the import dialog
         else if (suffix == QLatin1String("csv"))
             loadTargetTrace(path);
@@ -565,11 +573,30 @@ bool MainWindow::importCalciumTrace(const QString& path) {
     TraceImportDialog dialog(neurons, neuron, model_->dt(), this);
     if (!path.isEmpty()) dialog.setFile(path);
     if (dialog.exec() != QDialog::Accepted) return false;
+    const std::vector<TargetTrace> traces = dialog.targets();
+    if (traces.empty()) return false;
+    for (const TargetTrace& trace : traces) addTargetTrace(trace);  // ODYNN's preparation: 5 batch entries
+    // A calcium target: the loss compares calcium only, as ODYNN did for AVAL (weights 0, 1).
+    fit_->setLossWeights(0.0, 1.0);
+    return true;
+}
+
+bool MainWindow::importNwbRecording(const QString& path) {
+    QStringList neurons;
+    for (const Neuron& n : model_->circuit().neurons) neurons << QString::fromStdString(n.label);
+    if (neurons.isEmpty()) {
+        showError(tr("Import NWB recording"), tr("The circuit has no neuron to attach the recording to."));
+        return false;
+    }
+    NwbImportDialog dialog(neurons, model_->dt(), this);
+    if (!dialog.setFile(path)) {
+        showError(tr("Import NWB recording"), dialog.errorText());
+        return false;
+    }
+    if (dialog.exec() != QDialog::Accepted) return false;
     const std::optional<TargetTrace> trace = dialog.target();
     if (!trace) return false;
     addTargetTrace(*trace);
-    // A calcium target: the loss compares calcium only, as ODYNN did for AVAL (weights 0, 1).
-    fit_->setLossWeights(0.0, 1.0);
     return true;
 }
 

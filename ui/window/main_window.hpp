@@ -70,6 +70,8 @@ public:
     // dropped): the import dialog, then a calcium target with loss weights V 0, Ca 1 (ODYNN's
     // choice for AVAL). `path` empty: the dialog asks for the file.
     bool importCalciumTrace(const QString& path = {});
+    // An NWB file (File > Import NWB Recording or a dropped .nwb): the chosen series becomes a target.
+    bool importNwbRecording(const QString& path);
     void addTargetTrace(const TargetTrace& trace);
     // File > New Circuit from Connectome: a new untitled project with the chosen real wiring.
     bool newCircuitFromConnectome();
