@@ -7,6 +7,7 @@
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QDoubleSpinBox>
+#include <QLineEdit>
 #include <QMimeData>
 #include <QPushButton>
 #include <QLineEdit>
@@ -78,6 +79,32 @@ private slots:
         QTest::keyClick(path, Qt::Key_Return);
         QVERIFY(okButton(d)->isEnabled());  // the file was read
         QVERIFY2(d.isVisible() && d.result() != QDialog::Accepted, "Enter imported the trace");
+    }
+
+    void odynnPreparationGivesFiveTargets() {
+        TraceImportDialog d({QStringLiteral("AVAL")}, QString(), 5.0);
+        d.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&d));
+        QVERIFY2(d.setFile(aval1), qPrintable(d.errorText()));
+        d.preparationBox()->setCurrentIndex(1);
+        QVERIFY(d.odynnPreparation());
+        QVERIFY(!d.smoothingBox()->isEnabled());  // fixed by ODYNN
+        QVERIFY(!d.windowBox()->isEnabled());
+        d.updatePreviewNow();
+        QVERIFY(d.errorText().isEmpty());
+        QVERIFY(d.plot()->graph(2)->dataCount() > 1000);
+        QTest::mouseClick(okButton(d), Qt::LeftButton);
+        QCOMPARE(d.result(), int(QDialog::Accepted));
+        const std::vector<TargetTrace> all = d.targets();
+        QCOMPARE(all.size(), size_t(5));
+        // The core's get_real_data, itself checked against scipy (test_trace_import).
+        const OdynnRealData want = odynnRealData(readTraceCsv(aval1.toStdString()), 5.0);
+        for (size_t k = 0; k < 5; ++k) {
+            QCOMPARE(all[k].steps(), 800);  // numpy.arange(0, 4000, 5)
+            QCOMPARE(all[k].columns[0].values, want.train[k].cac);
+            QCOMPARE(all[k].currents[0].second, want.train[k].current);
+        }
+        QCOMPARE(d.target()->columns[0].values, want.train[0].cac);
     }
 
     void defaultsMatchTheCore() {

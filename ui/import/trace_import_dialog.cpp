@@ -20,6 +20,7 @@
 #include <algorithm>
 #include <cmath>
 #include <exception>
+#include <initializer_list>
 #include <qcustomplot.h>
 
 namespace odynn::ui {
@@ -74,6 +75,15 @@ TraceImportDialog::TraceImportDialog(const QStringList& neurons, const QString& 
             if (neurons[k].startsWith(QStringLiteral("AVA"))) pick = k;  // the ODYNN recordings are of AVAL
     neuron_->setCurrentIndex(std::max(0, pick));
 
+    preparation_ = new QComboBox(this);
+    preparation_->addItem(tr("Scale, window and resample (below)"));
+    preparation_->addItem(tr("ODYNN get_real_data: 5 training windows"));
+    preparation_->setToolTip(
+        tr("ODYNN's own preparation: the first 3100 samples at 8 ms each; 5 windows of 500 samples starting at 0, 0, "
+           "420, 1140 and 2400, trace x10 smoothed (s = 0.25) and current x10 interpolated, each over 0–4000 ms at the "
+           "time step below: 5 targets (batch entries). Its test set is all 3100 samples (odynn-cli import-trace "
+           "--preset odynn writes it)"));
+
     timeScale_ = spin(this, 1e-6, 1e9, 3, defaults.timeScale, tr("Factor from the file's time unit to ms (1000: seconds)"));
     traceScale_ = spin(this, -1e9, 1e9, 4, defaults.traceScale,
                        tr("Factor on the fluorescence trace (ODYNN: 10; 1 with the Hill transform, whose α = 2 is for raw "
@@ -113,6 +123,7 @@ TraceImportDialog::TraceImportDialog(const QStringList& neurons, const QString& 
     auto* form = new QFormLayout;
     form->addRow(tr("File"), fileRow);
     form->addRow(tr("Neuron"), neuron_);
+    form->addRow(tr("Preparation"), preparation_);
     form->addRow(tr("Time scale"), timeScale_);
     form->addRow(tr("Trace scale"), traceScale_);
     form->addRow(tr("Current scale"), currentScale_);
@@ -183,6 +194,7 @@ TraceImportDialog::TraceImportDialog(const QStringList& neurons, const QString& 
     // The presets are sample numbers: their times move with the time scale.
     connect(timeScale_, &QDoubleSpinBox::valueChanged, this, &TraceImportDialog::windowPresetChanged);
     connect(window_, &QComboBox::currentIndexChanged, this, &TraceImportDialog::windowPresetChanged);
+    connect(preparation_, &QComboBox::currentIndexChanged, this, &TraceImportDialog::preparationChanged);
     connect(hill_, &QCheckBox::toggled, this, [this](bool on) {
         // As the CLI: the Hill constants are for raw fluorescence, so the x10 goes with it
         // unless the user chose another factor.
@@ -298,6 +310,75 @@ TraceImportOptions TraceImportDialog::options() const {
     return o;
 }
 
+bool TraceImportDialog::odynnPreparation() const { return preparation_->currentIndex() == 1; }
+
+void TraceImportDialog::preparationChanged() {
+    // ODYNN's preparation fixes scales, smoothing and windows; only dt stays a choice.
+    const bool odynn = odynnPreparation();
+    for (QWidget* w : std::initializer_list<QWidget*>{timeScale_, traceScale_, currentScale_, smoothing_, hill_, window_})
+        w->setEnabled(!odynn);
+    if (odynn) {
+        start_->setEnabled(false);
+        end_->setEnabled(false);
+    } else {
+        windowPresetChanged();
+    }
+    schedulePreview();
+}
+
+// The 5 training windows drawn where they lie in the recording (8 ms a sample), each over its
+// 4000 ms; at most maxPreviewPoints points in all.
+void TraceImportDialog::previewOdynn() {
+    const RawTrace& r = *raw_;
+    constexpr double sampleMs = 8.0;
+    QVector<double> rx, ry;
+    for (size_t k = 0; k < std::min<size_t>(r.trace.size(), 3100); ++k) {
+        rx << double(k) * sampleMs;
+        ry << r.trace[k] * 10;
+    }
+    plot_->graph(1)->setData(rx, ry, true);
+    const double dt = dt_->value(), previewDt = std::max(dt, 5 * 4000.0 / maxPreviewPoints);
+    try {
+        const OdynnRealData d = odynnRealData(r, previewDt);
+        QVector<double> x, y, i;
+        const double starts[] = {0, 0, 420, 1140, 2400};
+        for (size_t w = 1; w < d.train.size(); ++w) {  // entry 0 repeats entry 1
+            const ImportedTrace& e = d.train[w];
+            for (size_t k = 0; k < e.t.size(); ++k) {
+                x << starts[w] * sampleMs + e.t[k];
+                y << e.cac[k];
+                i << e.current[k];
+            }
+            x << x.back();  // a gap between windows
+            y << qQNaN();
+            i << qQNaN();
+        }
+        plot_->graph(2)->setData(x, y, true);
+        plot_->graph(0)->setData(x, i, true);
+        const double rows = std::ceil(4000.0 / dt);
+        info_->setText(tr("%1 samples; ODYNN uses the first 3100 at 8 ms each.\n5 targets of %L2 steps at dt %3 ms "
+                          "(windows from samples 0, 0, 420, 1140, 2400).")
+                           .arg(r.trace.size())
+                           .arg(rows, 0, 'f', 0)
+                           .arg(dt));
+        setError(QString());
+    } catch (const std::exception& e) {
+        plot_->graph(2)->data()->clear();
+        plot_->graph(0)->data()->clear();
+        info_->setText(tr("%1 samples.").arg(r.trace.size()));
+        setError(QString::fromUtf8(e.what()));
+    }
+    plot_->graph(1)->rescaleValueAxis();
+    plot_->graph(0)->rescaleValueAxis();
+    for (QCPAxis* axis : {plot_->yAxis, plot_->yAxis2}) {
+        const QCPRange r = axis->range();
+        const double pad = 0.05 * std::max(r.size(), 1e-9);
+        axis->setRange(r.lower - pad, r.upper + pad);
+    }
+    plot_->xAxis->setRange(-200, 3100 * sampleMs + 200);
+    plot_->replot();
+}
+
 void TraceImportDialog::schedulePreview() { previewTimer_.start(); }
 
 void TraceImportDialog::updatePreviewNow() {
@@ -305,6 +386,10 @@ void TraceImportDialog::updatePreviewNow() {
     if (!raw_) {
         info_->setText(tr("Choose a recording."));
         setError(QString());
+        return;
+    }
+    if (odynnPreparation()) {
+        previewOdynn();
         return;
     }
     const TraceImportOptions o = options();
@@ -373,15 +458,29 @@ void TraceImportDialog::updatePreviewNow() {
 }
 
 std::optional<TargetTrace> TraceImportDialog::target() const {
-    if (accepted_) return accepted_;
-    if (!raw_ || neuron_->count() == 0) return std::nullopt;
-    const ImportedTrace data = importTrace(*raw_, options());
-    TargetTrace t;
-    t.source = QString::fromStdString(raw_->source);
-    t.time = data.t;
-    t.columns.push_back(TargetColumn{neuron(), true, data.cac});
-    t.currents.emplace_back(neuron(), data.current);
-    return t;
+    const std::vector<TargetTrace> all = targets();
+    if (all.empty()) return std::nullopt;
+    return all.front();
+}
+
+std::vector<TargetTrace> TraceImportDialog::targets() const {
+    if (!accepted_.empty()) return accepted_;
+    if (!raw_ || neuron_->count() == 0) return {};
+    auto entry = [&](const ImportedTrace& data, const QString& source) {
+        TargetTrace t;
+        t.source = source;
+        t.time = data.t;
+        t.columns.push_back(TargetColumn{neuron(), true, data.cac});
+        t.currents.emplace_back(neuron(), data.current);
+        return t;
+    };
+    const QString source = QString::fromStdString(raw_->source);
+    if (!odynnPreparation()) return {entry(importTrace(*raw_, options()), source)};
+    const OdynnRealData d = odynnRealData(*raw_, dt_->value());
+    std::vector<TargetTrace> out;
+    for (size_t k = 0; k < d.train.size(); ++k)
+        out.push_back(entry(d.train[k], tr("%1 (ODYNN train_%2)").arg(source).arg(k)));
+    return out;
 }
 
 void TraceImportDialog::accept() {
@@ -389,12 +488,12 @@ void TraceImportDialog::accept() {
     if (!error_.isEmpty() || !raw_) return;
     QApplication::setOverrideCursor(Qt::WaitCursor);  // a long window at a small dt takes a moment
     try {
-        accepted_ = target();
+        accepted_ = targets();
     } catch (const std::exception& e) {
         setError(QString::fromUtf8(e.what()));
     }
     QApplication::restoreOverrideCursor();
-    if (accepted_) QDialog::accept();
+    if (!accepted_.empty()) QDialog::accept();
 }
 
 void TraceImportDialog::keyPressEvent(QKeyEvent* event) {

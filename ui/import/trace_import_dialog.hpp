@@ -4,6 +4,7 @@
 // (odynn/trace_import.hpp): scaled, optionally through the Hill transform, cut to a training
 // window and resampled to the model's dt with a smoothing spline. A preview overlays the
 // recorded samples, the resampled target and the injected current and follows every setting.
+// The ODYNN preparation (get_real_data) instead gives its 5 training windows, each a target.
 #include <QDialog>
 #include <QStringList>
 #include <QTimer>
@@ -42,7 +43,11 @@ public:
     QString errorText() const { return error_; }
 
     // The whole import at the chosen dt (run on accept; callers may call it themselves).
+    // With the ODYNN preparation: its first training window.
     std::optional<TargetTrace> target() const;
+    // Every target: one, or ODYNN's 5 training windows (each a batch entry).
+    std::vector<TargetTrace> targets() const;
+    bool odynnPreparation() const;
     const std::optional<RawTrace>& raw() const { return raw_; }
 
     // Preview data, for tests and screenshots: recorded samples on the scaled time axis and
@@ -54,6 +59,7 @@ public:
     QDoubleSpinBox* smoothingBox() const { return smoothing_; }
     QCheckBox* hillBox() const { return hill_; }
     QComboBox* windowBox() const { return window_; }
+    QComboBox* preparationBox() const { return preparation_; }
     QDoubleSpinBox* windowStartBox() const { return start_; }
     QDoubleSpinBox* windowEndBox() const { return end_; }
 
@@ -65,16 +71,19 @@ protected:
 private:
     void browse();
     void windowPresetChanged();
+    void preparationChanged();
+    void previewOdynn();
     void schedulePreview();
     void setError(const QString& text);
 
     std::optional<RawTrace> raw_;
     QString error_;
     QTimer previewTimer_;
-    std::optional<TargetTrace> accepted_;
+    std::vector<TargetTrace> accepted_;
 
     QLineEdit* path_;
     QComboBox* neuron_;
+    QComboBox* preparation_;
     QDoubleSpinBox* timeScale_;
     QDoubleSpinBox* traceScale_;
     QDoubleSpinBox* currentScale_;
