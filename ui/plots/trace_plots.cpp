@@ -8,6 +8,8 @@
 #include <cmath>
 #include <qcustomplot.h>
 
+#include "odynn/currents.hpp"
+
 namespace odynn::ui {
 
 QColor curveColour(int index) {
@@ -28,6 +30,7 @@ TracePlots::TracePlots(QWidget* parent) : QWidget(parent) {
     showV_ = new QCheckBox(tr("V"), this);
     showCa_ = new QCheckBox(tr("Ca"), this);
     showGates_ = new QCheckBox(tr("Gates"), this);
+    showCurrents_ = new QCheckBox(tr("Currents"), this);
     showCurrent_ = new QCheckBox(tr("I inj"), this);
     showV_->setChecked(true);
     showCa_->setChecked(true);
@@ -35,6 +38,9 @@ TracePlots::TracePlots(QWidget* parent) : QWidget(parent) {
     showV_->setToolTip(tr("Membrane potential (mV)"));
     showCa_->setToolTip(tr("Intracellular calcium concentration"));
     showGates_->setToolTip(tr("Gating variables (0..1)"));
+    showCurrents_->setToolTip(tr("Currents from each step's states (µA/cm²): the model's ionic currents (celegans I_Ca, "
+                                 "I_Kf, I_Ks, I_L) and, in a circuit, the total synaptic (isyn) and gap-junction "
+                                 "(igap) current into the neuron"));
     showCurrent_->setToolTip(tr("Injected current"));
     readout_ = new QLabel(tr("Hover over a plot to read values."), this);
     readout_->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -42,7 +48,7 @@ TracePlots::TracePlots(QWidget* parent) : QWidget(parent) {
     auto* controls = new QHBoxLayout;
     controls->addWidget(new QLabel(tr("Stimulus:"), this));
     controls->addWidget(batch_, 1);
-    for (QCheckBox* box : {showV_, showCa_, showGates_, showCurrent_}) {
+    for (QCheckBox* box : {showV_, showCa_, showGates_, showCurrents_, showCurrent_}) {
         controls->addWidget(box);
         connect(box, &QCheckBox::toggled, this, [this] { scheduleRedraw(); });
     }
@@ -126,9 +132,13 @@ void TracePlots::rebuild() {
     };
     // Units as the models use them (core/currents.hpp): currents in uA/cm2.
     // Two-line labels: short plots have little height for rotated text.
-    const Kind kinds[] = {{showV_, tr("V\n(mV)")}, {showCa_, tr("Ca\n(model units)")}, {showGates_, tr("gates\n(0–1)")},
+    const Kind kinds[] = {{showV_, tr("V\n(mV)")},
+                          {showCa_, tr("Ca\n(model units)")},
+                          {showGates_, tr("gates\n(0–1)")},
+                          {showCurrents_, tr("currents\n(µA/cm²)")},
                           {showCurrent_, tr("I inj\n(µA/cm²)")}};
-    std::vector<Panel> panels(4);
+    constexpr int kCurrents = 3, kInjected = 4;
+    std::vector<Panel> panels(5);
     auto* margins = new QCPMarginGroup(plot_);
     QCPAxisRect* first = nullptr;
     QCPAxisRect* last = nullptr;
@@ -140,7 +150,7 @@ void TracePlots::rebuild() {
     const int rowHeight = rows > 0 ? plot_->height() / rows : plot_->height();
     const int valueTicks = std::clamp(rowHeight / 35, 2, 6);
     int row = 0;
-    for (int k = 0; k < 4; ++k) {
+    for (int k = 0; k < 5; ++k) {
         if (!kinds[k].box->isChecked()) continue;
         auto* rect = new QCPAxisRect(plot_);
         plot_->plotLayout()->addElement(row, 0, rect);
@@ -151,10 +161,10 @@ void TracePlots::rebuild() {
         rect->axis(QCPAxis::atLeft)->setNumberFormat(QStringLiteral("gb"));
         rect->setRangeZoom(Qt::Horizontal | Qt::Vertical);
         // Legends stand beside the plots, never over the data. Colours mark neurons in every
-        // plot, so one legend (the top one) names them; the gates plot keeps its own because
-        // it shows several variables per neuron, in as many columns as its height needs.
+        // plot, so one legend (the top one) names them; the gates and currents plots keep their
+        // own because they show several curves per neuron, in as many columns as their height needs.
         QCPLegend* legend = nullptr;
-        if (!first || k == 2) {
+        if (!first || k == 2 || k == kCurrents) {
             legend = new QCPLegend;
             plot_->plotLayout()->addElement(row, 1, legend);
             legend->setLayer(QStringLiteral("legend"));
@@ -203,6 +213,19 @@ void TracePlots::rebuild() {
         return g;
     };
 
+    // Synaptic and gap currents need every neuron's voltage.
+    std::optional<CircuitCurrents> edges;
+    if (panels[kCurrents].rect && (!out.circuit.synapses.empty() || !out.circuit.gaps.empty()) &&
+        traj.neurons == static_cast<int>(out.circuit.neurons.size())) {
+        std::vector<std::vector<double>> volts(static_cast<size_t>(traj.neurons), std::vector<double>(traj.steps));
+        for (int n = 0; n < traj.neurons; ++n)
+            for (int t = 0; t < traj.steps; ++t) volts[static_cast<size_t>(n)][static_cast<size_t>(t)] = traj.at(t, 0, b, n);
+        edges = circuitCurrents(out.circuit, volts);
+    }
+    auto shade = [](QColor c, int k) {
+        c.setHsv(c.hsvHue(), c.hsvSaturation(), std::clamp(90 + 30 * k, 0, 255));
+        return c;
+    };
     const QStringList labels = shownNeurons();
     for (int i = 0; i < labels.size(); ++i) {
         const int n = out.circuit.neuronIndex(labels[i].toStdString());
@@ -226,11 +249,33 @@ void TracePlots::rebuild() {
                          series(s), c);
             }
         }
-        if (panels[3].rect) {
+        if (panels[kCurrents].rect && spec) {
+            std::vector<std::vector<double>> states;
+            for (int s = 0; s < spec->stateCount() && s < traj.states; ++s) {
+                const QVector<double> v = series(s);
+                states.emplace_back(v.begin(), v.end());
+            }
+            const std::vector<std::string> names = ionicCurrentNames(spec->name);
+            if (!names.empty() && static_cast<int>(states.size()) == spec->stateCount()) {
+                const auto currents = ionicCurrents(spec->name, out.circuit.neurons[static_cast<size_t>(n)].params, states);
+                for (size_t c = 0; c < names.size(); ++c)
+                    addCurve(panels[kCurrents], labels[i] + QStringLiteral(" ") + QString::fromStdString(names[c]),
+                             QVector<double>(currents[c].begin(), currents[c].end()), shade(colour, int(c) + 1));
+            }
+            if (edges) {
+                const auto& syn = edges->synaptic[static_cast<size_t>(n)];
+                const auto& gap = edges->gap[static_cast<size_t>(n)];
+                addCurve(panels[kCurrents], labels[i] + QStringLiteral(" isyn"), QVector<double>(syn.begin(), syn.end()),
+                         colour, Qt::DashLine);
+                addCurve(panels[kCurrents], labels[i] + QStringLiteral(" igap"), QVector<double>(gap.begin(), gap.end()),
+                         colour, Qt::DotLine);
+            }
+        }
+        if (panels[kInjected].rect) {
             QVector<double> current(traj.steps);
             for (int t = 0; t < traj.steps && t < out.stimulus.steps; ++t)
                 current[t] = b < out.stimulus.batch && n < out.stimulus.neurons ? out.stimulus.at(t, b, n) : 0.0;
-            addCurve(panels[3], labels[i], current, colour);
+            addCurve(panels[kInjected], labels[i], current, colour);
         }
     }
     if (target_) {

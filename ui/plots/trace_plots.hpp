@@ -1,6 +1,6 @@
 #pragma once
 // Stacked plots of a simulation for the chosen neurons: membrane potential, calcium, gating
-// variables and injected current, one axis rect each with linked time axes. Redraws on a
+// variables, currents (ionic; synaptic and gap in a circuit) and injected current, one axis rect each with linked time axes. Redraws on a
 // timer at a bounded rate, never once per update.
 #include <QStringList>
 #include <QTimer>
@@ -32,6 +32,7 @@ public:
     void setNeurons(const QStringList& labels);
 
     QCustomPlot* plot() const { return plot_; }
+    QCheckBox* currentsBox() const { return showCurrents_; }
     int graphCount() const;            // for tests: curves currently drawn
     QString readout() const;           // the hover read-out line
     void redrawNow();                  // rebuild and replot immediately
@@ -54,6 +55,7 @@ private:
     QCheckBox* showV_;
     QCheckBox* showCa_;
     QCheckBox* showGates_;
+    QCheckBox* showCurrents_;
     QCheckBox* showCurrent_;
     QLabel* readout_;
     QTimer redrawTimer_;
