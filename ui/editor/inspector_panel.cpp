@@ -8,6 +8,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QRandomGenerator>
@@ -20,6 +21,7 @@
 #include <limits>
 
 #include "editor/circuit_commands.hpp"
+#include "odynn/parameter_presets.hpp"
 #include "odynn/parameters.hpp"
 
 namespace odynn::ui {
@@ -74,13 +76,23 @@ InspectorPanel::InspectorPanel(CircuitGraphModel* model, QUndoStack* undoStack, 
     auto* buttonRow = new QHBoxLayout(buttons_);
     buttonRow->setContentsMargins(0, 0, 0, 0);
     auto* reset = new QPushButton(tr("Reset all"), buttons_);
-    reset->setToolTip(tr("Set every parameter of this item to its default"));
+    reset->setToolTip(tr("Set every parameter of this item to its default, or to a named parameter set"));
+    auto* resetMenu = new QMenu(reset);
+    resetMenu->addAction(tr("Defaults"), this, &InspectorPanel::resetAll);
+    default2_ = resetMenu->addAction(tr("ODYNN DEFAULT_2 (celegans)"), this, [this] { resetToPreset("default2"); });
+    default2_->setToolTip(tr("ODYNN's second reference neuron: q τ 100; n τ 1050, scale 20, mdp 2; f τ 301, scale "
+                             "−20.03, mdp 5.2; e τ 20, scale 15, mdp −6; h mdp 302; g_Ks 6"));
+    resetMenu->setToolTipsVisible(true);
+    connect(resetMenu, &QMenu::aboutToShow, this, [this] {
+        default2_->setEnabled(model_->hasNeuron(neuron_) &&
+                              parameterPreset(model_->neuron(neuron_).model, "default2").has_value());
+    });
+    reset->setMenu(resetMenu);
     auto* random = new QPushButton(tr("Randomise"), buttons_);
     random->setToolTip(tr("Draw every free parameter uniformly from its random-initialisation range"));
     buttonRow->addWidget(reset);
     buttonRow->addWidget(random);
     buttonRow->addStretch();
-    connect(reset, &QPushButton::clicked, this, &InspectorPanel::resetAll);
     connect(random, &QPushButton::clicked, this, &InspectorPanel::randomise);
 
     auto* layout = new QVBoxLayout(this);
@@ -378,6 +390,16 @@ void InspectorPanel::resetAll() {
         for (Row& row : rows_) row.commit(row.defaultValue);
         undoStack_->endMacro();
     }
+}
+
+void InspectorPanel::resetToPreset(const std::string& name) {
+    if (!model_->hasNeuron(neuron_)) return;
+    Neuron n = model_->neuron(neuron_);
+    const std::optional<std::vector<double>> p = parameterPreset(n.model, name);
+    if (!p) return;
+    n.params = *p;
+    undoStack_->push(new EditNeuronCommand(model_, neuron_, n,
+                                           tr("%1 to %2").arg(model_->label(neuron_), QString::fromStdString(name))));
 }
 
 void InspectorPanel::randomise() {

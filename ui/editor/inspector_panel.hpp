@@ -7,10 +7,12 @@
 #include <QString>
 #include <QWidget>
 #include <functional>
+#include <string>
 #include <vector>
 
 #include "editor/circuit_graph_model.hpp"
 
+class QAction;
 class QUndoStack;
 class QFormLayout;
 class QLineEdit;
@@ -42,6 +44,9 @@ public:
     // For tests: the spin box of a parameter row, by its short name ("C_m", "G").
     QDoubleSpinBox* spinBox(const QString& name) const;
     QCheckBox* fixedBox(const QString& name) const;
+    // Reset all > a named parameter set of the shown neuron's model (parameter_presets.hpp:
+    // "default", "default2"), one undo step; nothing for a model without it.
+    void resetToPreset(const std::string& name);
 
 signals:
     void fixedParametersChanged();
@@ -79,6 +84,7 @@ private:
     QComboBox* role_;
     QComboBox* modelBox_;
     QComboBox* preset_;
+    QAction* default2_;
     QScrollArea* scroll_;
     QWidget* rowsHost_ = nullptr;
     QGridLayout* grid_ = nullptr;

@@ -2,11 +2,13 @@
 
 #include <QComboBox>
 #include <QDoubleSpinBox>
+#include <QFileDialog>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QListWidget>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QTableWidget>
 #include <QUndoStack>
@@ -52,6 +54,9 @@ StimulusEditor::StimulusEditor(CircuitGraphModel* model, QUndoStack* undoStack, 
     sources_->verticalHeader()->setVisible(false);
     sources_->setSelectionBehavior(QAbstractItemView::SelectRows);
     auto* addSourceButton = new QPushButton(tr("Add current"), this);
+    auto* importWaveButton = new QPushButton(tr("Import waveform…"), this);
+    importWaveButton->setToolTip(tr("A current waveform from a CSV (t in ms and i_inj, or i_<label>), for the first "
+                                    "neuron of the selected entry; it starts at 0 ms and is linearly interpolated"));
     auto* removeSourceButton = new QPushButton(tr("Remove current"), this);
 
     preview_ = new QCustomPlot(this);
@@ -68,6 +73,7 @@ StimulusEditor::StimulusEditor(CircuitGraphModel* model, QUndoStack* undoStack, 
     entryButtons->addStretch();
     auto* sourceButtons = new QHBoxLayout;
     sourceButtons->addWidget(addSourceButton);
+    sourceButtons->addWidget(importWaveButton);
     sourceButtons->addWidget(removeSourceButton);
     sourceButtons->addStretch();
     auto* layout = new QVBoxLayout(this);
@@ -117,6 +123,13 @@ StimulusEditor::StimulusEditor(CircuitGraphModel* model, QUndoStack* undoStack, 
         if (model_->neuronCount() > 0) src.neuron = model_->label(model_->neuronIdAt(0));
         if (spec_.entries.isEmpty()) addEntry();
         addSource(currentEntry(), src);
+    });
+    connect(importWaveButton, &QPushButton::clicked, this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Import current waveform"), QString(),
+                                                          tr("CSV tables (*.csv);;All files (*)"));
+        if (path.isEmpty()) return;
+        QString error;
+        if (!importWaveform(path, &error)) QMessageBox::warning(this, tr("Import current waveform"), error);
     });
     connect(removeSourceButton, &QPushButton::clicked, this, [this] {
         const int e = currentEntry(), row = sources_->currentRow();
@@ -191,9 +204,13 @@ void StimulusEditor::refreshSources() {
         if (neuron->findText(s.neuron) < 0) neuron->addItem(s.neuron);  // keep a dangling label visible
         neuron->setCurrentText(s.neuron);
         auto* shape = new QComboBox;
-        for (StimulusShape sh : {StimulusShape::Step, StimulusShape::Ramp, StimulusShape::PulseTrain})
+        for (StimulusShape sh : {StimulusShape::Step, StimulusShape::Ramp, StimulusShape::PulseTrain, StimulusShape::Gaussian})
             shape->addItem(shapeName(sh), static_cast<int>(sh));
-        shape->setCurrentIndex(static_cast<int>(s.shape));
+        // A waveform comes from a file (Import waveform…), so it is offered only where it is.
+        if (s.shape == StimulusShape::Waveform) shape->addItem(shapeName(s.shape), static_cast<int>(s.shape));
+        shape->setCurrentIndex(shape->findData(static_cast<int>(s.shape)));
+        shape->setToolTip(tr("step; ramp (amplitude to ramp end); pulses (width every period); gaussian (amplitude, "
+                             "centred between start and stop, σ = width); waveform (imported samples from start)"));
         sources_->setCellWidget(row, NeuronColumn, neuron);
         sources_->setCellWidget(row, ShapeColumn, shape);
         const double values[] = {s.start, s.stop, s.amplitude, s.endAmplitude, s.period, s.width};
@@ -203,8 +220,12 @@ void StimulusEditor::refreshSources() {
             spin->setDecimals(2);
             spin->setKeyboardTracking(false);
             spin->setValue(values[c - StartColumn]);
+            const bool waveform = s.shape == StimulusShape::Waveform;
             const bool used = (c != EndAmpColumn || s.shape == StimulusShape::Ramp) &&
-                              ((c != PeriodColumn && c != WidthColumn) || s.shape == StimulusShape::PulseTrain);
+                              (c != PeriodColumn || s.shape == StimulusShape::PulseTrain) &&
+                              (c != WidthColumn || s.shape == StimulusShape::PulseTrain ||
+                               s.shape == StimulusShape::Gaussian) &&
+                              (!waveform || c == StartColumn);
             spin->setEnabled(used);
             sources_->setCellWidget(row, c, spin);
             connect(spin, &QDoubleSpinBox::valueChanged, this, [this, row] { sourceEdited(row); });
@@ -230,6 +251,27 @@ void StimulusEditor::sourceEdited(int row) {
         *fields[c - StartColumn] = static_cast<QDoubleSpinBox*>(sources_->cellWidget(row, c))->value();
     refreshPreview();
     commit();
+}
+
+bool StimulusEditor::importWaveform(const QString& path, QString* error) {
+    try {
+        if (spec_.entries.isEmpty()) addEntry();
+        const int e = currentEntry();
+        QString neuron = model_->neuronCount() > 0 ? model_->label(model_->neuronIdAt(0)) : QString();
+        if (e >= 0 && !spec_.entries[e].sources.isEmpty()) neuron = spec_.entries[e].sources.front().neuron;
+        const CurrentSource src = CurrentSource::waveformFromCsv(path, neuron);
+        if (src.stop > spec_.duration) {
+            updating_ = true;
+            duration_->setValue(src.stop);  // the whole waveform is simulated
+            spec_.duration = src.stop;
+            updating_ = false;
+        }
+        addSource(e, src);
+        return true;
+    } catch (const std::exception& ex) {
+        if (error) *error = QString::fromUtf8(ex.what());
+        return false;
+    }
 }
 
 void StimulusEditor::refreshPreview() {

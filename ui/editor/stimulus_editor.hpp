@@ -26,6 +26,9 @@ public:
     void addEntry();
     void removeEntry(int index);
     void addSource(int entry, const CurrentSource& source);
+    // Import waveform…: a CSV current (t, i_inj) as a waveform source of the selected entry,
+    // lengthening the duration to hold it; false with the message on error.
+    bool importWaveform(const QString& path, QString* error = nullptr);
     int currentEntry() const;
 
 signals:

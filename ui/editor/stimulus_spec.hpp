@@ -1,5 +1,6 @@
 #pragma once
-// The stimuli a user builds in the editor: per-neuron step, ramp and pulse-train currents,
+// The stimuli a user builds in the editor: per-neuron step, ramp, pulse-train, Gaussian-bump
+// and recorded-waveform currents,
 // grouped into batch entries that are simulated side by side. Stored in the project file
 // under "stimuli" and turned into an odynn::Stimulus [time][batch][neuron] for the core.
 #include <QString>
@@ -12,7 +13,7 @@
 
 namespace odynn::ui {
 
-enum class StimulusShape { Step, Ramp, PulseTrain };
+enum class StimulusShape { Step, Ramp, PulseTrain, Gaussian, Waveform };
 QString shapeName(StimulusShape shape);
 StimulusShape shapeFromName(const QString& name);  // Step when unknown
 
@@ -23,9 +24,15 @@ struct CurrentSource {
     double start = 100.0, stop = 900.0;  // active in [start, stop)
     double amplitude = 10.0;             // step and pulse height; ramp value at `start`
     double endAmplitude = 20.0;          // ramp value at `stop`
-    double period = 100.0, width = 30.0; // pulse train: a pulse of `width` every `period`
+    double period = 100.0, width = 30.0; // pulse train: a pulse of `width` every `period`;
+                                         // Gaussian: amplitude exp(-(t - c)^2 / (2 width^2)), c = (start + stop) / 2
+    // Waveform: samples (ms from `start`, current) linearly interpolated, 0 outside them.
+    QVector<double> waveTime, waveCurrent;
 
     double at(double t) const;  // current at time t (ms)
+    // A waveform source from a CSV with a time column t (ms) and a current column (i_inj, the
+    // first i_<label>, or the second column), starting at `start`. Throws InputError.
+    static CurrentSource waveformFromCsv(const QString& path, const QString& neuron, double start = 0.0);
     bool operator==(const CurrentSource&) const = default;
 };
 
