@@ -433,7 +433,14 @@ SmoothingSpline::SmoothingSpline(const std::vector<double>& xs, const std::vecto
             intervals[nrint - 1].fpint = fpart;
         }
         const size_t maxIntervals = nmax - nmin + 1;
+        const size_t before = intervals.size();
         intervals = addKnots(std::move(intervals), nplus, maxIntervals);
+        if (intervals.size() == before) {
+            // No interval with samples inside is left to split: keep this least-squares spline
+            // (FITPACK's ier = 1, no more knots possible) rather than retry forever.
+            ier = 1;
+            break;
+        }
         n = nmin + intervals.size() - 1;
         if (n == nmax) {
             placeInterpolationKnots();

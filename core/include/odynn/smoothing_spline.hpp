@@ -31,7 +31,8 @@ public:
     const std::vector<double>& knots() const { return knots_; }          // t, n values
     const std::vector<double>& coefficients() const { return coeffs_; }  // c, n - 4 values
     // FITPACK's ier: 0 (|fp - s| <= 0.001 s), -1 (interpolating spline), -2 (least-squares
-    // cubic polynomial, fp <= s), 2 or 3 (the p iteration stopped early; fp is still close to s).
+    // cubic polynomial, fp <= s), 1 (no knot could be added; fp > s), 2 or 3 (the p iteration
+    // stopped early; fp is still close to s).
     int status() const { return status_; }
 
 private:
