@@ -186,7 +186,7 @@ private slots:
         const Stimulus stim = smallStimulus(8, L);
         std::vector<double> V, Ca;
         naiveForward(net, w, stim, V, Ca);
-        for (const auto [stride, first] : {std::pair{L, 0}, std::pair{L + 5, 2}}) {
+        for (const auto& [stride, first] : {std::pair{L, 0}, std::pair{L + 5, 2}}) {
             std::vector<double> a(size_t(R) * stride), b(size_t(R) * stride), g(size_t(G) * stride);
             net.initialState(a.data(), stride, stride);
             QCOMPARE(a[first], -60.0);
