@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cmath>
 #include <queue>
 #include <set>
@@ -7,6 +8,7 @@
 #include "odynn/circuit_graph.hpp"
 #include "odynn/errors.hpp"
 #include "odynn/lstm.hpp"
+#include "odynn/parameter_domain.hpp"
 
 namespace odynn {
 
@@ -60,6 +62,11 @@ void Circuit::validate(const std::string& src) const {
         const Neuron& n = neurons[i];
         const std::string where = "neurons[" + std::to_string(i) + "]";
         if (n.label.empty()) throw InputError(src, 0, where + ".label", "empty label");
+        // Labels name CSV columns (V_<label>) and circuit parameters (<label>/C_m, A->B/G).
+        if (n.label.find_first_of(",\"\r\n") != std::string::npos ||
+            std::any_of(n.label.begin(), n.label.end(), [](char ch) { return (unsigned char)ch < 0x20; }))
+            throw InputError(src, 0, where + ".label",
+                             "label '" + printable(n.label) + "' contains a comma, quote or control character");
         if (!labels.insert(n.label).second) throw InputError(src, 0, where + ".label", "duplicate label '" + n.label + "'");
         const ModelSpec* spec = findModel(n.model);
         if (!spec) throw InputError(src, 0, where + ".model", "unknown model '" + n.model + "'");
@@ -71,10 +78,15 @@ void Circuit::validate(const std::string& src) const {
         } else if (n.params.size() != spec->params.size()) {
             throw InputError(src, 0, where + ".params", "expected " + std::to_string(spec->params.size()) + " parameters");
         }
-        for (size_t k = 0; k < n.params.size(); ++k)
+        for (size_t k = 0; k < n.params.size(); ++k) {
             if (!std::isfinite(n.params[k]))
                 throw InputError(src, 0, n.label + (k < spec->params.size() ? "/" + spec->params[k].name : "/weights"),
                                  "parameter is not a finite number");
+            if (k < spec->params.size())
+                if (const std::string why = outsideDomain(spec->params[k].name, n.params[k]); !why.empty())
+                    throw InputError(src, 0, n.label + "/" + spec->params[k].name,
+                                     spec->params[k].name + " = " + readableNumber(n.params[k]) + " " + why);
+        }
     }
     const int count = static_cast<int>(neurons.size());
     auto inRange = [count](int i) { return i >= 0 && i < count; };
@@ -83,12 +95,15 @@ void Circuit::validate(const std::string& src) const {
         const Synapse& s = synapses[i];
         const std::string where = "synapses[" + std::to_string(i) + "]";
         if (!inRange(s.pre) || !inRange(s.post)) throw InputError(src, 0, where, "refers to an unknown neuron");
+        if (s.pre == s.post)
+            throw InputError(src, 0, where, "chemical synapse from neuron '" + neurons[s.pre].label + "' onto itself");
         if (!seenSyn.insert({s.pre, s.post}).second)
             throw InputError(src, 0, where, "duplicate synapse " + synapseName(*this, s));
         const double v[] = {s.p.G, s.p.mdp, s.p.scale, s.p.E};
         for (double x : v)
             if (!std::isfinite(x)) throw InputError(src, 0, synapseName(*this, s), "parameter is not a finite number");
         if (s.p.scale == 0.0) throw InputError(src, 0, synapseName(*this, s) + "/scale", "scale must not be 0");
+        if (!(s.p.G >= 0)) throw InputError(src, 0, synapseName(*this, s) + "/G", "G = " + readableNumber(s.p.G) + " must be >= 0");
     }
     for (size_t i = 0; i < gaps.size(); ++i) {
         const Gap& g = gaps[i];
@@ -98,6 +113,8 @@ void Circuit::validate(const std::string& src) const {
         if (!seenGap.insert({std::min(g.a, g.b), std::max(g.a, g.b)}).second)
             throw InputError(src, 0, where, "duplicate gap junction " + gapName(*this, g));
         if (!std::isfinite(g.G_gap)) throw InputError(src, 0, gapName(*this, g) + "/G_gap", "parameter is not a finite number");
+        if (g.G_gap < 0)
+            throw InputError(src, 0, gapName(*this, g) + "/G_gap", "G_gap = " + readableNumber(g.G_gap) + " must be >= 0");
     }
 }
 

@@ -1,7 +1,5 @@
 #include "odynn/circuit_io.hpp"
 
-#include <unistd.h>
-
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -25,6 +23,15 @@ double number(const json& v, const std::string& src, const std::string& field) {
     return x;
 }
 
+// An optional integer field (a count such as an LSTM's units), `fallback` when absent.
+int integer(const json& obj, const char* key, int fallback, const std::string& src, const std::string& where) {
+    if (!obj.contains(key)) return fallback;
+    const json& v = obj[key];
+    if (!v.is_number_integer() || v.get<long long>() < 0 || v.get<long long>() > 1'000'000)
+        throw InputError(src, 0, where + "." + key, "expected a whole number from 0 to 1000000");
+    return int(v.get<long long>());
+}
+
 std::string text(const json& obj, const char* key, const std::string& src, const std::string& where) {
     if (!obj.contains(key)) throw InputError(src, 0, where + "." + key, "missing field");
     if (!obj[key].is_string()) throw InputError(src, 0, where + "." + key, "expected a string");
@@ -32,9 +39,11 @@ std::string text(const json& obj, const char* key, const std::string& src, const
 }
 
 void checkKeys(const json& obj, const std::set<std::string>& allowed, const std::string& src, const std::string& where) {
-    if (!obj.is_object()) throw InputError(src, 0, where, "expected an object");
+    if (!obj.is_object()) throw InputError(src, 0, where.empty() ? "circuit" : where, "expected an object");
     for (auto it = obj.begin(); it != obj.end(); ++it)
-        if (!allowed.count(it.key())) throw InputError(src, 0, where + "." + it.key(), "unknown key '" + it.key() + "'");
+        if (!allowed.count(it.key()))
+            throw InputError(src, 0, where.empty() ? it.key() : where + "." + it.key(),
+                             "unknown key '" + printable(it.key()) + "'");
 }
 
 int neuronRef(const Circuit& c, const json& obj, const char* key, const std::string& src, const std::string& where) {
@@ -88,6 +97,9 @@ json paramsToJson(const ModelSpec& spec, const std::vector<double>& params) {
 
 Circuit circuitFromJson(const json& doc, const std::string& src) {
     if (!doc.is_object()) throw InputError(src, 0, {}, "expected a JSON object");
+    // The circuit's own keys and those the app adds to a project file (stimuli, fit settings); a
+    // misspelt key ("synapse") must not silently drop a part of the circuit.
+    checkKeys(doc, {"format", "version", "dt", "neurons", "synapses", "gaps", "stimuli", "fit"}, src, {});
     if (doc.contains("format") && doc["format"] != "odynn-circuit")
         throw InputError(src, 0, "format", "expected \"odynn-circuit\"");
     if (doc.contains("version") && doc["version"] != 1) throw InputError(src, 0, "version", "unsupported version");
@@ -122,9 +134,10 @@ Circuit circuitFromJson(const json& doc, const std::string& src) {
             } else {
                 const json& l = o.value("lstm", json::object());
                 if (!l.is_object()) throw InputError(src, 0, where + ".lstm", "expected {units, layers, calcium_layers}");
-                n.lstm.units = l.value("units", 50);
-                n.lstm.layers = l.value("layers", 1);
-                n.lstm.calciumLayers = l.value("calcium_layers", 0);
+                checkKeys(l, {"units", "layers", "calcium_layers"}, src, where + ".lstm");
+                n.lstm.units = integer(l, "units", 50, src, where + ".lstm");
+                n.lstm.layers = integer(l, "layers", 1, src, where + ".lstm");
+                n.lstm.calciumLayers = integer(l, "calcium_layers", 0, src, where + ".lstm");
                 if (const std::string why = n.lstm.problem(); !why.empty()) throw InputError(src, 0, where + ".lstm", why);
                 Rng rng(i);
                 n.params = LstmNetwork(n.lstm).randomWeights(rng);
@@ -240,29 +253,5 @@ json parseJsonText(const std::string& text, const std::string& path) {
 Circuit loadCircuit(const std::string& path) { return circuitFromJson(readJsonFile(path), path); }
 
 void saveCircuit(const Circuit& c, const std::string& path) { writeFileAtomically(path, circuitToJson(c).dump(1) + "\n"); }
-
-void writeFileAtomically(const std::string& path, const std::string& content) {
-    namespace fs = std::filesystem;
-    const fs::path target(path);
-    const fs::path tmp = target.parent_path() / ("." + target.filename().string() + ".tmp" + std::to_string(::getpid()));
-    {
-        std::FILE* f = std::fopen(tmp.c_str(), "wb");
-        if (!f) throw InputError(path, 0, {}, "cannot write the file (is the folder writable?)");
-        const bool ok = std::fwrite(content.data(), 1, content.size(), f) == content.size() && std::fflush(f) == 0 &&
-                        ::fsync(fileno(f)) == 0;
-        std::fclose(f);
-        if (!ok) {
-            std::error_code ec;
-            fs::remove(tmp, ec);
-            throw InputError(path, 0, {}, "writing failed (disk full?)");
-        }
-    }
-    std::error_code ec;
-    fs::rename(tmp, target, ec);
-    if (ec) {
-        fs::remove(tmp, ec);
-        throw InputError(path, 0, {}, "cannot replace the file: " + ec.message());
-    }
-}
 
 }  // namespace odynn

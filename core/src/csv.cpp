@@ -2,11 +2,13 @@
 
 #include <csv.h>
 
-#include <cerrno>
+#include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <limits>
 #include <optional>
 #include <set>
 #include <sstream>
@@ -34,7 +36,7 @@ namespace {
 // Feeds `text` through libcsv into a collector that has field(const char*, size_t), endRow(),
 // `line` (the current line) and `error` (the first problem found); throws that problem.
 template <class Collector>
-void parseWith(const std::string& text, const std::string& sourceName, Collector& col) {
+void parseWith(std::string_view text, const std::string& sourceName, Collector& col) {
     csv_parser parser;
     if (csv_init(&parser, CSV_APPEND_NULL) != 0) throw std::runtime_error("cannot initialise the CSV parser");
     auto onField = [](void* s, size_t len, void* data) {
@@ -50,6 +52,36 @@ void parseWith(const std::string& text, const std::string& sourceName, Collector
     csv_fini(&parser, onField, onRow, &col);
     csv_free(&parser);
     if (col.error) throw *col.error;
+}
+
+// Excel's "CSV UTF-8" starts the file with a byte order mark; it is not part of the first name.
+std::string_view withoutBom(const std::string& text) {
+    std::string_view v(text);
+    if (v.substr(0, 3) == "\xEF\xBB\xBF") v.remove_prefix(3);
+    return v;
+}
+
+// A decimal number with optional surrounding spaces (and a CR from CRLF files) and an optional
+// sign. Hexadecimal floats and NUL bytes are not numbers; "inf"/"nan" words and numbers beyond
+// the double range are numbers that are not finite.
+enum class CellValue { Finite, NotFinite, NotANumber };
+CellValue parseDecimal(std::string_view cell, double& value) {
+    while (!cell.empty() && (cell.back() == ' ' || cell.back() == '\r')) cell.remove_suffix(1);
+    while (!cell.empty() && cell.front() == ' ') cell.remove_prefix(1);
+    if (!cell.empty() && cell.front() == '+') cell.remove_prefix(1);
+    std::string_view word = cell;
+    if (!word.empty() && word.front() == '-') word.remove_prefix(1);
+    for (const std::string_view special : {"inf", "infinity", "nan"})
+        if (word.size() == special.size() &&
+            std::equal(word.begin(), word.end(), special.begin(), [](char a, char b) { return (a | 0x20) == b; }))
+            return CellValue::NotFinite;
+    if (cell.empty() || cell.find_first_not_of("0123456789.eE+-") != std::string_view::npos) return CellValue::NotANumber;
+    const auto [end, ec] = std::from_chars(cell.data(), cell.data() + cell.size(), value, std::chars_format::general);
+    if (end != cell.data() + cell.size()) return CellValue::NotANumber;
+    // Out of range: overflow is not finite, underflow is (close to) 0, as strtod says.
+    if (ec == std::errc::result_out_of_range) value = std::strtod(std::string(cell).c_str(), nullptr);
+    else if (ec != std::errc()) return CellValue::NotANumber;
+    return std::isfinite(value) ? CellValue::Finite : CellValue::NotFinite;
 }
 
 std::string readWholeFile(const std::string& path) {
@@ -77,7 +109,7 @@ struct Collector {
                 while (!h.empty() && (h.back() == ' ' || h.back() == '\r')) h.pop_back();
                 while (!h.empty() && h.front() == ' ') h.erase(h.begin());
                 if (h.empty()) { fail(0, "empty column name"); return; }
-                if (!seen.insert(h).second) { fail(0, "duplicate column '" + h + "'"); return; }
+                if (!seen.insert(h).second) { fail(0, "duplicate column '" + printable(h) + "'"); return; }
             }
             table->header = row;
             table->columns.assign(row.size(), {});
@@ -89,15 +121,13 @@ struct Collector {
             }
             for (size_t c = 0; c < row.size(); ++c) {
                 const std::string& cell = row[c];
-                char* end = nullptr;
-                errno = 0;
-                const double v = std::strtod(cell.c_str(), &end);
-                const bool blankTail = std::string_view(end).find_first_not_of(" \r") == std::string_view::npos;
-                if (cell.empty() || end == cell.c_str() || !blankTail) {
-                    fail(c, "'" + cell + "' is not a number");
+                double v = 0;
+                const CellValue kind = parseDecimal(cell, v);
+                if (kind == CellValue::NotANumber) {
+                    fail(c, "'" + printable(cell) + "' is not a number");
                     return;
                 }
-                if (!std::isfinite(v)) { fail(c, "value is not finite"); return; }
+                if (kind == CellValue::NotFinite) { fail(c, "value is not finite"); return; }
                 table->columns[c].push_back(v);
             }
         }
@@ -116,7 +146,7 @@ CsvTable parseCsv(const std::string& text, const std::string& sourceName) {
     CsvTable table;
     table.source = sourceName;
     Collector col(&table);
-    parseWith(text, sourceName, col);
+    parseWith(withoutBom(text), sourceName, col);
     if (table.header.empty()) throw InputError(sourceName, 1, {}, "the file is empty (a header row is needed)");
     return table;
 }
@@ -184,29 +214,53 @@ TextTable parseTextCsv(const std::string& text, const std::string& sourceName) {
     TextTable table;
     table.source = sourceName;
     TextCollector col(&table);
-    parseWith(text, sourceName, col);
+    parseWith(withoutBom(text), sourceName, col);
     if (table.header.empty()) throw InputError(sourceName, 1, {}, "the file is empty (a header row is needed)");
     return table;
 }
 
 TextTable readTextCsv(const std::string& path) { return parseTextCsv(readWholeFile(path), path); }
 
+namespace {
+std::string csvHeaderCell(const std::string& name) {
+    if (name.find_first_of(",\"\r\n") == std::string::npos) return name;
+    std::string quoted = "\"";
+    for (const char c : name) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return quoted + "\"";
+}
+}  // namespace
+
+CsvWriter::CsvWriter(const std::string& path, const std::vector<std::string>& header)
+    : file_(path), columns_(header.size()) {
+    std::string text;
+    for (size_t i = 0; i < header.size(); ++i) text += (i ? "," : "") + csvHeaderCell(header[i]);
+    file_.write(text + "\n");
+}
+
+void CsvWriter::row(const double* values) {
+    line_.clear();
+    char buf[40];
+    for (size_t c = 0; c < columns_; ++c) {
+        const int n = std::snprintf(buf, sizeof buf, "%.17g", values[c]);
+        if (c) line_ += ',';
+        line_.append(buf, size_t(n));
+    }
+    line_ += '\n';
+    file_.write(line_);
+}
+
+void CsvWriter::commit() { file_.commit(); }
+
 void writeCsv(const std::string& path, const std::vector<std::string>& header,
               const std::vector<const std::vector<double>*>& columns) {
-    std::string out;
-    for (size_t i = 0; i < header.size(); ++i) out += (i ? "," : "") + header[i];
-    out += '\n';
+    CsvWriter out(path, header);
     const size_t rows = columns.empty() ? 0 : columns[0]->size();
-    char buf[40];
+    std::vector<double> values(columns.size());
     for (size_t r = 0; r < rows; ++r) {
-        for (size_t c = 0; c < columns.size(); ++c) {
-            std::snprintf(buf, sizeof buf, "%.17g", (*columns[c])[r]);
-            if (c) out += ',';
-            out += buf;
-        }
-        out += '\n';
+        for (size_t c = 0; c < columns.size(); ++c) values[c] = (*columns[c])[r];
+        out.row(values.data());
     }
-    writeFileAtomically(path, out);
+    out.commit();
 }
 
 double uniformStep(const CsvTable& table, const std::string& timeColumn) {

@@ -5,11 +5,13 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <limits>
 
 #include "odynn/circuit_io.hpp"
 #include "odynn/errors.hpp"
 #include "odynn/lstm.hpp"
 #include "parameter_names.hpp"
+#include "run_files.hpp"
 
 namespace odynn {
 using nlohmann::json;
@@ -242,9 +244,13 @@ std::shared_ptr<FitObjective> objectiveFromSettings(const json& settings, const 
                                                   std::move(test), std::move(options));
     if (format == "odynn-lstm-fit-run") {
         const json& n = settings.at("network");
-        const LstmSpec spec{n.at("units").get<int>(), n.at("layers").get<int>(), n.at("calcium_layers").get<int>()};
-        return std::make_shared<LstmObjective>(spec, settings.at("dt").get<double>(), std::move(train), std::move(test),
-                                               std::move(options));
+        const LstmSpec spec{int(integerField(n, "units", 1, 100'000, src, "network")),
+                            int(integerField(n, "layers", 0, 1'000, src, "network")),
+                            int(integerField(n, "calcium_layers", 0, 1'000, src, "network"))};
+        if (const std::string why = spec.problem(); !why.empty()) throw InputError(src, 0, "network", why);
+        return std::make_shared<LstmObjective>(spec,
+                                               numberField(settings, "dt", 1e-300, std::numeric_limits<double>::infinity(), src),
+                                               std::move(train), std::move(test), std::move(options));
     }
     throw InputError(src, 0, "format", "not a run folder's settings (expected \"odynn-fit-run\")");
 }

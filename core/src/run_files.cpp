@@ -32,6 +32,83 @@ std::vector<double> numbersFromJson(const json& a, const std::string& src, const
     return v;
 }
 
+namespace {
+const json& member(const json& j, const char* key, const std::string& src, const std::string& field) {
+    if (!j.is_object()) throw InputError(src, 0, field, "expected an object");
+    if (!j.contains(key)) throw InputError(src, 0, field, "missing field");
+    return j[key];
+}
+std::string fieldName(const std::string& where, const char* key) { return where.empty() ? key : where + "." + key; }
+std::string readable(double x) {
+    char b[32];
+    std::snprintf(b, sizeof b, "%.6g", x);
+    return b;
+}
+}  // namespace
+
+long long integerField(const json& j, const char* key, long long lo, long long hi, const std::string& src,
+                       const std::string& where) {
+    const std::string field = fieldName(where, key);
+    const json& v = member(j, key, src, field);
+    if (!v.is_number_integer()) throw InputError(src, 0, field, "expected an integer");
+    const long long x = v.is_number_unsigned() && v.get<unsigned long long>() > (unsigned long long)hi ? hi + 1 : v.get<long long>();
+    if (x < lo || x > hi)
+        throw InputError(src, 0, field, "expected an integer from " + std::to_string(lo) + " to " + std::to_string(hi));
+    return x;
+}
+
+double numberField(const json& j, const char* key, double lo, double hi, const std::string& src, const std::string& where) {
+    const std::string field = fieldName(where, key);
+    const json& v = member(j, key, src, field);
+    if (!v.is_number()) throw InputError(src, 0, field, "expected a number");
+    const double x = v.get<double>();
+    if (!std::isfinite(x) || x < lo || x > hi)
+        throw InputError(src, 0, field, "expected a finite number from " + readable(lo) + " to " + readable(hi));
+    return x;
+}
+
+std::vector<double> finiteNumbersFromJson(const json& a, const std::string& src, const std::string& field) {
+    if (!a.is_array()) throw InputError(src, 0, field, "expected an array of numbers");
+    std::vector<double> v;
+    v.reserve(a.size());
+    for (size_t i = 0; i < a.size(); ++i) {
+        if (!a[i].is_number() || !std::isfinite(a[i].get<double>()))
+            throw InputError(src, 0, field + "[" + std::to_string(i) + "]", "expected a finite number");
+        v.push_back(a[i].get<double>());
+    }
+    return v;
+}
+
+json checkpointToJson(const Checkpoint& c) {
+    return {{"epoch", c.epoch}, {"theta", numbersToJson(c.theta)}, {"m", numbersToJson(c.m)}, {"v", numbersToJson(c.v)},
+            {"last_loss", numbersToJson(c.lastLoss)}, {"wall_seconds", c.wallSeconds}};
+}
+
+Checkpoint checkpointFromJson(const json& j, const std::string& src, size_t thetaSize, size_t momentSize, int sets) {
+    constexpr double inf = std::numeric_limits<double>::infinity();
+    Checkpoint c;
+    // Epochs are counted in an int; a year of epochs at a microsecond each stays far below.
+    c.epoch = int(integerField(j, "epoch", 0, 1'000'000'000, src));
+    c.theta = finiteNumbersFromJson(member(j, "theta", src, "theta"), src, "theta");
+    c.m = finiteNumbersFromJson(member(j, "m", src, "m"), src, "m");
+    c.v = finiteNumbersFromJson(member(j, "v", src, "v"), src, "v");
+    // A diverged set's loss is NaN, written as null.
+    c.lastLoss = numbersFromJson(member(j, "last_loss", src, "last_loss"), src, "last_loss");
+    c.wallSeconds = numberField(j, "wall_seconds", 0, inf, src);
+    auto sized = [&](const std::vector<double>& x, size_t n, const char* field) {
+        if (x.size() != n)
+            throw InputError(src, 0, field, "expected " + std::to_string(n) + " values (as the settings say), found " +
+                                                std::to_string(x.size()));
+    };
+    sized(c.theta, thetaSize, "theta");
+    sized(c.m, momentSize, "m");
+    sized(c.v, momentSize, "v");
+    if (!c.lastLoss.empty()) sized(c.lastLoss, size_t(sets), "last_loss");
+    for (size_t i = 0; i < c.v.size(); ++i)
+        if (c.v[i] < 0) throw InputError(src, 0, "v[" + std::to_string(i) + "]", "a second moment cannot be negative");
+    return c;
+}
+
 json datasetToJson(const FitDataset& d) {
     return {{"steps", d.stimulus.steps}, {"batch", d.stimulus.batch}, {"neurons", d.stimulus.neurons},
             {"current", numbersToJson(d.stimulus.current)}, {"target_v", numbersToJson(d.targetV)},
@@ -40,12 +117,22 @@ json datasetToJson(const FitDataset& d) {
 
 FitDataset datasetFromJson(const json& j, const std::string& src) {
     FitDataset d;
-    d.stimulus = Stimulus(j.at("steps").get<int>(), j.at("batch").get<int>(), j.at("neurons").get<int>());
-    d.stimulus.current = numbersFromJson(j.at("current"), src, "current");
-    d.targetV = numbersFromJson(j.at("target_v"), src, "target_v");
-    d.targetCa = numbersFromJson(j.at("target_ca"), src, "target_ca");
-    if (d.stimulus.current.size() != size_t(d.stimulus.steps) * d.stimulus.batch * d.stimulus.neurons)
+    const int steps = int(integerField(j, "steps", 1, 1'000'000'000, src));
+    const int batch = int(integerField(j, "batch", 1, 1'000'000, src));
+    const int neurons = int(integerField(j, "neurons", 1, 1'000'000, src));
+    const double cells = double(steps) * batch * neurons;
+    if (cells > 1e10) throw InputError(src, 0, "steps", "steps x batch x neurons is too large");
+    d.stimulus = Stimulus(steps, batch, neurons);
+    d.stimulus.current = finiteNumbersFromJson(member(j, "current", src, "current"), src, "current");
+    d.targetV = numbersFromJson(member(j, "target_v", src, "target_v"), src, "target_v");
+    d.targetCa = numbersFromJson(member(j, "target_ca", src, "target_ca"), src, "target_ca");
+    const size_t n = size_t(steps) * batch * neurons;
+    if (d.stimulus.current.size() != n)
         throw InputError(src, 0, "current", "size does not match steps x batch x neurons");
+    if (!d.targetV.empty() && d.targetV.size() != n)
+        throw InputError(src, 0, "target_v", "size does not match steps x batch x neurons");
+    if (!d.targetCa.empty() && d.targetCa.size() != n)
+        throw InputError(src, 0, "target_ca", "size does not match steps x batch x neurons");
     return d;
 }
 
@@ -64,20 +151,34 @@ json optionsToJson(const FitOptions& o, const LearningRate& lr) {
 }
 
 FitOptions optionsFromJson(const json& j, const std::string& src) {
+    constexpr double inf = std::numeric_limits<double>::infinity();
     FitOptions o;
-    o.population = j.at("population");
-    o.epochs = j.at("epochs");
-    o.seed = j.at("seed");
-    o.weights.v = j.at("weights").at("v");
-    o.weights.ca = j.at("weights").at("ca");
-    o.weights.perNeuron = j.at("weights").at("per_neuron").get<std::vector<double>>();
-    const json& lr = j.at("learning_rate");
-    o.learningRate = LearningRate{lr.at("initial"), lr.at("decay_steps"), lr.at("decay_rate")};
-    o.clipNorm = j.at("clip_norm");
-    o.fixed = j.value("fixed", std::vector<std::string>{});
-    o.groups = j.value("groups", std::vector<std::vector<std::string>>{});
-    o.testEvery = j.at("test_every");
-    o.initial = numbersFromJson(j.at("initial"), src, "initial");
+    o.population = int(integerField(j, "population", 1, 10'000'000, src, "options"));
+    o.epochs = int(integerField(j, "epochs", 0, 1'000'000'000, src, "options"));
+    const json& seed = member(j, "seed", src, "options.seed");
+    if (!seed.is_number_integer() || (!seed.is_number_unsigned() && seed.get<long long>() < 0))
+        throw InputError(src, 0, "options.seed", "expected a non-negative integer");
+    o.seed = seed.get<std::uint64_t>();
+    const json& w = member(j, "weights", src, "options.weights");
+    o.weights.v = numberField(w, "v", 0, inf, src, "options.weights");
+    o.weights.ca = numberField(w, "ca", 0, inf, src, "options.weights");
+    o.weights.perNeuron = finiteNumbersFromJson(member(w, "per_neuron", src, "options.weights.per_neuron"), src,
+                                                "options.weights.per_neuron");
+    for (double x : o.weights.perNeuron)
+        if (x < 0) throw InputError(src, 0, "options.weights.per_neuron", "weights must not be negative");
+    const json& lr = member(j, "learning_rate", src, "options.learning_rate");
+    o.learningRate = LearningRate{numberField(lr, "initial", 0, inf, src, "options.learning_rate"),
+                                  numberField(lr, "decay_steps", 1e-300, inf, src, "options.learning_rate"),
+                                  numberField(lr, "decay_rate", 0, inf, src, "options.learning_rate")};
+    o.clipNorm = numberField(j, "clip_norm", 1e-300, inf, src, "options");
+    try {
+        o.fixed = j.value("fixed", std::vector<std::string>{});
+        o.groups = j.value("groups", std::vector<std::vector<std::string>>{});
+    } catch (const json::exception&) {
+        throw InputError(src, 0, "options.fixed", "expected lists of names");
+    }
+    o.testEvery = int(integerField(j, "test_every", 1, 1'000'000'000, src, "options"));
+    o.initial = finiteNumbersFromJson(member(j, "initial", src, "options.initial"), src, "options.initial");
     // Folders written before methods and bounds existed are ODYNN runs without bounds.
     const auto method = methodFromName(j.value("method", "odynn"));
     if (!method) throw InputError(src, 0, "method", "expected \"odynn\" or \"robust\"");

@@ -26,6 +26,26 @@ std::string formatNumber(double x);  // %.17g (round trip), "nan" when not finit
 nlohmann::json numbersToJson(const std::vector<double>& v);
 std::vector<double> numbersFromJson(const nlohmann::json& a, const std::string& src, const std::string& field);
 
+// Fields of run-folder files, checked: a damaged file gives one line naming the file and field.
+// integerField: a JSON integer in [lo, hi]; numberField: a finite number in [lo, hi];
+// finiteNumbersFromJson: an array of finite numbers (no nulls).
+long long integerField(const nlohmann::json& j, const char* key, long long lo, long long hi, const std::string& src,
+                       const std::string& where = {});
+double numberField(const nlohmann::json& j, const char* key, double lo, double hi, const std::string& src,
+                   const std::string& where = {});
+std::vector<double> finiteNumbersFromJson(const nlohmann::json& a, const std::string& src, const std::string& field);
+
+// checkpoint.json: the optimizer state after `epoch` finished epochs. Sizes are checked against
+// what the settings imply (theta: sets x parameters, m and v: sets x free variables).
+struct Checkpoint {
+    int epoch = 0;
+    std::vector<double> theta, m, v, lastLoss;
+    double wallSeconds = 0;
+};
+nlohmann::json checkpointToJson(const Checkpoint& c);
+Checkpoint checkpointFromJson(const nlohmann::json& j, const std::string& src, size_t thetaSize, size_t momentSize,
+                              int sets);
+
 nlohmann::json datasetToJson(const FitDataset& d);
 FitDataset datasetFromJson(const nlohmann::json& j, const std::string& src);
 

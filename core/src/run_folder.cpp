@@ -55,8 +55,7 @@ void FitRun::writeHistory(const EpochSummary& s) const {
 }
 
 void FitRun::checkpoint() const {
-    json cp = {{"epoch", epoch_}, {"theta", numbersToJson(theta_)}, {"m", numbersToJson(m_)}, {"v", numbersToJson(v_)},
-               {"last_loss", numbersToJson(lastLoss_)}, {"wall_seconds", wallSeconds_}};
+    json cp = checkpointToJson({epoch_, theta_, m_, v_, lastLoss_, wallSeconds_});
     if (robust_) cp["robust"] = robust_->toJson();
     writeFileAtomically((fs::path(dir_) / "checkpoint.json").string(), cp.dump() + "\n");
 }
@@ -69,29 +68,31 @@ FitRun FitRun::resumeFolder(const std::string& dir, const char* expectedFormat) 
                       cp = (d / "checkpoint.json").string();
     try {
         const json settings = readJsonFile(sp);
-        if (expectedFormat && settings.value("format", "") != expectedFormat)
-            throw InputError(sp, 0, "format", std::string("expected \"") + expectedFormat + "\"");
+        if (!settings.is_object() || (expectedFormat && settings.value("format", "") != expectedFormat))
+            throw InputError(sp, 0, "format", std::string("not a run folder's settings (expected \"") +
+                                                  (expectedFormat ? expectedFormat : "odynn-fit-run") + "\")");
         FitOptions options = optionsFromJson(settings.at("options"), sp);
         const json data = readJsonFile(dp);
         FitDataset train = datasetFromJson(data.at("train"), dp);
         std::optional<FitDataset> test;
         if (data.contains("test")) test = datasetFromJson(data.at("test"), dp);
         FitRun run(objectiveFromSettings(settings, sp, std::move(train), std::move(test), std::move(options)));
-        const json c = readJsonFile(cp);
-        const int N = run.options().population;
-        run.epoch_ = c.at("epoch");
-        run.theta_ = numbersFromJson(c.at("theta"), cp, "theta");
-        run.m_ = numbersFromJson(c.at("m"), cp, "m");
-        run.v_ = numbersFromJson(c.at("v"), cp, "v");
-        run.lastLoss_ = numbersFromJson(c.at("last_loss"), cp, "last_loss");
-        run.wallSeconds_ = c.at("wall_seconds");
-        const bool screened = !run.robust_ || run.epoch_ > 0;  // before screening a robust run has no sets yet
-        if ((screened && run.theta_.size() != size_t(N) * run.objective_->size()) || run.epoch_ < 0 ||
-            run.m_.size() != size_t(N) * run.objective_->freeCount() || run.v_.size() != run.m_.size())
-            throw InputError(cp, 0, "theta", "optimizer state does not match the settings");
+        const size_t sets = size_t(run.options().population);
+        const json cj = readJsonFile(cp);
+        // Before screening a robust run has no sets yet: its checkpoint holds an empty theta at epoch 0.
+        const bool unscreened = run.robust_ && cj.is_object() && cj.contains("epoch") && cj["epoch"] == 0 &&
+                                cj.contains("theta") && cj["theta"].is_array() && cj["theta"].empty();
+        Checkpoint c = checkpointFromJson(cj, cp, unscreened ? 0 : sets * run.objective_->size(),
+                                          sets * run.objective_->freeCount(), run.options().population);
+        run.epoch_ = c.epoch;
+        run.theta_ = std::move(c.theta);
+        run.m_ = std::move(c.m);
+        run.v_ = std::move(c.v);
+        run.lastLoss_ = std::move(c.lastLoss);
+        run.wallSeconds_ = c.wallSeconds;
         if (run.robust_) {
-            if (!c.contains("robust")) throw InputError(cp, 0, "robust", "missing the robust method's state");
-            run.robust_->fromJson(c.at("robust"), cp, N, run.objective_->size());
+            if (!cj.contains("robust")) throw InputError(cp, 0, "robust", "missing the robust method's state");
+            run.robust_->fromJson(cj.at("robust"), cp, int(sets), run.objective_->size());
         }
         run.dir_ = dir;
         // Rows written after the checkpoint (an interrupted epoch) are dropped.

@@ -1,5 +1,7 @@
 #include "odynn/trace_import.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -14,11 +16,29 @@ namespace odynn {
 
 namespace {
 constexpr size_t kOrder = 4;  // a cubic spline needs at least 4 samples
+
+// The rows a resampling to `dt` over `span` ms would produce must fit in memory; said before any
+// work is done, with the numbers, rather than failing with bad_alloc (or worse) later.
+void checkResampledSize(const std::string& source, double span, double dt) {
+    const double rows = std::floor(span / dt * (1 + 1e-12)) + 1;
+    // t, current and calcium columns, plus the spline evaluation's working copy (8 bytes each).
+    const double bytes = rows * 4 * sizeof(double);
+    const double physical = double(sysconf(_SC_PHYS_PAGES)) * double(sysconf(_SC_PAGE_SIZE));
+    const double limit = std::min(physical / 2, 1e15);
+    if (std::isfinite(rows) && rows >= 1 && bytes <= limit) return;
+    char what[240];
+    std::snprintf(what, sizeof what,
+                  "resampling %.6g ms at dt %.6g ms gives %.3g rows, which need %.3g GB of memory (at most %.3g GB "
+                  "here); use a larger --dt",
+                  span, dt, rows, bytes / 1e9, limit / 1e9);
+    throw InputError(source, 0, "dt", what);
+}
 }  // namespace
 
 std::vector<double> resample(const std::vector<double>& time, const std::vector<double>& values, double dt,
                              double smoothing, const SmoothingSpline::Progress& progress) {
     if (!(dt > 0) || !std::isfinite(dt)) throw std::invalid_argument("resample: dt must be positive");
+    if (time.size() >= 2) checkResampledSize({}, time.back() - time.front(), dt);
     const SmoothingSpline spline(time, values, smoothing, progress);
     const double t0 = time.front(), span = time.back() - time.front();
     // A relative tolerance keeps the last sample when span is a multiple of dt up to rounding.
@@ -55,6 +75,7 @@ RawTrace readTraceCsv(const std::string& path) {
     return parseTraceCsv(text.str(), path);
 }
 
+
 ImportedTrace importTrace(const RawTrace& raw, const TraceImportOptions& o, const SmoothingSpline::Progress& progress) {
     if (!(o.dt > 0) || !std::isfinite(o.dt)) throw InputError(raw.source, 0, "dt", "the time step must be positive");
     if (!(o.timeScale > 0) || !std::isfinite(o.timeScale))
@@ -67,6 +88,8 @@ ImportedTrace importTrace(const RawTrace& raw, const TraceImportOptions& o, cons
 
     size_t first = 0, last = m - 1;
     const double t0 = raw.time.front() * o.timeScale, t1 = raw.time.back() * o.timeScale;
+    if (!std::isfinite(t0) || !std::isfinite(t1))
+        throw InputError(raw.source, 0, "time-scale", "the scaled time is beyond the range of numbers");
     if (o.window) {
         const auto [start, end] = *o.window;
         char span[160];
@@ -92,6 +115,7 @@ ImportedTrace importTrace(const RawTrace& raw, const TraceImportOptions& o, cons
         f.push_back(o.hill ? hillCalcium(fl, o.hillParams) : fl);
         i.push_back(raw.current[r] * o.currentScale);
     }
+    checkResampledSize(raw.source, t.back() - t.front(), o.dt);
     ImportedTrace out;
     // The trace (smoothing, the slow part) reports 0 .. 0.9, the current 0.9 .. 1.
     auto part = [&](double from, double to) -> SmoothingSpline::Progress {

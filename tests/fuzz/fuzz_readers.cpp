@@ -1,6 +1,8 @@
 // libFuzzer target for the readers of untrusted files: numeric CSV tables, text CSV tables,
-// calcium recordings (with their import), odynn-circuit JSON and model files (.odm). The first byte picks the
-// reader, the rest is the file. Rejecting bad input with odynn::InputError is the contract;
+// calcium recordings (with their import), odynn-circuit JSON, model files (.odm) and a fit's
+// run-folder files (settings.json options, data.json datasets, checkpoint.json). The first byte
+// picks the reader (from 250 on: the run-folder readers; below, the byte modulo 5), the rest is the
+// file. Rejecting bad input with odynn::InputError is the contract;
 // any other exception, a crash or a sanitizer report is a bug.
 #include <cstddef>
 #include <cstdint>
@@ -13,12 +15,13 @@
 #include "odynn/errors.hpp"
 #include "odynn/model_file.hpp"
 #include "odynn/trace_import.hpp"
+#include "run_files.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (size == 0) return 0;
     const std::string text(reinterpret_cast<const char*>(data + 1), size - 1);
     try {
-        switch (data[0] % 5) {
+        switch (data[0] >= 250 ? 5 + (data[0] - 250) % 2 : data[0] % 5) {
         case 0: {
             const odynn::CsvTable t = odynn::parseCsv(text, "fuzz.csv");
             if (t.columnIndex("t") >= 0) odynn::uniformStep(t);
@@ -39,10 +42,25 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         case 4:
             odynn::compileModel(text, "fuzz.odm");
             break;
-        default: {
+        case 3: {
             const nlohmann::json doc = odynn::parseJsonText(text, "fuzz.json");
             const odynn::Circuit c = odynn::circuitFromJson(doc, "fuzz.json");
             odynn::circuitToJson(c).dump();
+            break;
+        }
+        case 5: {
+            // settings.json's options and data.json's datasets (bounded in size by the reader).
+            const nlohmann::json doc = odynn::parseJsonText(text, "settings.json");
+            if (doc.is_object() && doc.contains("options")) odynn::detail::optionsFromJson(doc["options"], "settings.json");
+            if (doc.is_object() && doc.contains("train") && doc["train"].is_object() && doc["train"].contains("steps") &&
+                doc["train"]["steps"].is_number_integer() && doc["train"]["steps"].get<long long>() < 100000)
+                odynn::detail::datasetFromJson(doc["train"], "data.json");
+            break;
+        }
+        default: {
+            // checkpoint.json of a run of 2 sets x 3 parameters with 2 free variables each.
+            const nlohmann::json doc = odynn::parseJsonText(text, "checkpoint.json");
+            odynn::detail::checkpointFromJson(doc, "checkpoint.json", 6, 4, 2);
             break;
         }
         }

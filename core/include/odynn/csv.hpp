@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "odynn/atomic_file.hpp"
+
 namespace odynn {
 
 struct CsvTable {
@@ -42,7 +44,22 @@ struct TextTable {
 TextTable readTextCsv(const std::string& path);
 TextTable parseTextCsv(const std::string& text, const std::string& sourceName);
 
-// Writes with full double precision (%.17g), atomically.
+// A numeric CSV written row by row (memory does not grow with the rows) with full double
+// precision (%.17g), atomically: the file appears complete at commit() or not at all. Header
+// names with a comma, quote or line break are quoted as RFC 4180 says.
+class CsvWriter {
+public:
+    CsvWriter(const std::string& path, const std::vector<std::string>& header);
+    void row(const double* values);  // one value per header column
+    void commit();                   // throws InputError (disk full, folder not writable)
+
+private:
+    AtomicFile file_;
+    size_t columns_;
+    std::string line_;
+};
+
+// Writes whole columns through CsvWriter.
 void writeCsv(const std::string& path, const std::vector<std::string>& header,
               const std::vector<const std::vector<double>*>& columns);
 
