@@ -13,6 +13,8 @@
 #include <QSpinBox>
 #include <QTextStream>
 #include <QTimer>
+#include <cstring>
+#include <memory>
 
 #include "editor/circuit_view.hpp"
 #include "fit/fit_live_plots.hpp"
@@ -77,14 +79,24 @@ int takeScreenshot(const QString& file, const QString& project, int fitEpochs, i
     return 0;
 }
 
+// --help and --version only print: they need no display, so they get no GUI application (which
+// aborts where there is no display).
+bool printsOnly(int argc, char* argv[]) {
+    for (int i = 1; i < argc; ++i)
+        for (const char* option : {"-h", "--help", "--help-all", "-v", "--version"})
+            if (std::strcmp(argv[i], option) == 0) return true;
+    return false;
+}
+
 }  // namespace
 
 int main(int argc, char* argv[]) {
-    QApplication app(argc, argv);
-    QApplication::setOrganizationName(QStringLiteral("ODYNN"));
-    QApplication::setApplicationName(QStringLiteral("ODYNN Studio"));
-    QApplication::setApplicationVersion(QStringLiteral("0.1.0"));
-    QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/odynn.png")));
+    const std::unique_ptr<QCoreApplication> app =
+        printsOnly(argc, argv) ? std::make_unique<QCoreApplication>(argc, argv) : std::make_unique<QApplication>(argc, argv);
+    QCoreApplication::setOrganizationName(QStringLiteral("ODYNN"));
+    QCoreApplication::setApplicationName(QStringLiteral("ODYNN Studio"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(ODYNN_VERSION));
+    if (qobject_cast<QApplication*>(app.get())) QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/odynn.png")));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Simulate and fit C. elegans neural circuits."));
@@ -106,7 +118,7 @@ int main(int argc, char* argv[]) {
     parser.addOption(fitEpochs);
     parser.addOption(fitPopulation);
     parser.addPositionalArgument(QStringLiteral("project"), QStringLiteral("Project file to open."), QStringLiteral("[PROJECT]"));
-    parser.process(app);
+    parser.process(*app);
 
     if (parser.isSet(screenshot)) return takeScreenshot(parser.value(screenshot), parser.value(project),
                                                          parser.value(fitEpochs).toInt(), parser.value(fitPopulation).toInt());
@@ -120,5 +132,5 @@ int main(int argc, char* argv[]) {
         window.showMaximized();
     else
         window.show();
-    return app.exec();
+    return app->exec();
 }

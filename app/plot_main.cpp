@@ -5,8 +5,12 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cstdio>
 
+#include "odynn/atomic_file.hpp"
 #include "odynn/csv.hpp"
 #include "odynn/errors.hpp"
 
@@ -33,6 +37,15 @@ QList<Panel> panelsFor(const odynn::CsvTable& table) {
     if (!gates.isEmpty()) panels.append(Panel{"gates (0-1)", gates});
     if (table.columnIndex("i_inj") >= 0) panels.append(Panel{"I inj (uA/cm2)", QStringList{"i_inj"}});
     return panels;
+}
+
+// A file written by a library is on disk before it replaces an older one.
+bool syncedToDisk(const std::string& path) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false;
+    const bool ok = ::fsync(fd) == 0;
+    ::close(fd);
+    return ok;
 }
 
 }  // namespace
@@ -96,11 +109,18 @@ int main(int argc, char** argv) {
     auto* group = new QCPMarginGroup(&plot);
     for (auto* r : rects) r->setMarginGroup(QCP::msLeft | QCP::msRight, group);
     plot.replot();
-    const QString base = cli.value("out");
-    const bool png = plot.savePng(base + ".png", 1000, 900, 2.0);
-    const bool pdf = plot.savePdf(base + ".pdf", 1000, 900);
-    if (!png || !pdf) {
-        std::fprintf(stderr, "error: %s: cannot write the figure\n", qPrintable(base));
+    // Both figures are rendered to temporary files and renamed over the old ones only when both
+    // are complete: a full disk or a crash leaves the previous figures as they were.
+    const std::string base = cli.value("out").toStdString();
+    const std::string png = base + ".png", pdf = base + ".pdf";
+    const std::string pngTmp = odynn::AtomicFile::temporaryPath(png), pdfTmp = odynn::AtomicFile::temporaryPath(pdf);
+    const bool rendered = plot.savePng(QString::fromStdString(pngTmp), 1000, 900, 2.0) &&
+                          plot.savePdf(QString::fromStdString(pdfTmp), 1000, 900) && syncedToDisk(pngTmp) &&
+                          syncedToDisk(pdfTmp);
+    if (!rendered || std::rename(pngTmp.c_str(), png.c_str()) != 0 || std::rename(pdfTmp.c_str(), pdf.c_str()) != 0) {
+        std::remove(pngTmp.c_str());
+        std::remove(pdfTmp.c_str());
+        std::fprintf(stderr, "error: %s: cannot write the figure (disk full or folder not writable)\n", base.c_str());
         return 1;
     }
     return 0;

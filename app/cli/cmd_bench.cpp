@@ -5,6 +5,7 @@
 
 #include "bench_workloads.hpp"
 #include "commands.hpp"
+#include "validators.hpp"
 
 namespace odynn::cli {
 
@@ -18,9 +19,9 @@ Command addBenchCommand(CLI::App& app) {
     };
     auto a = std::make_shared<Args>();
     sub->add_flag("--json", a->json, "Print {\"workloads\":[{name, neuron_steps_per_s, seconds}]}");
-    sub->add_option("--repeats", a->repeats, "Timed runs per workload (median reported)")->check(CLI::PositiveNumber);
+    sub->add_option("--repeats", a->repeats, "Timed runs per workload (median reported)")->check(positive);
     sub->add_option("--workload", a->only, "Run only these workloads (repeatable)");
-    sub->add_option("--threads", a->threads, "Threads (default: every core)")->check(CLI::NonNegativeNumber);
+    sub->add_option("--threads", a->threads, "Threads (default: every core)")->check(nonNegative);
     return {sub, [a] {
         nlohmann::json out;
         out["workloads"] = nlohmann::json::array();

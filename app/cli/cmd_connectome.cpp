@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "commands.hpp"
+#include "validators.hpp"
 #include "connectome_data.hpp"
 #include "data_args.hpp"
 #include "odynn/circuit_io.hpp"
@@ -44,13 +45,13 @@ Command addConnectomeCommand(CLI::App& app) {
     auto* names = sub->add_option("--neurons", a->neurons, "Comma-separated neuron names, e.g. AVAL,AVAR,PVCL");
     auto* around = sub->add_option("--around", a->around, "A neuron and its neighbourhood (see --hops)");
     sub->add_option("--hops", a->hops, "Neighbourhood radius in synapses or gap junctions, either direction (default 1)")
-        ->check(CLI::NonNegativeNumber);
+        ->check(nonNegative);
     all->excludes(names)->excludes(around);
     names->excludes(around);
     sub->add_option("--source", a->source, "cook2019 (default, all 302 neurons) or varshney2011 (279 somatic)")
         ->check(CLI::IsMember({"cook2019", "varshney2011"}));
     sub->add_option("--data-dir", a->dataDir, "Folder with the connectome CSV files (default: the bundled copy)");
-    sub->add_option("--dt", a->dt, "Time step of the circuit (ms, default 0.1)")->check(CLI::PositiveNumber);
+    sub->add_option("--dt", a->dt, "Time step of the circuit (ms, default 0.1)")->check(positive);
     sub->add_option("--out", a->out, "Output odynn-circuit JSON")->required();
     return {sub, [a] {
         if (!a->all && a->neurons.empty() && a->around.empty())

@@ -1,8 +1,10 @@
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 
 #include "commands.hpp"
+#include "validators.hpp"
 #include "data_args.hpp"
 #include "fit_bounds.hpp"
 #include "lstm_cli.hpp"
@@ -10,6 +12,7 @@
 #include "odynn/circuit_fixed.hpp"
 #include "odynn/circuit_io.hpp"
 #include "odynn/errors.hpp"
+#include "odynn/run_lock.hpp"
 #include "progress_bar.hpp"
 
 namespace odynn::cli {
@@ -24,6 +27,7 @@ struct FitArgs {
     std::string lr, fix, init, out, resume, method = "odynn";
     std::vector<std::string> groups, bounds;
     int screen = 0;
+    bool overwrite = false;
 };
 
 // Ctrl-C stops after the current epoch; the checkpoint keeps everything already computed.
@@ -52,7 +56,9 @@ int runFit(Run& run) {
     std::printf("%s after %d epochs: best loss %.6g (set %d), %.2f s\n",
                 r.termination == Termination::Stopped ? "stopped" : "finished", r.epochsDone, r.bestLoss, r.bestIndex,
                 r.wallSeconds);
-    return 0;
+    // Interrupted by Ctrl-C: the checkpoint is saved, and the shell learns it was interrupted
+    // (128 + SIGINT), so scripts do not take the run for finished.
+    return interrupted ? 128 + SIGINT : 0;
 }
 
 }  // namespace
@@ -63,8 +69,8 @@ Command addFitCommand(CLI::App& app) {
     a->circuit.addTo(sub, false);
     auto lstm = addLstmOptions(sub);
     sub->add_option("--test", a->test, "Test data CSV (repeatable); test loss every 30 epochs");
-    auto* pop = sub->add_option("--population", a->population, "Number of parameter sets fitted at once")->check(CLI::PositiveNumber);
-    auto* ep = sub->add_option("--epochs", a->epochs, "Epochs in total (default 700)")->check(CLI::NonNegativeNumber);
+    auto* pop = sub->add_option("--population", a->population, "Number of parameter sets fitted at once")->check(positive);
+    auto* ep = sub->add_option("--epochs", a->epochs, "Epochs in total (default 700)")->check(nonNegative);
     sub->add_option("--seed", a->seed, "Seed of the random initial sets");
     sub->add_option("--lr", a->lr, "Learning rate l0,k,r: l0 * r^floor(epoch/k) (neuron 0.1,9,0.92; circuit 0.9,9,0.95; lstm 0.01,9,0.95)");
     sub->add_option("--method", a->method,
@@ -80,15 +86,26 @@ Command addFitCommand(CLI::App& app) {
     sub->add_option("--threads", a->threads, "Threads (default: all cores)");
     sub->add_option("--out", a->out, "Run folder (settings, checkpoints, history.csv, best.json, summary.json)");
     sub->add_option("--resume", a->resume, "Continue the run in this folder where it stopped");
+    sub->add_flag("--overwrite", a->overwrite, "Replace the fit already in the --out folder");
     return {sub, [a, ep, pop, lstm] {
         if (!a->resume.empty()) {
+            if (!std::filesystem::is_directory(a->resume))
+                throw InputError(a->resume, 0, "--resume", "no such run folder");
+            const RunFolderLock lock(a->resume);
+            tidyRunFolder(a->resume);
             if (LstmFitRun::isRunFolder(a->resume)) {
                 LstmFitRun run = LstmFitRun::resume(a->resume);
-                if (ep->count() > 0) run.setEpochs(a->epochs);
+                if (ep->count() > 0) {
+                    run.setEpochs(a->epochs);
+                    recordRunEpochs(a->resume, a->epochs);
+                }
                 return runFit(run);
             }
             FitRun run = FitRun::resume(a->resume);
-            if (ep->count() > 0) run.setEpochs(a->epochs);
+            if (ep->count() > 0) {
+                run.setEpochs(a->epochs);
+                recordRunEpochs(a->resume, a->epochs);
+            }
             return runFit(run);
         }
         if (a->out.empty()) throw InputError({}, 0, "--out", "give a run folder with --out (or --resume)");
@@ -111,6 +128,8 @@ Command addFitCommand(CLI::App& app) {
         if (const ModelSpec* spec = findModel(a->circuit.model); spec && spec->networkWeights) {
             o.weights = a->circuit.lossWeights(nullptr);
             LstmFitRun run = newLstmFit(*lstm, a->circuit, a->test, o, a->init, pop->count() > 0);
+            const RunFolderLock lock(a->out);
+            prepareNewRunFolder(a->out, a->overwrite);
             run.attachRunDirectory(a->out);
             return runFit(run);
         }
@@ -128,6 +147,8 @@ Command addFitCommand(CLI::App& app) {
         std::optional<FitDataset> test;
         if (!a->test.empty()) test = a->circuit.dataset(c, a->test);
         FitRun run(c, a->circuit.dataset(c, a->circuit.data), std::move(test), o);
+        const RunFolderLock lock(a->out);
+        prepareNewRunFolder(a->out, a->overwrite);
         run.attachRunDirectory(a->out);
         return runFit(run);
     }};

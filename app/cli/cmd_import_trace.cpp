@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "commands.hpp"
+#include "validators.hpp"
 #include "data_args.hpp"
 #include "odynn/csv.hpp"
 #include "odynn/errors.hpp"
@@ -124,7 +125,7 @@ int importRecording(const ImportArgs& a) {
     bar.finish();
     writeEntry(a.out, data);
     std::printf("%zu samples -> %zu rows at dt %g ms (%g ms) written to %s\n", raw.time.size(), data.t.size(), o.dt,
-                data.t.back(), a.out.c_str());
+                data.t.empty() ? 0.0 : data.t.back(), a.out.c_str());
     return 0;
 }
 
@@ -155,15 +156,15 @@ Command addImportTraceCommand(CLI::App& app) {
                     "receives train_0.csv .. train_4.csv and test.csv")
         ->check(CLI::IsMember({"odynn"}));
     sub->add_option("--dt", a->dt, "Time step of the output (ms), the model's dt (default 0.2 with --preset odynn)")
-        ->check(CLI::PositiveNumber);
+        ->check(positive);
     sub->add_option("--time-scale", a->timeScale, "File time unit to ms (default 1000: seconds)")
-        ->check(CLI::PositiveNumber);
+        ->check(positive);
     sub->add_option("--trace-scale", a->traceScale,
                     "Factor on the trace (default 10 as ODYNN; 1 with --hill, whose alpha = 2 is for raw fluorescence)");
     sub->add_option("--current-scale", a->currentScale,
                     "Factor on the input current (default 10; for NWB 1e12, amperes to pA)");
     sub->add_option("--smoothing", a->smoothing, "Smoothing factor s of the trace spline (default 0.25)")
-        ->check(CLI::NonNegativeNumber);
+        ->check(nonNegative);
     sub->add_flag("--hill", a->hill,
                   "Fluorescence F to calcium: cac = max(0, -k F/(F - alpha))^(1/n), k 189e-6, n 3.8, alpha 2, applied to "
                   "the scaled samples before smoothing");
@@ -174,6 +175,12 @@ Command addImportTraceCommand(CLI::App& app) {
     sub->add_option("--out", a->out,
                     "Output CSV t,i_inj,cac or t,i_inj,V (accepted by `fit --data`); a directory with --preset");
     return {sub, [a] {
+        // Checked before the recording is read or anything is written.
+        for (const auto& [value, option] : {std::pair{a->dt.value_or(1.0), "--dt"}, std::pair{a->timeScale, "--time-scale"},
+                                            std::pair{a->currentScale.value_or(1.0), "--current-scale"},
+                                            std::pair{a->traceScale.value_or(1.0), "--trace-scale"},
+                                            std::pair{a->smoothing, "--smoothing"}})
+            if (!std::isfinite(value)) throw InputError({}, 0, option, "must be a finite number");
         if (isNwb(a->file)) return a->list ? listNwb(*a) : importNwbSeries(*a);
         if (a->list || !a->series.empty()) throw InputError(a->file, 0, "--list", "--list and --series are for NWB files");
         return a->preset == "odynn" ? importOdynnPreset(*a) : importRecording(*a);

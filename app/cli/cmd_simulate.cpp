@@ -1,15 +1,18 @@
 #include <cmath>
+#include <cstdio>
 #include <memory>
 
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
+#include "validators.hpp"
 #include "data_args.hpp"
 #include "lstm_cli.hpp"
 #include "odynn/circuit_io.hpp"
 #include "odynn/csv.hpp"
 #include "odynn/currents.hpp"
 #include "odynn/datasets.hpp"
+#include "odynn/divergence.hpp"
 #include "odynn/errors.hpp"
 #include "odynn/parameters.hpp"
 #include "odynn/simulator.hpp"
@@ -23,6 +26,7 @@ struct SimulateArgs {
     int population = 0;
     std::uint64_t seed = 0;
     bool currents = false;
+    bool allowDivergence = false;
 };
 
 // The circuit described by --model or --circuit, with dt taken from the input.
@@ -74,7 +78,7 @@ Command addSimulateCommand(CLI::App& app) {
     auto* p = sub->add_option("--params", a->params, "Parameter set(s): JSON {name: value} or a list of them, or a named set: default, "
                                                     "default2 (ODYNN's DEFAULT_2 celegans neuron)");
     auto* n = sub->add_option("--population", a->population, "Simulate N random parameter sets (seeded)")
-                  ->check(CLI::PositiveNumber);
+                  ->check(positive);
     p->excludes(n);
     sub->add_option("--seed", a->seed, "Seed of --population");
     sub->add_option("--input", a->inputs, "Input CSV: t,i_inj (neuron) or t,i_<label>... (circuit); t in ms. "
@@ -84,6 +88,8 @@ Command addSimulateCommand(CLI::App& app) {
                   "Add the currents (uA/cm2) computed from each recorded row: a neuron's ionic currents (celegans I_Ca, "
                   "I_Kf, I_Ks, I_L; hhsimple I_K, I_L; leaky I_L), a circuit's isyn_<label> and igap_<label> (total "
                   "synaptic and gap-junction current into each neuron)");
+    sub->add_flag("--allow-divergence", a->allowDivergence,
+                  "Write the output even when a state becomes inf or NaN (otherwise: exit 3, nothing written)");
     return {sub, [a] {
         if (a->model.empty() && a->circuit.empty()) throw InputError({}, 0, "--model", "give --model or --circuit");
         std::vector<CsvTable> inputs;
@@ -106,6 +112,18 @@ Command addSimulateCommand(CLI::App& app) {
         SimulationOptions opt;
         opt.record = single ? Record::AllStates : Record::VoltageCalcium;
         const SimulationResult r = simulate(circuit, pop, sets, stim, opt);
+        for (int s = 0; s < sets; ++s)
+            if (const auto d = findDivergence(circuit, r.sets[s], opt.record)) {
+                const std::string where = "the simulation diverged at " + describe(*d, circuit) + " (parameter set " +
+                                          std::to_string(s) + ", input " + inputs[d->batch].source + ")";
+                if (!a->allowDivergence) {
+                    std::fprintf(stderr, "error: %s; nothing written (--allow-divergence writes it anyway)\n",
+                                 where.c_str());
+                    return 3;
+                }
+                std::fprintf(stderr, "warning: %s; written with non-finite values\n", where.c_str());
+                break;
+            }
         const ParameterLayout layout(circuit);
         for (int s = 0; s < sets; ++s) {
             // This set's parameters, for the currents.

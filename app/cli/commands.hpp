@@ -1,6 +1,7 @@
 #pragma once
 // Subcommands of odynn-cli. Each registers its options on the app and returns the subcommand
-// with the function that runs it, which returns the process exit code (0 ok, 2 bad input).
+// with the function that runs it, which returns the process exit code: 0 ok, 1 failure, 2 bad
+// input, 3 a simulation diverged (inf/NaN), 130 interrupted by Ctrl-C.
 #include <CLI/CLI.hpp>
 #include <functional>
 

@@ -13,6 +13,7 @@
 #include "odynn/errors.hpp"
 #include "odynn/model_file.hpp"
 #include "odynn/parameter_presets.hpp"
+#include "odynn/parameter_domain.hpp"
 
 namespace odynn::cli {
 
@@ -78,6 +79,10 @@ std::vector<double> parameterSetsFromFile(const std::string& path, const Circuit
             if (!it.value().is_number() || !std::isfinite(it.value().get<double>()))
                 throw InputError(path, 0, it.key(), "parameter is not a finite number");
             v[k] = it.value().get<double>();
+            const std::string& name = it.key();
+            const std::string param = name.substr(name.rfind('/') == std::string::npos ? 0 : name.rfind('/') + 1);
+            if (const std::string why = outsideDomain(param, v[k]); !why.empty())
+                throw InputError(path, 0, name, param + " = " + readableNumber(v[k]) + " " + why);
         }
         out.insert(out.end(), v.begin(), v.end());
     }

@@ -3,6 +3,7 @@
 #include "odynn/circuit_io.hpp"
 #include "odynn/datasets.hpp"
 #include "odynn/errors.hpp"
+#include "validators.hpp"
 
 namespace odynn::cli {
 
@@ -34,13 +35,13 @@ std::vector<double> readWeightSets(const std::string& path, LstmSpec& spec, int&
 std::shared_ptr<LstmArgs> addLstmOptions(CLI::App* sub) {
     auto a = std::make_shared<LstmArgs>();
     a->units = sub->add_option("--units", a->spec.units, "LSTM: units per hidden layer (default 50)")
-                   ->check(CLI::PositiveNumber);
+                   ->check(positive);
     a->layers = sub->add_option("--layers", a->spec.layers, "LSTM: hidden layers before the output layer (default 1)")
-                    ->check(CLI::NonNegativeNumber);
+                    ->check(nonNegative);
     a->calciumLayers =
         sub->add_option("--calcium-layers", a->spec.calciumLayers,
                         "LSTM: hidden layers of a calcium head fed by the voltage network (default 0: Ca = V)")
-            ->check(CLI::NonNegativeNumber);
+            ->check(nonNegative);
     return a;
 }
 

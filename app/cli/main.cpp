@@ -1,5 +1,6 @@
 // odynn-cli: the headless driver of the ODYNN Studio core.
 #include <iostream>
+#include <new>
 #include <vector>
 
 #include "commands.hpp"
@@ -22,6 +23,7 @@ int fail(const char* what, int code) {
 int runCommand(int argc, char** argv) {
     CLI::App app{"ODYNN Studio command-line tool: simulate and fit biological neural circuits"};
     app.require_subcommand(1);
+    app.set_version_flag("--version", ODYNN_VERSION);
     using namespace odynn::cli;
     const std::vector<Command> commands = {addModelsCommand(app), addSimulateCommand(app), addBenchCommand(app),
                                            addGradientCommand(app), addFitCommand(app),
@@ -32,6 +34,8 @@ int runCommand(int argc, char** argv) {
     } catch (const CLI::CallForHelp& e) {
         return app.exit(e);
     } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
         app.exit(e);
@@ -44,6 +48,8 @@ int runCommand(int argc, char** argv) {
         return fail(e.what(), 2);
     } catch (const std::invalid_argument& e) {
         return fail(e.what(), 2);
+    } catch (const std::bad_alloc&) {
+        return fail("not enough memory for this task", 1);
     } catch (const std::exception& e) {
         return fail(e.what(), 1);
     }

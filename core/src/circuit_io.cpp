@@ -97,9 +97,9 @@ json paramsToJson(const ModelSpec& spec, const std::vector<double>& params) {
 
 Circuit circuitFromJson(const json& doc, const std::string& src) {
     if (!doc.is_object()) throw InputError(src, 0, {}, "expected a JSON object");
-    // The circuit's own keys and those the app adds to a project file (stimuli, fit settings); a
-    // misspelt key ("synapse") must not silently drop a part of the circuit.
-    checkKeys(doc, {"format", "version", "dt", "neurons", "synapses", "gaps", "stimuli", "fit"}, src, {});
+    // The circuit's own keys (with the model files it carries) and those the app adds to a project
+    // file (stimuli, fit settings); a misspelt key ("synapse") must not silently drop a part of it.
+    checkKeys(doc, {"format", "version", "dt", "models", "neurons", "synapses", "gaps", "stimuli", "fit"}, src, {});
     if (doc.contains("format") && doc["format"] != "odynn-circuit")
         throw InputError(src, 0, "format", "expected \"odynn-circuit\"");
     if (doc.contains("version") && doc["version"] != 1) throw InputError(src, 0, "version", "unsupported version");

@@ -96,9 +96,12 @@ bool ProjectController::saveAs(const QString& path) {
 bool ProjectController::save() { return path_.isEmpty() ? saveAsDialog() : saveAs(path_); }
 
 bool ProjectController::saveAsDialog() {
-    QString path = QFileDialog::getSaveFileName(parent_, tr("Save project"), path_, tr("ODYNN circuits (*.json)"));
+    // Projects are "*.odynn.json", the pattern the desktop's MIME type registers.
+    QString path = QFileDialog::getSaveFileName(parent_, tr("Save project"), path_,
+                                                tr("ODYNN projects (*.odynn.json);;JSON files (*.json)"));
     if (path.isEmpty()) return false;
-    if (QFileInfo(path).suffix().isEmpty()) path += QStringLiteral(".json");
+    if (!path.endsWith(QStringLiteral(".json"), Qt::CaseInsensitive))
+        path += path.endsWith(QLatin1Char('.')) ? QStringLiteral("odynn.json") : QStringLiteral(".odynn.json");
     return saveAs(path);
 }
 
