@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <optional>
 
 #include "commands.hpp"
 #include "validators.hpp"
@@ -33,6 +34,17 @@ struct FitArgs {
 // Ctrl-C stops after the current epoch; the checkpoint keeps everything already computed.
 volatile std::sig_atomic_t interrupted = 0;
 void onInterrupt(int) { interrupted = 1; }
+
+// A new run's folder is owned by the reporting process (rank 0 under mpirun): it locks the
+// folder, refuses or clears an earlier run in it, and writes it; the other ranks only compute.
+template <class Run>
+std::unique_ptr<RunFolderLock> claimNewRunFolder(Run& run, const std::string& dir, bool overwrite) {
+    if (!isReportingProcess()) return nullptr;
+    auto lock = std::make_unique<RunFolderLock>(dir);
+    prepareNewRunFolder(dir, overwrite);
+    run.attachRunDirectory(dir);
+    return lock;
+}
 
 template <class Run>
 int runFit(Run& run) {
@@ -91,20 +103,24 @@ Command addFitCommand(CLI::App& app) {
         if (!a->resume.empty()) {
             if (!std::filesystem::is_directory(a->resume))
                 throw InputError(a->resume, 0, "--resume", "no such run folder");
-            const RunFolderLock lock(a->resume);
-            tidyRunFolder(a->resume);
+            // Only the reporting process (rank 0 under mpirun) owns the folder: it locks and tidies it.
+            std::optional<RunFolderLock> lock;
+            if (isReportingProcess()) {
+                lock.emplace(a->resume);
+                tidyRunFolder(a->resume);
+            }
             if (LstmFitRun::isRunFolder(a->resume)) {
                 LstmFitRun run = LstmFitRun::resume(a->resume);
                 if (ep->count() > 0) {
                     run.setEpochs(a->epochs);
-                    recordRunEpochs(a->resume, a->epochs);
+                    if (isReportingProcess()) recordRunEpochs(a->resume, a->epochs);
                 }
                 return runFit(run);
             }
             FitRun run = FitRun::resume(a->resume);
             if (ep->count() > 0) {
                 run.setEpochs(a->epochs);
-                recordRunEpochs(a->resume, a->epochs);
+                if (isReportingProcess()) recordRunEpochs(a->resume, a->epochs);
             }
             return runFit(run);
         }
@@ -128,9 +144,7 @@ Command addFitCommand(CLI::App& app) {
         if (const ModelSpec* spec = findModel(a->circuit.model); spec && spec->networkWeights) {
             o.weights = a->circuit.lossWeights(nullptr);
             LstmFitRun run = newLstmFit(*lstm, a->circuit, a->test, o, a->init, pop->count() > 0);
-            const RunFolderLock lock(a->out);
-            prepareNewRunFolder(a->out, a->overwrite);
-            run.attachRunDirectory(a->out);
+            const auto lock = claimNewRunFolder(run, a->out, a->overwrite);
             return runFit(run);
         }
         const Circuit c = a->circuit.load();
@@ -147,9 +161,7 @@ Command addFitCommand(CLI::App& app) {
         std::optional<FitDataset> test;
         if (!a->test.empty()) test = a->circuit.dataset(c, a->test);
         FitRun run(c, a->circuit.dataset(c, a->circuit.data), std::move(test), o);
-        const RunFolderLock lock(a->out);
-        prepareNewRunFolder(a->out, a->overwrite);
-        run.attachRunDirectory(a->out);
+        const auto lock = claimNewRunFolder(run, a->out, a->overwrite);
         return runFit(run);
     }};
 }

@@ -244,12 +244,12 @@ std::shared_ptr<FitObjective> objectiveFromSettings(const json& settings, const 
                                                   std::move(test), std::move(options));
     if (format == "odynn-lstm-fit-run") {
         const json& n = settings.at("network");
-        const LstmSpec spec{int(integerField(n, "units", 1, 100'000, src, "network")),
-                            int(integerField(n, "layers", 0, 1'000, src, "network")),
-                            int(integerField(n, "calcium_layers", 0, 1'000, src, "network"))};
+        const LstmSpec spec{int(detail::integerField(n, "units", 1, 100'000, src, "network")),
+                            int(detail::integerField(n, "layers", 0, 1'000, src, "network")),
+                            int(detail::integerField(n, "calcium_layers", 0, 1'000, src, "network"))};
         if (const std::string why = spec.problem(); !why.empty()) throw InputError(src, 0, "network", why);
         return std::make_shared<LstmObjective>(spec,
-                                               numberField(settings, "dt", 1e-300, std::numeric_limits<double>::infinity(), src),
+                                               detail::numberField(settings, "dt", 1e-300, std::numeric_limits<double>::infinity(), src),
                                                std::move(train), std::move(test), std::move(options));
     }
     throw InputError(src, 0, "format", "not a run folder's settings (expected \"odynn-fit-run\")");

@@ -77,7 +77,8 @@ FitRun FitRun::resumeFolder(const std::string& dir, const char* expectedFormat) 
         std::optional<FitDataset> test;
         if (data.contains("test")) test = datasetFromJson(data.at("test"), dp);
         FitRun run(objectiveFromSettings(settings, sp, std::move(train), std::move(test), std::move(options)));
-        const size_t sets = size_t(run.options().population);
+        const int N = run.options().population;
+        const size_t sets = size_t(N);
         const json cj = readJsonFile(cp);
         // Before screening a robust run has no sets yet: its checkpoint holds an empty theta at epoch 0.
         const bool unscreened = run.robust_ && cj.is_object() && cj.contains("epoch") && cj["epoch"] == 0 &&
