@@ -183,7 +183,9 @@ FitOptions optionsFromJson(const json& j, const std::string& src) {
     const auto method = methodFromName(j.value("method", "odynn"));
     if (!method) throw InputError(src, 0, "method", "expected \"odynn\" or \"robust\"");
     o.method = *method;
-    for (const auto& [name, b] : j.value("bounds", json::object()).items())
+    // A named copy: items() refers to the object it iterates, which must outlive the loop.
+    const json bounds = j.value("bounds", json::object());
+    for (const auto& [name, b] : bounds.items())
         o.bounds.push_back({name, b.at(0).get<double>(), b.at(1).get<double>()});
     if (j.contains("robust")) {
         const json& r = j.at("robust");
