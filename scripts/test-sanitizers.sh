@@ -18,4 +18,6 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export LSAN_OPTIONS=suppressions="$PWD/../tests/fuzz/lsan.supp":print_suppressions=0
 # A sanitized Debug build is several times slower: QtTest's per-function limit (5 min) is raised.
 export QTEST_FUNCTION_TIMEOUT=1800000
-ctest --output-on-failure --timeout 1800 -j1 "$@"
+# OpenMPI does not free its own start-up allocations at MPI_Finalize, so LeakSanitizer would
+# fail the mpirun suite for the library's sake; that suite runs in the normal build.
+ctest --output-on-failure --timeout 1800 -j1 -E '^test_fit_mpi$' "$@"
