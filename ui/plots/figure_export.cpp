@@ -19,6 +19,16 @@ constexpr double mmPerInch = 25.4;
 constexpr double pointsPerInch = 72.0;
 // QCustomPlot and QPainter lay text out in logical pixels of 1/96 inch; fonts are in points.
 constexpr double logicalDpi = 96.0;
+
+// A borderless page of the figure's size in mm, drawn at `dpi` like the screen: items' fonts are
+// laid out for a 96-dpi screen, and at the writer's default 1200 dpi the scaled-down glyph
+// outlines of bold text came out as filled blocks.
+void setUpPdfPage(QPdfWriter& pdf, const FigureSettings& settings, double dpi, const QString& title) {
+    pdf.setPageSize(QPageSize(QSizeF(settings.widthMm(), settings.heightMm()), QPageSize::Millimeter));
+    pdf.setPageMargins(QMarginsF(0, 0, 0, 0));
+    pdf.setResolution(static_cast<int>(dpi));
+    pdf.setTitle(title);
+}
 }  // namespace
 
 QSize FigureSettings::pixels() const {
@@ -133,12 +143,8 @@ QString exportPlot(QCustomPlot* plot, const QString& path, const FigureSettings&
             painter.end();
             ok = image.save(path);
         } else if (suffix == QLatin1String("pdf")) {
-            // Same page set-up as the diagram's: the page in mm, drawn at 96 dpi like the screen.
             QPdfWriter pdf(path);
-            pdf.setPageSize(QPageSize(QSizeF(settings.widthMm(), settings.heightMm()), QPageSize::Millimeter));
-            pdf.setPageMargins(QMarginsF(0, 0, 0, 0));
-            pdf.setResolution(static_cast<int>(logicalDpi));
-            pdf.setTitle(QStringLiteral("ODYNN Studio plot"));
+            setUpPdfPage(pdf, settings, logicalDpi, QStringLiteral("ODYNN Studio plot"));
             QCPPainter painter;
             ok = painter.begin(&pdf);
             if (ok) {
@@ -196,12 +202,7 @@ QString exportScene(QGraphicsScene* scene, const QRectF& source, const QString& 
         ok = image.save(path);
     } else if (suffix == QLatin1String("pdf")) {
         QPdfWriter pdf(path);
-        pdf.setPageSize(QPageSize(QSizeF(settings.widthMm(), settings.heightMm()), QPageSize::Millimeter));
-        pdf.setPageMargins(QMarginsF(0, 0, 0, 0));
-        // The items' fonts are laid out for a 96-dpi screen; at the writer's default 1200 dpi
-        // the scaled-down glyph outlines of bold text came out as filled blocks.
-        pdf.setResolution(static_cast<int>(logicalDpi));
-        pdf.setTitle(QStringLiteral("ODYNN Studio circuit"));
+        setUpPdfPage(pdf, settings, logicalDpi, QStringLiteral("ODYNN Studio circuit"));
         QPainter painter;
         ok = painter.begin(&pdf);
         if (ok) {
