@@ -7,6 +7,7 @@
 // compiled step differentiated backwards, operation by operation (see Adjoint), so gradients
 // are exact for the discrete map and cost a small multiple of the step whatever the number of
 // parameters; the parameter-only parts are differentiated symbolically.
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <set>
@@ -92,6 +93,36 @@ private:
         s << e;
         return s.str();
     }
+
+    // A text of e in which the terms of every sum and the factors of every product are sorted.
+    // GiNaC orders them by hash values that it seeds from addresses, which differ from process
+    // to process; emitting them in this order instead makes the program, and so the last bits
+    // of every result, the same in every run (a resumed fit, another rank).
+    const std::string& canonical(const ex& e) {
+        if (const auto it = canonical_.find(e); it != canonical_.end()) return it->second;
+        std::string text;
+        if (is_a<GiNaC::add>(e) || is_a<GiNaC::mul>(e)) {
+            std::vector<std::string> parts;
+            for (size_t i = 0; i < e.nops(); ++i) parts.push_back(canonical(e.op(i)));
+            std::sort(parts.begin(), parts.end());
+            text = is_a<GiNaC::add>(e) ? "+(" : "*(";
+            for (const std::string& part : parts) text += part + ",";
+            text += ")";
+        } else if (is_a<GiNaC::power>(e)) {
+            text = "^(" + canonical(e.op(0)) + "," + canonical(e.op(1)) + ")";
+        } else if (is_a<GiNaC::function>(e)) {
+            text = ex_to<GiNaC::function>(e).get_name() + "(";
+            for (size_t i = 0; i < e.nops(); ++i) text += canonical(e.op(i)) + ",";
+            text += ")";
+        } else {
+            text = toString(e);
+        }
+        return canonical_.emplace(e, std::move(text)).first->second;
+    }
+    void sortCanonically(std::vector<ex>& terms) {
+        std::stable_sort(terms.begin(), terms.end(),
+                         [&](const ex& a, const ex& b) { return canonical(a) < canonical(b); });
+    }
     Operand temp() { return {Base::Temp, temps_++}; }
     Operand op(Op o, Operand a, Operand b = {}) {
         const Operand d = temp();
@@ -121,6 +152,8 @@ private:
                                        ex_to<GiNaC::numeric>(t.op(t.nops() - 1)).is_negative());
                 (negative ? minus : plus).push_back(negative ? -t : t);
             }
+            sortCanonically(plus);
+            sortCanonically(minus);
             Operand acc = plus.empty() ? op(Op::Neg, emit(minus[0])) : emit(plus[0]);
             for (size_t i = 1; i < plus.size(); ++i) acc = op(Op::Add, acc, emit(plus[i]));
             for (size_t i = plus.empty() ? 1 : 0; i < minus.size(); ++i) acc = op(Op::Sub, acc, emit(minus[i]));
@@ -136,6 +169,8 @@ private:
                     den.push_back(GiNaC::pow(f.op(0), -f.op(1)));
                 else num.push_back(f);
             }
+            sortCanonically(num);
+            sortCanonically(den);
             const bool negate = coeff.is_negative();
             if (negate) coeff = -coeff;
             // Factors, then the quotient, then the numeric coefficient: an overflowed exp in a
@@ -194,6 +229,7 @@ private:
     Pool& pool_;
     ExMap symbols_;
     ExMap cache_;
+    std::map<ex, std::string, GiNaC::ex_is_less> canonical_;  // canonical() of each expression seen
     bool derivePass_;
     int& temps_;
 };
