@@ -9,6 +9,7 @@ packages=(
   libeigen3-dev libboost-graph-dev nlohmann-json3-dev libcli11-dev libcsv-dev libhdf5-dev libginac-dev
   libnlopt-cxx-dev openmpi-bin libopenmpi-dev
   xvfb xauth fonts-dejavu-core poppler-utils
+  qemu-user binutils
 )
 
 missing=()

@@ -1,6 +1,7 @@
 // Honest failures: bad or hostile input gives one short, printable line and exit code 2; a
 // simulation that stops being a number says where (exit 3) instead of writing garbage.
 #include <QDir>
+#include <QRegularExpression>
 
 #include <nlohmann/json.hpp>
 
@@ -187,7 +188,11 @@ private slots:
     void versionComesFromTheProject() {
         const Run r = cli({"--version"});
         QCOMPARE(r.code, 0);
-        QCOMPARE(r.out.trimmed(), QString(ODYNN_VERSION));
+        const QStringList lines = r.out.trimmed().split('\n');
+        QCOMPARE(lines.size(), 2);
+        QCOMPARE(lines[0], QString(ODYNN_VERSION));
+        // The kernels' instruction-set level follows it.
+        QVERIFY2(QRegularExpression("^kernels: (x86-64-v[1-4]|native)$").match(lines[1]).hasMatch(), qPrintable(lines[1]));
     }
 
 #ifdef ODYNN_DESKTOP

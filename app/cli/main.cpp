@@ -1,10 +1,12 @@
 // odynn-cli: the headless driver of the ODYNN Studio core.
 #include <iostream>
 #include <new>
+#include <string>
 #include <vector>
 
 #include "commands.hpp"
 #include "odynn/errors.hpp"
+#include "odynn/kernel_level.hpp"
 #include "process_partition.hpp"
 
 namespace {
@@ -23,7 +25,8 @@ int fail(const char* what, int code) {
 int runCommand(int argc, char** argv) {
     CLI::App app{"ODYNN Studio command-line tool: simulate and fit biological neural circuits"};
     app.require_subcommand(1);
-    app.set_version_flag("--version", ODYNN_VERSION);
+    // The version, then the instruction-set level the kernels run at on this CPU.
+    app.set_version_flag("--version", [] { return std::string(ODYNN_VERSION) + "\nkernels: " + odynn::kernelLevel(); });
     using namespace odynn::cli;
     const std::vector<Command> commands = {addModelsCommand(app), addSimulateCommand(app), addBenchCommand(app),
                                            addGradientCommand(app), addFitCommand(app),

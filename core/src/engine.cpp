@@ -180,9 +180,7 @@ void gatherVoltages(const Engine& eng, const std::vector<const double*>& state, 
 // arrays carry a packet of padding past the last connection.
 void synapseSigmoids(const Engine& eng, const std::vector<const double*>& state, size_t q0, int n, Scratch& s) {
     gatherVoltages(eng, state, q0, n, s);
-    const int np = roundUpToPacket(n);
-    const CMap mdp(&eng.conn.mdp[q0], np), inv(&eng.conn.inv[q0], np);
-    s.a6.head(np) = 1.0 / (1.0 + ((mdp - s.a0.head(np)) * inv).exp());
+    kernels().synapseSigmoid(&eng.conn.mdp[q0], &eng.conn.inv[q0], s.a0.data(), s.a6.data(), roundUpToPacket(n));
 }
 
 }  // namespace

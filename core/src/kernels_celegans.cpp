@@ -1,9 +1,8 @@
 // C. elegans neuron (SPEC 1.1): forward step and its exact reverse, one packet of elements at
 // a time so that every intermediate stays in registers.
-#include "engine.hpp"
-#include "model_kernels.hpp"
+#include "kernel_math.hpp"
 
-namespace odynn::detail {
+namespace odynn::detail::ODYNN_ISA {
 using namespace celegans;
 
 void deriveCelegans(const double* raw, double* der, int E, double dt) {
@@ -20,7 +19,7 @@ void deriveCelegans(const double* raw, double* der, int E, double dt) {
 }
 
 void stepCelegans(const Block& b, const double* raw, const double* der, const double* old, double* out,
-                  const double* input, Scratch&) {
+                  const double* input, double) {
     for (int k = b.begin; k < b.begin + b.n; k += packet) {
         const PacketRows r{b.E, k};
         const Pk v = r.c(old, V), pp = r.c(old, p), qq = r.c(old, q), nn = r.c(old, State::n), ee = r.c(old, e),
@@ -45,7 +44,7 @@ void stepCelegans(const Block& b, const double* raw, const double* der, const do
 }
 
 void reverseCelegans(const Block& b, const double* raw, const double* der, const double* old, const double* neu,
-                     const double* adjNew, double* adjOld, double* adjInput, double* grad, Scratch&, double dt) {
+                     const double* adjNew, double* adjOld, double* adjInput, double* grad, double dt) {
     for (int k = b.begin; k < b.begin + b.n; k += packet) {
         const PacketRows r{b.E, k};
         auto G = [&](int i) { return r.m(grad, i); };
@@ -120,22 +119,4 @@ void reverseCelegans(const Block& b, const double* raw, const double* der, const
     }
 }
 
-namespace {
-class CelegansKernels final : public ModelKernels {
-public:
-    int derivedCount() const override { return DerivedCount; }
-    void derive(const double* raw, double* der, int E, double dt) const override { deriveCelegans(raw, der, E, dt); }
-    void step(const ModelGroup& g, const Block& b, const double* old, double* out, const double* input, Scratch& s,
-              double) const override {
-        stepCelegans(b, g.raw.data(), g.derived.data(), old, out, input, s);
-    }
-    void reverse(const ModelGroup& g, const Block& b, const double* old, const double* neu, const double* adjNew,
-                 double* adjOld, const double*, double* adjInput, double* grad, Scratch& s, double dt) const override {
-        reverseCelegans(b, g.raw.data(), g.derived.data(), old, neu, adjNew, adjOld, adjInput, grad, s, dt);
-    }
-};
-}  // namespace
-
-std::shared_ptr<const ModelKernels> celegansKernels() { return std::make_shared<CelegansKernels>(); }
-
-}  // namespace odynn::detail
+}  // namespace odynn::detail::ODYNN_ISA

@@ -1,9 +1,8 @@
 // Simple Hodgkin-Huxley (SPEC 1.2) and leaky integrator (SPEC 1.3): forward and reverse steps,
 // one packet of elements at a time.
-#include "engine.hpp"
-#include "model_kernels.hpp"
+#include "kernel_math.hpp"
 
-namespace odynn::detail {
+namespace odynn::detail::ODYNN_ISA {
 
 void deriveHhSimple(const double* raw, double* der, int E, double dt) {
     using namespace hhsimple;
@@ -15,7 +14,7 @@ void deriveHhSimple(const double* raw, double* der, int E, double dt) {
 }
 
 void stepHhSimple(const Block& b, const double* raw, const double* der, const double* old, double* out,
-                  const double* input, Scratch&, double dt) {
+                  const double* input, double dt) {
     using namespace hhsimple;
     for (int k = b.begin; k < b.begin + b.n; k += packet) {
         const PacketRows r{b.E, k};
@@ -35,7 +34,7 @@ void stepHhSimple(const Block& b, const double* raw, const double* der, const do
 }
 
 void reverseHhSimple(const Block& b, const double* raw, const double* der, const double* old, const double* neu,
-                     const double* adjNew, double* adjOld, double* adjInput, double* grad, Scratch&, double dt) {
+                     const double* adjNew, double* adjOld, double* adjInput, double* grad, double dt) {
     using namespace hhsimple;
     for (int k = b.begin; k < b.begin + b.n; k += packet) {
         const PacketRows r{b.E, k};
@@ -80,7 +79,7 @@ void deriveLeaky(const double* raw, double* der, int E, double dt) {
 }
 
 void stepLeaky(const Block& b, const double*, const double* der, const double* old, double* out, const double* input,
-               Scratch&) {
+               double) {
     using namespace leaky;
     for (int k = b.begin; k < b.begin + b.n; k += packet) {
         const PacketRows r{b.E, k};
@@ -91,7 +90,7 @@ void stepLeaky(const Block& b, const double*, const double* der, const double* o
 }
 
 void reverseLeaky(const Block& b, const double* raw, const double* der, const double* old, const double* neu,
-                  const double* adjNew, double* adjOld, double* adjInput, double* grad, Scratch&, double dt) {
+                  const double* adjNew, double* adjOld, double* adjInput, double* grad, double dt) {
     using namespace leaky;
     for (int k = b.begin; k < b.begin + b.n; k += packet) {
         const PacketRows r{b.E, k};
@@ -105,37 +104,4 @@ void reverseLeaky(const Block& b, const double* raw, const double* der, const do
     }
 }
 
-namespace {
-class HhSimpleKernels final : public ModelKernels {
-public:
-    int derivedCount() const override { return hhsimple::DerivedCount; }
-    void derive(const double* raw, double* der, int E, double dt) const override { deriveHhSimple(raw, der, E, dt); }
-    void step(const ModelGroup& g, const Block& b, const double* old, double* out, const double* input, Scratch& s,
-              double dt) const override {
-        stepHhSimple(b, g.raw.data(), g.derived.data(), old, out, input, s, dt);
-    }
-    void reverse(const ModelGroup& g, const Block& b, const double* old, const double* neu, const double* adjNew,
-                 double* adjOld, const double*, double* adjInput, double* grad, Scratch& s, double dt) const override {
-        reverseHhSimple(b, g.raw.data(), g.derived.data(), old, neu, adjNew, adjOld, adjInput, grad, s, dt);
-    }
-};
-
-class LeakyKernels final : public ModelKernels {
-public:
-    int derivedCount() const override { return leaky::DerivedCount; }
-    void derive(const double* raw, double* der, int E, double dt) const override { deriveLeaky(raw, der, E, dt); }
-    void step(const ModelGroup& g, const Block& b, const double* old, double* out, const double* input, Scratch& s,
-              double) const override {
-        stepLeaky(b, g.raw.data(), g.derived.data(), old, out, input, s);
-    }
-    void reverse(const ModelGroup& g, const Block& b, const double* old, const double* neu, const double* adjNew,
-                 double* adjOld, const double*, double* adjInput, double* grad, Scratch& s, double dt) const override {
-        reverseLeaky(b, g.raw.data(), g.derived.data(), old, neu, adjNew, adjOld, adjInput, grad, s, dt);
-    }
-};
-}  // namespace
-
-std::shared_ptr<const ModelKernels> hhSimpleKernels() { return std::make_shared<HhSimpleKernels>(); }
-std::shared_ptr<const ModelKernels> leakyKernels() { return std::make_shared<LeakyKernels>(); }
-
-}  // namespace odynn::detail
+}  // namespace odynn::detail::ODYNN_ISA

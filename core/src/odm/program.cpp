@@ -1,21 +1,26 @@
-#include "program.hpp"
-
-#include <Eigen/Core>
-#include <algorithm>
+// The bytecode evaluator of model files (program.hpp), compiled once per instruction-set level
+// (kernel_level.hpp).
 #include <cmath>
 
-namespace odynn::detail::odm {
+#include "../kernel_math.hpp"
+#include "program.hpp"
+
+namespace odynn::detail::ODYNN_ISA {
+using namespace odm;
 namespace {
 
 // exp(x) with x clipped to the largest argument that stays finite: an exp that overflows then
 // gives its limit in sigmoid-like quotients (1/(1+e^x) -> 0, e^x/(1+e^x) -> 1), never inf/inf.
 constexpr double maxExpArgument = 709.0;
 
-// Runs every instruction over one chunk of m elements; M is m when it is a whole chunk
-// (fixed-size loops the compiler unrolls), else Eigen::Dynamic.
+// Runs every instruction over M elements, M being a whole chunk or one packet. Fixed sizes
+// only: Eigen then evaluates every element with the same vector code, while an expression of
+// run-time size starts with scalar library calls up to the first aligned address, which would
+// make the last bits depend on where the heap put the arrays and on the level's packet width.
 template <int M, class At>
-void execute(const Program& p, At at, int m) {
-    using R = Eigen::Array<double, M, 1, 0, M == Eigen::Dynamic ? chunk : M, 1>;
+void execute(const Instruction* code, int count, At at) {
+    using R = Eigen::Array<double, M, 1>;
+    constexpr int m = M;
     struct V : Eigen::Map<R> {
         V(double* x, int n) : Eigen::Map<R>(x, n) {}
         using Eigen::Map<R>::operator=;
@@ -23,7 +28,8 @@ void execute(const Program& p, At at, int m) {
     struct C : Eigen::Map<const R> {
         C(const double* x, int n) : Eigen::Map<const R>(x, n) {}
     };
-    for (const Instruction& ins : p.code) {
+    for (int i = 0; i < count; ++i) {
+        const Instruction& ins = code[i];
         V d(at(ins.dst), m);
         const C a(at(ins.a), m);
         switch (ins.op) {
@@ -47,7 +53,9 @@ void execute(const Program& p, At at, int m) {
         case Op::Tanh: d = a.tanh(); break;
         case Op::Cosh: d = a.min(maxExpArgument).max(-maxExpArgument).unaryExpr([](double x) { return std::cosh(x); }); break;
         case Op::Sinh: d = a.min(maxExpArgument).max(-maxExpArgument).unaryExpr([](double x) { return std::sinh(x); }); break;
-        case Op::Pow: d = a.pow(C(at(ins.b), m)); break;
+        // The C library's pow, element by element: Eigen's vectorised pow rounds differently with
+        // and without SSE4.1 and FMA, so its last bits would depend on the level.
+        case Op::Pow: d = a.binaryExpr(C(at(ins.b), m), [](double x, double y) { return std::pow(x, y); }); break;
         case Op::Square: d = a.square(); break;
         case Op::Cube: d = a.cube(); break;
         // 1 / (1 + e^-x), the form of the built-in gates
@@ -69,29 +77,28 @@ void execute(const Program& p, At at, int m) {
 
 }  // namespace
 
-void run(const Program& p, const double* const* arrays, int E, int k0, int n, int blockBegin,
-         const std::vector<double>& consts) {
-    thread_local std::vector<double> registers;
-    if (registers.size() < size_t(p.registers) * chunk) registers.resize(size_t(p.registers) * chunk);
-    for (int c0 = 0; c0 < n; c0 += chunk) {
-        const int m = std::min(chunk, n - c0), k = k0 + c0;
+void odmRun(const Instruction* code, int count, double* registers, const double* const* arrays, int E, int k0, int n,
+            int blockBegin, const double* consts) {
+    for (int c0 = 0; c0 < n;) {
+        const int m = n - c0 >= chunk ? chunk : packet, k = k0 + c0;
         // Address of each base for this chunk.
         double* base[int(Base::Count)];
         for (int b = 0; b <= int(Base::Grad); ++b)
             base[b] = arrays[b] ? const_cast<double*>(arrays[b]) + k : nullptr;
         for (int b : {int(Base::Input), int(Base::AdjInput)})
             base[b] = arrays[b] ? const_cast<double*>(arrays[b]) + (k - blockBegin) : nullptr;
-        base[int(Base::Temp)] = registers.data();
-        base[int(Base::Const)] = const_cast<double*>(consts.data());
+        base[int(Base::Temp)] = registers;
+        base[int(Base::Const)] = const_cast<double*>(consts);
         auto at = [&](const Operand& o) -> double* {
             const Base b = o.base;
             if (b == Base::Temp || b == Base::Const) return base[int(b)] + size_t(o.row) * chunk;
             if (b == Base::Input || b == Base::AdjInput) return base[int(b)];
             return base[int(b)] + size_t(o.row) * E;
         };
-        if (m == chunk) execute<chunk>(p, at, m);
-        else execute<Eigen::Dynamic>(p, at, m);
+        if (m == chunk) execute<chunk>(code, count, at);
+        else execute<packet>(code, count, at);
+        c0 += m;
     }
 }
 
-}  // namespace odynn::detail::odm
+}  // namespace odynn::detail::ODYNN_ISA

@@ -1,0 +1,18 @@
+// This level's KernelLevel table (kernel_level.hpp); compiled once per level.
+#include "kernel_math.hpp"
+
+namespace odynn::detail::ODYNN_ISA {
+
+const KernelLevel& table() {
+    static const KernelLevel level{
+        ODYNN_ISA_NAME,
+        {celegans::DerivedCount, deriveCelegans, stepCelegans, reverseCelegans},
+        {hhsimple::DerivedCount, deriveHhSimple, stepHhSimple, reverseHhSimple},
+        {leaky::DerivedCount, deriveLeaky, stepLeaky, reverseLeaky},
+        synapseSigmoid,
+        odmRun,
+    };
+    return level;
+}
+
+}  // namespace odynn::detail::ODYNN_ISA

@@ -1,0 +1,36 @@
+// The hand-written models (celegans, hhsimple, leaky) as model entries: each step runs the
+// math of the instruction-set level in use (kernel_level.hpp).
+#include "engine.hpp"
+#include "model_kernels.hpp"
+
+namespace odynn::detail {
+namespace {
+
+class BuiltinKernels final : public ModelKernels {
+public:
+    explicit BuiltinKernels(ModelMath KernelLevel::*math) : math_(math) {}
+
+    int derivedCount() const override { return (kernels().*math_).derivedCount; }
+    void derive(const double* raw, double* der, int E, double dt) const override {
+        (kernels().*math_).derive(raw, der, E, dt);
+    }
+    void step(const ModelGroup& g, const Block& b, const double* old, double* out, const double* input, Scratch&,
+              double dt) const override {
+        (kernels().*math_).step(b, g.raw.data(), g.derived.data(), old, out, input, dt);
+    }
+    void reverse(const ModelGroup& g, const Block& b, const double* old, const double* neu, const double* adjNew,
+                 double* adjOld, const double*, double* adjInput, double* grad, Scratch&, double dt) const override {
+        (kernels().*math_).reverse(b, g.raw.data(), g.derived.data(), old, neu, adjNew, adjOld, adjInput, grad, dt);
+    }
+
+private:
+    ModelMath KernelLevel::*math_;
+};
+
+}  // namespace
+
+std::shared_ptr<const ModelKernels> celegansKernels() { return std::make_shared<BuiltinKernels>(&KernelLevel::celegans); }
+std::shared_ptr<const ModelKernels> hhSimpleKernels() { return std::make_shared<BuiltinKernels>(&KernelLevel::hhSimple); }
+std::shared_ptr<const ModelKernels> leakyKernels() { return std::make_shared<BuiltinKernels>(&KernelLevel::leaky); }
+
+}  // namespace odynn::detail
