@@ -134,7 +134,9 @@ private slots:
         QTest::newRow("epochs 1e300") << "settings.json" << "/options/epochs" << "1e300" << "options.epochs";
         QTest::newRow("lr nan") << "settings.json" << "/options/learning_rate/initial" << "null" << "options.learning_rate.initial";
         QTest::newRow("steps huge") << "data.json" << "/train/steps" << "4000000000" << "steps";
-        QTest::newRow("current null") << "data.json" << "/train/current/0" << "null" << "current[0]";
+        QTest::newRow("data size") << "data.json" << "/bytes" << "3" << "data.bin";
+        QTest::newRow("data hash") << "data.json" << "/fnv1a64" << "\"0123456789abcdef\"" << "data.bin";
+        QTest::newRow("values elsewhere") << "data.json" << "/values" << "\"x.bin\"" << "values";
     }
     void damagedRunFilesAreRefused() {
         QFETCH(QString, file);
@@ -150,6 +152,27 @@ private slots:
         QCOMPARE(r.code, 2);
         QVERIFY2(r.err.contains(file) && r.err.contains(expected), qPrintable(r.err));
         QCOMPARE(r.err.trimmed().count('\n'), 0);
+        QCOMPARE(readBytes(run + "/history.csv"), history);
+    }
+
+    // A changed or cut data.bin is refused the same way.
+    void damagedDataIsRefused_data() {
+        QTest::addColumn<bool>("truncate");
+        QTest::newRow("byte changed") << false;
+        QTest::newRow("truncated") << true;
+    }
+    void damagedDataIsRefused() {
+        QFETCH(bool, truncate);
+        const QString run = freshRun(truncate ? "data_cut" : "data_changed");
+        QByteArray bytes = readBytes(run + "/data.bin");
+        QVERIFY(bytes.size() > 100);
+        if (truncate) bytes.chop(9);
+        else bytes[bytes.size() / 2] = char(bytes[bytes.size() / 2] ^ 1);
+        writeFile(run + "/data.bin", bytes);
+        const QByteArray history = readBytes(run + "/history.csv");
+        const Run r = cli({"fit", "--resume", run, "--epochs", "5"});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains("data.bin") && r.err.contains("does not match"), qPrintable(r.err));
         QCOMPARE(readBytes(run + "/history.csv"), history);
     }
 

@@ -32,12 +32,13 @@ std::vector<double> numbersFromJson(const json& a, const std::string& src, const
     return v;
 }
 
-namespace {
 const json& member(const json& j, const char* key, const std::string& src, const std::string& field) {
     if (!j.is_object()) throw InputError(src, 0, field, "expected an object");
     if (!j.contains(key)) throw InputError(src, 0, field, "missing field");
     return j[key];
 }
+
+namespace {
 std::string fieldName(const std::string& where, const char* key) { return where.empty() ? key : where + "." + key; }
 std::string readable(double x) {
     char b[32];

@@ -1,7 +1,7 @@
 #pragma once
 // Files of a fit's run folder (written by run_folder.cpp for every objective):
 //   settings.json   the problem (circuit, or LSTM network and dt) and the options
-//   data.json       training and test data
+//   data.json       the shapes of the training and test data; data.bin their values (run_data.cpp)
 //   checkpoint.json optimizer state after the last finished epoch (exact doubles)
 //   history.csv     epoch,lr,loss_0..loss_{N-1}[,test_0..test_{N-1}][,stage]
 //   params.csv      epoch,set,<parameter names>: every set's parameters after each epoch (circuits)
@@ -10,7 +10,9 @@
 //   summary.json    best_loss, best_index, epochs, wall_seconds, termination, method
 // and the optimizer update ODYNN's method uses.
 #include <filesystem>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -25,6 +27,9 @@ std::string formatNumber(double x);  // %.17g (round trip), "nan" when not finit
 // NaN travels as null in JSON; doubles keep round-trip precision.
 nlohmann::json numbersToJson(const std::vector<double>& v);
 std::vector<double> numbersFromJson(const nlohmann::json& a, const std::string& src, const std::string& field);
+
+// j[key] of an object; a missing key or a j that is no object names `field` of file `src`.
+const nlohmann::json& member(const nlohmann::json& j, const char* key, const std::string& src, const std::string& field);
 
 // Fields of run-folder files, checked: a damaged file gives one line naming the file and field.
 // integerField: a JSON integer in [lo, hi]; numberField: a finite number in [lo, hi];
@@ -46,8 +51,27 @@ nlohmann::json checkpointToJson(const Checkpoint& c);
 Checkpoint checkpointFromJson(const nlohmann::json& j, const std::string& src, size_t thetaSize, size_t momentSize,
                               int sets);
 
+// A dataset with its values in JSON arrays: data.json of earlier run folders.
 nlohmann::json datasetToJson(const FitDataset& d);
 FitDataset datasetFromJson(const nlohmann::json& j, const std::string& src);
+
+// data.json and data.bin (run_data.cpp): the training and test data of a run folder, written
+// atomically (data.bin first; data.json records its size and hash) and read back bit for bit.
+// readRunData also reads the earlier form, the values in data.json itself.
+struct RunData {
+    FitDataset train;
+    std::optional<FitDataset> test;
+};
+void writeRunData(const std::string& dir, const FitDataset& train, const std::optional<FitDataset>& test);
+RunData readRunData(const std::string& dir);
+// The parts of reading and writing: data.bin's bytes; the shapes in data.json's header;
+// decoding data.bin's bytes into those shapes (checked field by field); and both, after
+// checking the bytes against the size and hash the header records.
+std::string encodeRunData(const FitDataset& train, const std::optional<FitDataset>& test);
+RunData runShapesFromJson(const nlohmann::json& header, const std::string& src);
+void decodeRunValues(RunData& shapes, std::string_view bytes, const std::string& src);
+RunData decodeRunData(const nlohmann::json& header, std::string_view bytes, const std::string& headerSrc,
+                      const std::string& binarySrc);
 
 // A fit's options in settings.json (the learning rate as resolved for the run); fixed
 // parameters and groups may be absent (LSTM runs have none).

@@ -27,9 +27,7 @@ void FitRun::attachRunDirectory(const std::string& dir) {
     json settings = objective_->settings();
     settings["options"] = optionsToJson(options(), lr_);
     writeFileAtomically((fs::path(dir) / "settings.json").string(), settings.dump(1) + "\n");
-    json data = {{"train", datasetToJson(objective_->train())}};
-    if (objective_->hasTest()) data["test"] = datasetToJson(*objective_->test());
-    writeFileAtomically((fs::path(dir) / "data.json").string(), data.dump() + "\n");
+    writeRunData(dir, objective_->train(), objective_->test());
     writeFileAtomically((fs::path(dir) / "history.csv").string(),
                         historyHeader(options().population, objective_->hasTest(), robust_ != nullptr) + "\n");
     if (objective_->recordsParameters()) {
@@ -64,19 +62,15 @@ FitRun FitRun::resume(const std::string& dir) { return resumeFolder(dir, nullptr
 
 FitRun FitRun::resumeFolder(const std::string& dir, const char* expectedFormat) {
     const fs::path d(dir);
-    const std::string sp = (d / "settings.json").string(), dp = (d / "data.json").string(),
-                      cp = (d / "checkpoint.json").string();
+    const std::string sp = (d / "settings.json").string(), cp = (d / "checkpoint.json").string();
     try {
         const json settings = readJsonFile(sp);
         if (!settings.is_object() || (expectedFormat && settings.value("format", "") != expectedFormat))
             throw InputError(sp, 0, "format", std::string("not a run folder's settings (expected \"") +
                                                   (expectedFormat ? expectedFormat : "odynn-fit-run") + "\")");
         FitOptions options = optionsFromJson(settings.at("options"), sp);
-        const json data = readJsonFile(dp);
-        FitDataset train = datasetFromJson(data.at("train"), dp);
-        std::optional<FitDataset> test;
-        if (data.contains("test")) test = datasetFromJson(data.at("test"), dp);
-        FitRun run(objectiveFromSettings(settings, sp, std::move(train), std::move(test), std::move(options)));
+        RunData data = readRunData(dir);
+        FitRun run(objectiveFromSettings(settings, sp, std::move(data.train), std::move(data.test), std::move(options)));
         const int N = run.options().population;
         const size_t sets = size_t(N);
         const json cj = readJsonFile(cp);
