@@ -51,6 +51,12 @@ private slots:
         w.window = std::make_pair(420 * 344.2779725, 919 * 344.2779726);  // ODYNN's second window
         const ImportedTrace d2 = importTrace(raw, w);
         QCOMPARE(int(d2.t.size()), int(std::floor(499 * 344.27797258)) + 1);
+        // The count previews announce is the count the import gives, windows ending between samples too.
+        QCOMPARE(importedStepCount(raw, o), d.t.size());
+        QCOMPARE(importedStepCount(raw, w), d2.t.size());
+        TraceImportOptions between = o;
+        between.window = std::make_pair(1000.0, 60000.0);
+        QCOMPARE(importedStepCount(raw, between), importTrace(raw, between).t.size());
         QVERIFY(std::abs(d2.current[0] - raw.current[420] * 10) < 1e-9);
 
         TraceImportOptions h = o;

@@ -75,8 +75,10 @@ RawTrace readTraceCsv(const std::string& path) {
     return parseTraceCsv(text.str(), path);
 }
 
-
-ImportedTrace importTrace(const RawTrace& raw, const TraceImportOptions& o, const SmoothingSpline::Progress& progress) {
+namespace {
+// The first and last raw samples inside the options' window (the whole recording without one),
+// after checking dt, the scales and the window.
+std::pair<size_t, size_t> windowSamples(const RawTrace& raw, const TraceImportOptions& o) {
     if (!(o.dt > 0) || !std::isfinite(o.dt)) throw InputError(raw.source, 0, "dt", "the time step must be positive");
     if (!(o.timeScale > 0) || !std::isfinite(o.timeScale))
         throw InputError(raw.source, 0, "time-scale", "the time scale must be positive");
@@ -85,7 +87,6 @@ ImportedTrace importTrace(const RawTrace& raw, const TraceImportOptions& o, cons
     const size_t m = raw.time.size();
     if (m < kOrder || raw.trace.size() != m || raw.current.size() != m)
         throw InputError(raw.source, 0, "timeVector", "at least 4 samples with time, trace and current are needed");
-
     size_t first = 0, last = m - 1;
     const double t0 = raw.time.front() * o.timeScale, t1 = raw.time.back() * o.timeScale;
     if (!std::isfinite(t0) || !std::isfinite(t1))
@@ -107,7 +108,20 @@ ImportedTrace importTrace(const RawTrace& raw, const TraceImportOptions& o, cons
         if (first >= m || last < first + kOrder - 1)
             throw InputError(raw.source, 0, "window", std::string("window ") + span + " holds fewer than 4 samples");
     }
+    return {first, last};
+}
+}  // namespace
 
+size_t importedStepCount(const RawTrace& raw, const TraceImportOptions& o) {
+    const auto [first, last] = windowSamples(raw, o);
+    const double span = raw.time[last] * o.timeScale - raw.time[first] * o.timeScale;  // as importTrace's
+    checkResampledSize(raw.source, span, o.dt);
+    // As resample(): the relative tolerance keeps the last sample when span is a multiple of dt.
+    return static_cast<size_t>(std::floor(span / o.dt * (1 + 1e-12))) + 1;
+}
+
+ImportedTrace importTrace(const RawTrace& raw, const TraceImportOptions& o, const SmoothingSpline::Progress& progress) {
+    const auto [first, last] = windowSamples(raw, o);
     std::vector<double> t, f, i;
     for (size_t r = first; r <= last; ++r) {
         t.push_back(raw.time[r] * o.timeScale);

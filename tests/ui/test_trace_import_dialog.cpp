@@ -10,6 +10,7 @@
 #include <QLineEdit>
 #include <QMimeData>
 #include <QPushButton>
+#include <QStatusBar>
 #include <QLineEdit>
 #include <QTemporaryDir>
 #include <QTest>
@@ -198,6 +199,15 @@ private slots:
         const std::optional<TargetTrace> t = d.target();
         QVERIFY(t.has_value());
         QVERIFY(t->steps() < 60000 && t->steps() > 50000);
+        // The preview announces the number of steps the import gives (the window's end falls
+        // between samples, so counting to the end of the window would be too many), and the
+        // status bar says the same number once the target is loaded.
+        const QString steps = QLocale().toString(t->steps()) + QStringLiteral(" steps");
+        QVERIFY2(d.infoText().contains(steps), qPrintable(d.infoText() + QStringLiteral(" / ") + steps));
+        MainWindow w(testOptions());
+        w.addTargetTrace(*t);
+        const QString status = w.statusBar()->currentMessage();
+        QVERIFY2(status.contains(steps), qPrintable(status));
     }
 
     void fitsASmallScreen() {

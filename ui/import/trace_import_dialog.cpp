@@ -356,7 +356,7 @@ void TraceImportDialog::previewOdynn() {
         plot_->graph(2)->setData(x, y, true);
         plot_->graph(0)->setData(x, i, true);
         const double rows = std::ceil(4000.0 / dt);
-        info_->setText(tr("%1 samples; ODYNN uses the first 3100 at 8 ms each.\n5 targets of %L2 steps at dt %3 ms "
+        info_->setText(tr("%1 samples; ODYNN uses the first 3100 at 8 ms each.\n5 targets of %L2 steps each at dt %3 ms "
                           "(windows from samples 0, 0, 420, 1140, 2400).")
                            .arg(r.trace.size())
                            .arg(rows, 0, 'f', 0)
@@ -378,6 +378,8 @@ void TraceImportDialog::previewOdynn() {
     plot_->xAxis->setRange(-200, 3100 * sampleMs + 200);
     plot_->replot();
 }
+
+QString TraceImportDialog::infoText() const { return info_->text(); }
 
 void TraceImportDialog::schedulePreview() { previewTimer_.start(); }
 
@@ -427,8 +429,9 @@ void TraceImportDialog::updatePreviewNow() {
         }
         plot_->graph(2)->setData(x, y, true);
         plot_->graph(0)->setData(x, i, true);
-        const double steps = std::floor((to - origin) / o.dt + 1e-9) + 1;
-        QString text = tr("%1 samples, %2 – %3 ms.\nWindow: %4 samples → %L5 target steps at dt %6 ms (%L7 ms).")
+        // The count importTrace gives, so the dialog and the loaded target agree.
+        const double steps = static_cast<double>(importedStepCount(r, o));
+        QString text = tr("%1 samples, %2 – %3 ms.\nWindow: %4 samples → %L5 steps at dt %6 ms (%L7 ms).")
                            .arg(r.time.size())
                            .arg(t0, 0, 'f', 0)
                            .arg(t1, 0, 'f', 0)

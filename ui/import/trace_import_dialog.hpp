@@ -54,6 +54,7 @@ public:
     // the resampled target drawn at a coarser step where the chosen dt would give too many points.
     QCustomPlot* plot() const { return plot_; }
     void updatePreviewNow();
+    QString infoText() const;  // samples, window and the number of steps the import gives
 
     QDoubleSpinBox* dtBox() const { return dt_; }
     QDoubleSpinBox* smoothingBox() const { return smoothing_; }

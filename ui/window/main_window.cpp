@@ -607,7 +607,7 @@ void MainWindow::addTargetTrace(const TargetTrace& trace) {
     compare_->setTarget(trace);
     QStringList what;
     for (const TargetColumn& c : trace.columns) what << (c.calcium ? tr("Ca of %1") : tr("V of %1")).arg(c.neuron);
-    const QString text = tr("%1: %2 (%3 rows, %4–%5 ms)")
+    const QString text = tr("%1: %2 (%L3 steps, %4–%5 ms)")
                              .arg(QFileInfo(trace.source).fileName(), what.join(QStringLiteral(", ")))
                              .arg(trace.steps())
                              .arg(trace.time.front(), 0, 'f', 1)

@@ -59,6 +59,9 @@ struct ImportedTrace {
 // window holding fewer than 4 samples, or a non-positive dt.
 ImportedTrace importTrace(const RawTrace& raw, const TraceImportOptions& options,
                           const SmoothingSpline::Progress& progress = {});
+// The number of rows importTrace gives for these options, without resampling (for previews).
+// Throws what importTrace throws for the window and dt.
+size_t importedStepCount(const RawTrace& raw, const TraceImportOptions& options);
 
 // ODYNN's own preparation of a calcium recording (datas.get_real_data(delta=500,
 // final_time=4000, dt)): the first 3,100 samples, 8 ms apart (the file's time column is not
