@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "odynn/circuit_io.hpp"
+#include "odynn/circuit_layout.hpp"
 #include "odynn/connectome.hpp"
 #include "odynn/csv.hpp"
 #include "odynn/errors.hpp"
@@ -109,9 +110,30 @@ private slots:
                 QVERIFY(!s.excitatory());
             }
         QVERIFY(fromDD1 > 0);
-        // Interneurons and motor neurons are both `inter`.
+        // Interneurons are `inter`; the ventral cord motor classes are `motor`, and the role survives a save.
         QCOMPARE(c.neurons[c.neuronIndex("RIS")].role, Role::Inter);
-        QCOMPARE(c.neurons[c.neuronIndex("VA9")].role, Role::Inter);
+        for (const char* motor : {"VA9", "VB3", "VD5", "DA2", "DB4", "DD1", "AS7"})
+            QVERIFY2(c.neurons[c.neuronIndex(motor)].role == Role::Motor, motor);
+        QCOMPARE(roleFromName(roleName(Role::Motor)), std::optional<Role>(Role::Motor));
+    }
+
+    // The whole worm drawn readably: soma positions spread until no neuron's box (with its label)
+    // overlaps another, the body's head-to-tail order kept; a force layout for position-less
+    // circuits is reproducible and finite.
+    void largeCircuitsLayOutWithoutOverlaps() {
+        const Circuit worm = connectomeCircuit(cook, allConnectomeNeurons(cook));
+        std::vector<Point2> at;
+        const std::vector<Point2> half(worm.neurons.size(), Point2{32, 26});  // a neuron and its label (scene units)
+        for (const Neuron& n : worm.neurons) at.push_back(*n.position);
+        QVERIFY(boxesOverlap(at, half));
+        const std::vector<Point2> apart = removeOverlaps(at, half);
+        QVERIFY(!boxesOverlap(apart, half));
+        const size_t head = size_t(worm.neuronIndex("AVAL")), tail = size_t(worm.neuronIndex("PVCL"));
+        QVERIFY(apart[head][0] < apart[tail][0]);
+        const std::vector<Point2> force = forceLayout(worm, 80);
+        QVERIFY(force == forceLayout(worm, 80));
+        for (const Point2& p : force) QVERIFY(std::isfinite(p[0]) && std::isfinite(p[1]));
+        QVERIFY(!boxesOverlap(removeOverlaps(force, half), half));
     }
 
     void neighbourhoodOfAval() {

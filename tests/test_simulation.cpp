@@ -79,6 +79,45 @@ private slots:
         QVERIFY(identical(sim.run(shorter), simulate(c, scaledSets(c, sets, -0.02), sets, shorter, o)));
     }
 
+    // V and Ca of every neuron plus every state of chosen neurons: the detail rows equal the
+    // full recording's rows of those neurons (NaN where a model has fewer states), any threads.
+    void detailNeuronsRecordEveryState() {
+        Circuit c = test::pairCircuit(0.2);
+        c.addNeuron("H", "hhsimple");
+        c.synapses.push_back({2, 0, presets::excitatory2});
+        const int sets = 2;
+        const auto pop = scaledSets(c, sets, 0.01);
+        const Stimulus s = steps(3, 150, 2, 0.2, 18.0);
+        SimulationOptions all;
+        all.threads = 1;
+        const SimulationResult full = simulate(c, pop, sets, s, all);
+        for (int threads : {1, 2}) {
+            SimulationOptions o;
+            o.threads = threads;
+            o.record = Record::VoltageCalcium;
+            o.detailNeurons = {2, 0};
+            const SimulationResult r = simulate(c, pop, sets, s, o);
+            QCOMPARE(int(r.sets.size()), sets);
+            QCOMPARE(r.sets[0].states, 2);
+            QCOMPARE(int(r.detail.size()), sets);
+            for (int set = 0; set < sets; ++set) {
+                const Trajectory &d = r.detail[size_t(set)], &f = full.sets[size_t(set)];
+                QCOMPARE(d.neurons, 2);
+                QCOMPARE(d.states, f.states);
+                for (int t = 0; t < s.steps; ++t)
+                    for (int st = 0; st < f.states; ++st)
+                        for (int b = 0; b < s.batch; ++b)
+                            for (int k = 0; k < 2; ++k) {
+                                const double x = d.at(t, st, b, k), y = f.at(t, st, b, o.detailNeurons[size_t(k)]);
+                                QVERIFY((std::isnan(x) && std::isnan(y)) || x == y);
+                            }
+            }
+        }
+        SimulationOptions bad;
+        bad.detailNeurons = {3};
+        QVERIFY_THROWS_EXCEPTION(InputError, simulate(c, pop, sets, s, bad));
+    }
+
     void independentLanesDoNotDependOnThreads() {
         const Circuit c = singleNeuronCircuit("celegans", 0.5);
         const auto pop = scaledSets(c, 37, 0.003);
@@ -103,7 +142,12 @@ private slots:
         QVERIFY(identical(sim.run(s), simulate(c, s)));
         Circuit other = c;
         other.gaps.clear();
+        QVERIFY(sim.hasShapeOf(c));
+        QVERIFY(!sim.hasShapeOf(other));
         QVERIFY_THROWS_EXCEPTION(InputError, sim.setParameters(other));
+        Circuit finer = c;
+        finer.dt = 0.25;
+        QVERIFY(!sim.hasShapeOf(finer));
     }
 
     void takenResultLeavesTheSimulationUsable() {

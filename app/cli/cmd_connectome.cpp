@@ -38,7 +38,8 @@ Command addConnectomeCommand(CLI::App& app) {
         "synapse count): G = min(0.5, 0.05*w), inhibitory (preset inhibitory1) when the presynaptic neuron releases "
         "GABA, else excitatory (preset excitatory1; glutamate and unknown transmitters count as excitatory); gap "
         "junction: G_gap = min(0.5, 0.05*w); autapses and self gap junctions left out; roles: sensory neurons "
-        "sensory, AVA/AVB/AVD/AVE/PVC command, all others (inter-, motor, pharyngeal) inter; positions: side view "
+        "sensory, AVA/AVB/AVD/AVE/PVC command, motor neurons (Cook's motor class: VA, VB, VD, DA, DB, DD, AS, head and "
+        "sublateral) motor, all others (inter-, pharyngeal) inter; positions: side view "
         "of the c302 soma positions, about 1000 scene units long");
     auto a = std::make_shared<ConnectomeArgs>();
     auto* all = sub->add_flag("--all", a->all, "Every neuron of the data set");

@@ -16,6 +16,7 @@ const char* roleName(Role role) {
     switch (role) {
     case Role::Sensory: return "sensory";
     case Role::Command: return "command";
+    case Role::Motor: return "motor";
     case Role::Inter: break;
     }
     return "inter";
@@ -25,6 +26,7 @@ std::optional<Role> roleFromName(const std::string& name) {
     if (name == "sensory") return Role::Sensory;
     if (name == "inter") return Role::Inter;
     if (name == "command") return Role::Command;
+    if (name == "motor") return Role::Motor;
     return std::nullopt;
 }
 

@@ -122,7 +122,7 @@ Circuit circuitFromJson(const json& doc, const std::string& src) {
         if (!spec) throw InputError(src, 0, where + ".model", "unknown model '" + n.model + "'");
         if (o.contains("role")) {
             const auto role = roleFromName(text(o, "role", src, where));
-            if (!role) throw InputError(src, 0, where + ".role", "expected sensory, inter or command");
+            if (!role) throw InputError(src, 0, where + ".role", "expected sensory, inter, command or motor");
             n.role = *role;
         }
         if (spec->networkWeights) {

@@ -175,7 +175,10 @@ Circuit connectomeCircuit(const Connectome& con, const std::vector<int>& picked,
     for (const int i : picked) {
         const ConnectomeNeuron& n = con.neurons.at(size_t(i));
         if (where[size_t(i)] >= 0) continue;
-        const Role role = isCommand(n.name) ? Role::Command : n.cookClass == "sensory" ? Role::Sensory : Role::Inter;
+        const Role role = isCommand(n.name)            ? Role::Command
+                          : n.cookClass == "sensory" ? Role::Sensory
+                          : n.cookClass == "motor"   ? Role::Motor
+                                                     : Role::Inter;
         where[size_t(i)] = circuit.addNeuron(n.name, "celegans", role);
         circuit.neurons.back().position = std::array<double, 2>{
             (n.y - kHeadY) * kSceneScale, -(n.z + 0.5 * n.x) * kSceneScale * kVerticalStretch};

@@ -136,6 +136,7 @@ struct Simulation::Impl {
         result.maxStates = MS;
         result.cancelled = false;
         prepareTrajectories(T, S, B, N, padded, record);
+        const std::vector<DetailRef> details = prepareDetail(eng, T, MS, B);
         eng.initialState(bufA);
         bufB.resize(bufA.size());
         for (size_t g = 0; g < bufA.size(); ++g) bufB[g].resize(bufA[g].size());
@@ -174,6 +175,7 @@ struct Simulation::Impl {
                     eng.stepGroup(int(g), oldBuf[g].data(), newBuf[g].data(), range[g].first, range[g].second, stim, t,
                                   cur.data(), scratch);
                 if (S > 0) recorder.stage(newBuf, t, runs);
+                if (!details.empty()) recordDetail(details, newBuf, t, range);
                 const bool check = (t + 1) % checkEvery == 0;
                 if (coupled) {
                     if (check) {
@@ -204,6 +206,48 @@ struct Simulation::Impl {
         storeFinalState(T);
         if (progress && !result.cancelled) progress(1.0);
         return result;
+    }
+
+    // A detail neuron's place in the engine: group, slot, and its index in the detail trajectories.
+    struct DetailRef {
+        int group, slot, index;
+    };
+
+    std::vector<DetailRef> prepareDetail(const Engine& eng, int T, int MS, int B) {
+        const std::vector<int>& wanted = options.detailNeurons;
+        result.detail.assign(wanted.empty() ? 0 : size_t(sets), Trajectory{});
+        if (wanted.empty()) return {};
+        std::vector<DetailRef> refs;
+        for (size_t d = 0; d < wanted.size(); ++d) {
+            if (wanted[d] < 0 || wanted[d] >= eng.neuronCount)
+                throw InputError({}, 0, "detailNeurons", "no neuron " + std::to_string(wanted[d]) + " in the circuit");
+            for (size_t g = 0; g < eng.groups.size(); ++g)
+                for (size_t slot = 0; slot < eng.groups[g].neurons.size(); ++slot)
+                    if (eng.groups[g].neurons[slot] == wanted[d]) refs.push_back({int(g), int(slot), int(d)});
+        }
+        for (Trajectory& tr : result.detail) {
+            tr.steps = T; tr.states = MS; tr.batch = B; tr.neurons = int(wanted.size());
+            tr.values.assign(size_t(T) * MS * B * wanted.size(), std::nan(""));  // rows a model lacks stay NaN
+        }
+        return refs;
+    }
+
+    // Every state of the detail neurons after step t, for the elements this thread stepped.
+    void recordDetail(const std::vector<DetailRef>& refs, const std::vector<AlignedVector>& state, int t,
+                      const std::vector<std::pair<int, int>>& range) {
+        const Engine& eng = *engine;
+        const int B = eng.batch, L = eng.lanes, D = int(options.detailNeurons.size()), MS = result.maxStates;
+        for (const DetailRef& r : refs) {
+            const ModelGroup& grp = eng.groups[size_t(r.group)];
+            for (int lane = 0; lane < L && lane < sets * B; ++lane) {
+                const int k = r.slot * L + lane;
+                if (k < range[size_t(r.group)].first || k >= range[size_t(r.group)].second) continue;
+                const int set = lane / B, b = lane % B;
+                double* to = result.detail[size_t(set)].values.data();
+                for (int s = 0; s < grp.recordStates; ++s)
+                    to[((size_t(t) * MS + s) * B + b) * D + r.index] = state[size_t(r.group)][size_t(s) * grp.stride + k];
+            }
+        }
     }
 
     // Recorded rows of a thread's elements go first to a small staging area, a block of steps at a
@@ -324,6 +368,8 @@ void Simulation::setParameters(const Circuit& c) {
     for (int s = 0; s < impl_->sets; ++s) pop.insert(pop.end(), own.begin(), own.end());
     impl_->setParameters(pop);
 }
+
+bool Simulation::hasShapeOf(const Circuit& c) const { return sameShape(c, impl_->circuit); }
 
 const SimulationResult& Simulation::run(const Stimulus& stimulus) { return impl_->run(stimulus); }
 

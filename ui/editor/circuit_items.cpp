@@ -61,6 +61,12 @@ QPainterPath NeuronItem::outline() const {
         path.addPolygon(hex);
         break;
     }
+    case Role::Motor: {
+        // A square of the circle's area, corners rounded.
+        const double half = r * 0.886;
+        path.addRoundedRect(QRectF(-half, -half, 2 * half, 2 * half), r * 0.2, r * 0.2);
+        break;
+    }
     case Role::Inter:
         path.addEllipse(QPointF(0, 0), r, r);
         break;

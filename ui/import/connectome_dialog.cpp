@@ -336,19 +336,21 @@ void ConnectomeDialog::refresh() {
     if (c) {
         int inhibitory = 0;
         for (const Synapse& s : c->synapses) inhibitory += s.excitatory() ? 0 : 1;
-        int sensory = 0, command = 0;
+        int sensory = 0, command = 0, motor = 0;
         for (const Neuron& n : c->neurons) {
             sensory += n.role == Role::Sensory ? 1 : 0;
             command += n.role == Role::Command ? 1 : 0;
+            motor += n.role == Role::Motor ? 1 : 0;
         }
-        text = tr("<b>%1 neurons</b> (%2 sensory, %3 command), <b>%4 chemical synapses</b> (%5 inhibitory), "
+        text = tr("<b>%1 neurons</b> (%2 sensory, %3 command, %7 motor), <b>%4 chemical synapses</b> (%5 inhibitory), "
                   "<b>%6 gap junctions</b>")
                    .arg(c->neurons.size())
                    .arg(sensory)
                    .arg(command)
                    .arg(c->synapses.size())
                    .arg(inhibitory)
-                   .arg(c->gaps.size());
+                   .arg(c->gaps.size())
+                   .arg(motor);
         if (c->neurons.size() > 150) text += tr("<br>Large circuit: simulation and drawing take a moment.");
     } else if (text.isEmpty() && connectome_) {
         text = pickMode_->isChecked() ? tr("Select neurons in the list.")

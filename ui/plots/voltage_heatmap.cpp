@@ -213,7 +213,7 @@ void VoltageHeatmap::rebuild() {
         if (mode == Grouping::NeuronClass) return neuronClass(QString::fromStdString(neuron.label));
         return QString();
     };
-    auto roleRank = [](Role r) { return r == Role::Sensory ? 0 : r == Role::Inter ? 1 : 2; };
+    auto roleRank = [](Role r) { return static_cast<int>(r); };  // sensory, inter, command, motor
     order_.resize(static_cast<size_t>(traj.neurons));
     for (int n = 0; n < traj.neurons; ++n) order_[static_cast<size_t>(n)] = n;
     if (mode != Grouping::CircuitOrder) {

@@ -10,7 +10,9 @@
 
 namespace odynn {
 
-enum class Role { Sensory, Inter, Command };
+// Motor neurons drive muscles (the ventral cord classes VA, VB, VD, DA, DB, DD, AS, head and
+// sublateral motor neurons); Motor comes last so saved role numbers keep their meaning.
+enum class Role { Sensory, Inter, Command, Motor };
 const char* roleName(Role role);
 std::optional<Role> roleFromName(const std::string& name);
 

@@ -33,6 +33,8 @@ public:
     // The circuit's own values for every set (after its parameters changed, not its shape:
     // same neurons, models, synapses and gaps). Throws InputError when the shape differs.
     void setParameters(const Circuit& sameShape);
+    // Whether setParameters(circuit) would be accepted (same dt, neurons, models and connections).
+    bool hasShapeOf(const Circuit& circuit) const;
 
     // Simulates the stimulus (throws InputError on a bad one). The result stays valid, and its
     // storage is reused, until the next run.

@@ -45,10 +45,17 @@ struct SimulationOptions {
     int threads = 0;                               // 0: all hardware threads
     const std::atomic<bool>* cancel = nullptr;     // checked between blocks of steps
     std::function<void(double)> progress;          // 0..1, called from the simulating thread
+    // Neurons (circuit indices) whose every state is recorded into SimulationResult::detail,
+    // whatever `record` says: a large circuit can record V and Ca of all neurons and the gates
+    // of the few on screen.
+    std::vector<int> detailNeurons;
 };
 
 struct SimulationResult {
     std::vector<Trajectory> sets;      // one per parameter set (empty when Record::None)
+    // One per parameter set when detailNeurons is not empty: every state (maxStates rows,
+    // NaN-padded) of detailNeurons[k] as neuron k.
+    std::vector<Trajectory> detail;
     std::vector<double> finalState;    // [set][batch][neuron][maxStates]
     int maxStates = 0;
     bool cancelled = false;
