@@ -13,7 +13,6 @@
 #include <QPushButton>
 #include <QRandomGenerator>
 #include <QScrollArea>
-#include <QSlider>
 #include <QToolButton>
 #include <QUndoStack>
 #include <QVBoxLayout>
@@ -27,7 +26,6 @@
 namespace odynn::ui {
 
 namespace {
-constexpr int sliderSteps = 1000;
 
 QString boundText(double v) {
     if (std::isinf(v)) return v > 0 ? QStringLiteral("∞") : QStringLiteral("−∞");
@@ -49,7 +47,7 @@ InspectorPanel::InspectorPanel(CircuitGraphModel* model, QUndoStack* undoStack, 
     label_ = new QLineEdit(header_);
     label_->setToolTip(tr("Neuron label, unique in the circuit"));
     role_ = new QComboBox(header_);
-    for (Role r : {Role::Sensory, Role::Inter, Role::Command})
+    for (Role r : {Role::Sensory, Role::Inter, Role::Command, Role::Motor})
         role_->addItem(QString::fromLatin1(roleName(r)), static_cast<int>(r));
     modelBox_ = new QComboBox(header_);
     for (const ModelSpec* spec : registeredModels()) {
@@ -287,30 +285,31 @@ void InspectorPanel::addRow(const QString& name, const QString& fullName, const 
     row.defaultValue = defaultValue;
     // The slider spans the random-initialisation range widened to include the default: the
     // values a fit would start from.
-    row.low = std::min(randomLow, defaultValue);
-    row.high = std::max(randomHigh, defaultValue);
-    if (!(row.high > row.low)) {
-        row.low = defaultValue - 1.0;
-        row.high = defaultValue + 1.0;
+    double low = std::min(randomLow, defaultValue), high = std::max(randomHigh, defaultValue);
+    if (!(high > low)) {
+        low = defaultValue - 1.0;
+        high = defaultValue + 1.0;
     }
+    const SliderScale scale = SliderScale::forRange(low, high);
     row.commit = std::move(commit);
     const int r = grid_->rowCount();
-    const QString tip = tr("<b>%1</b> (%2)<br>%3<br>bounds [%4, %5], random range [%6, %7], default %8")
+    const QString tip = tr("<b>%1</b> (%2)<br>%3<br>bounds [%4, %5], random range [%6, %7], default %8<br>"
+                           "Slider: %9 scale; hold Shift to drag or step ten times finer")
                             .arg(name, unit.isEmpty() ? tr("no unit") : unit, description, boundText(lowerBound),
                                  boundText(upperBound), boundText(randomLow), boundText(randomHigh),
-                                 boundText(defaultValue));
+                                 boundText(defaultValue), scale.logarithmic ? tr("logarithmic") : tr("linear"));
 
     auto* nameLabel = new QLabel(unit.isEmpty() ? name : QStringLiteral("%1 <small>[%2]</small>").arg(name, unit), rowsHost_);
     nameLabel->setToolTip(tip);
-    row.slider = new QSlider(Qt::Horizontal, rowsHost_);
-    row.slider->setRange(0, sliderSteps);
+    row.slider = new ParameterSlider(scale, rowsHost_);
     row.slider->setToolTip(tip);
     row.slider->setMinimumWidth(80);
     row.spin = new QDoubleSpinBox(rowsHost_);
     row.spin->setDecimals(6);
     const double big = 1e9;
     row.spin->setRange(std::isfinite(lowerBound) ? lowerBound : -big, std::isfinite(upperBound) ? upperBound : big);
-    row.spin->setSingleStep((row.high - row.low) / 100.0);
+    if (scale.logarithmic) row.spin->setStepType(QAbstractSpinBox::AdaptiveDecimalStepType);  // a step per decade's digit
+    else row.spin->setSingleStep((high - low) / 100.0);
     row.spin->setKeyboardTracking(false);
     row.spin->setToolTip(tip);
     row.spin->setSuffix(unit.isEmpty() ? QString() : QStringLiteral(" ") + unit);
@@ -329,10 +328,9 @@ void InspectorPanel::addRow(const QString& name, const QString& fullName, const 
     grid_->addWidget(reset, r, 4);
 
     const size_t k = rows_.size();
-    connect(row.slider, &QSlider::valueChanged, this, [this, k](int pos) {
+    connect(row.slider, &ParameterSlider::parameterChanged, this, [this, k](double v) {
         if (updating_) return;
         Row& rw = rows_[k];
-        const double v = rw.low + (rw.high - rw.low) * pos / sliderSteps;
         rw.commit(std::clamp(v, rw.spin->minimum(), rw.spin->maximum()));
     });
     connect(row.spin, &QDoubleSpinBox::valueChanged, this, [this, k](double v) {
@@ -349,8 +347,7 @@ void InspectorPanel::addRow(const QString& name, const QString& fullName, const 
 
 void InspectorPanel::setRowValue(Row& row, double value) {
     row.spin->setValue(value);
-    const double fraction = (value - row.low) / (row.high - row.low);
-    row.slider->setValue(static_cast<int>(std::lround(std::clamp(fraction, 0.0, 1.0) * sliderSteps)));
+    row.slider->setParameterValue(value);
 }
 
 void InspectorPanel::refreshValues() {
@@ -421,7 +418,7 @@ void InspectorPanel::randomise() {
         for (Row& row : rows_) {
             if (row.fixed->isChecked()) continue;
             const int e = layout.find(row.fullName.toStdString());
-            double low = row.low, high = row.high;
+            double low = row.slider->scale().low, high = row.slider->scale().high;
             if (e >= 0) {
                 low = layout.entries()[static_cast<size_t>(e)].randomLow;
                 high = layout.entries()[static_cast<size_t>(e)].randomHigh;
@@ -441,6 +438,12 @@ QDoubleSpinBox* InspectorPanel::spinBox(const QString& name) const {
 QCheckBox* InspectorPanel::fixedBox(const QString& name) const {
     for (const Row& row : rows_)
         if (row.name == name) return row.fixed;
+    return nullptr;
+}
+
+ParameterSlider* InspectorPanel::slider(const QString& name) const {
+    for (const Row& row : rows_)
+        if (row.name == name) return row.slider;
     return nullptr;
 }
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "editor/circuit_graph_model.hpp"
+#include "editor/parameter_slider.hpp"
 
 class QAction;
 class QUndoStack;
@@ -19,7 +20,6 @@ class QLineEdit;
 class QComboBox;
 class QLabel;
 class QGridLayout;
-class QSlider;
 class QDoubleSpinBox;
 class QCheckBox;
 class QScrollArea;
@@ -44,6 +44,7 @@ public:
     // For tests: the spin box of a parameter row, by its short name ("C_m", "G").
     QDoubleSpinBox* spinBox(const QString& name) const;
     QCheckBox* fixedBox(const QString& name) const;
+    ParameterSlider* slider(const QString& name) const;
     // Reset all > a named parameter set of the shown neuron's model (parameter_presets.hpp:
     // "default", "default2"), one undo step; nothing for a model without it.
     void resetToPreset(const std::string& name);
@@ -55,9 +56,8 @@ private:
     struct Row {
         QString name;      // short name, as shown
         QString fullName;  // ParameterLayout name
-        double low, high;  // slider range
         double defaultValue;
-        QSlider* slider;
+        ParameterSlider* slider;
         QDoubleSpinBox* spin;
         QCheckBox* fixed;
         std::function<void(double)> commit;
