@@ -123,7 +123,10 @@ int main(int argc, char* argv[]) {
     if (parser.isSet(screenshot)) return takeScreenshot(parser.value(screenshot), parser.value(project),
                                                          parser.value(fitEpochs).toInt(), parser.value(fitPopulation).toInt());
 
-    odynn::ui::MainWindow window;
+    // Without a project to open, the welcome view offers the examples.
+    odynn::ui::MainWindow::Options options;
+    options.showWelcome = parser.positionalArguments().isEmpty();
+    odynn::ui::MainWindow window(options);
     if (!parser.positionalArguments().isEmpty()) window.openProject(parser.positionalArguments().first());
     // On a screen smaller than the window's default size (1366 x 768, 1280 x 720) the window
     // manager's frame would push the status bar off the screen: take the whole screen instead.

@@ -56,6 +56,31 @@ private slots:
         QVERIFY(!worker.isRunning());
     }
 
+    // A parameter edit (a slider) reuses the kept Simulation and gives what a fresh one gives;
+    // a new shape (another connection) sets up a new one.
+    void parameterEditsReuseTheSimulation() {
+        SimulationWorker worker;
+        QSignalSpy finished(&worker, &SimulationWorker::finished);
+        Circuit c = pair();
+        const Stimulus s = stepInto(0, 2000, 2, 20.0);
+        worker.start(c, s, {1});
+        QVERIFY(finished.wait(60000));
+        c.synapses[0].p.G = 0.3;
+        worker.start(c, s, {1});
+        QVERIFY(finished.wait(60000));
+        QCOMPARE(worker.reusedSimulations(), 1);
+        const auto reused = finished.last().at(0).value<SimulationOutput>();
+        const SimulationOutput fresh = SimulationWorker::runNow(c, s, {1});
+        QCOMPARE(reused.trajectory.values, fresh.trajectory.values);
+        QCOMPARE(reused.detail.values, fresh.detail.values);
+        QCOMPARE(reused.detailIndex(1), 0);
+        QCOMPARE(reused.detailIndex(0), -1);
+        c.gaps.push_back({0, 1, 0.1});
+        worker.start(c, s, {1});
+        QVERIFY(finished.wait(60000));
+        QCOMPARE(worker.reusedSimulations(), 1);
+    }
+
     void cancelStopsALongJob() {
         SimulationWorker worker;
         QSignalSpy cancelled(&worker, &SimulationWorker::cancelled);

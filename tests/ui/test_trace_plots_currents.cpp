@@ -1,6 +1,8 @@
 // The Currents panel of the trace plots: each shown neuron's ionic currents and, in a circuit,
-// its synaptic and gap currents, equal to the core's post-hoc currents of the same rows.
+// its synaptic and gap currents, equal to the core's post-hoc currents of the same rows. A run
+// records V and Ca of every neuron and the gates of the neurons on screen only.
 #include <QCheckBox>
+#include <QSignalSpy>
 #include <QTest>
 #include <qcustomplot.h>
 
@@ -23,10 +25,11 @@ private slots:
         SimulationOptions opt;
         opt.record = Record::AllStates;
         const SimulationResult r = simulate(c, ParameterLayout(c).values(c), 1, stim, opt);
-        SimulationOutput out;
-        out.circuit = c;
-        out.stimulus = stim;
-        out.trajectory = r.sets[0];
+        const SimulationOutput out = SimulationWorker::runNow(c, stim, {0, 1});
+        QCOMPARE(out.trajectory.states, 2);  // V and Ca only
+        QCOMPARE(out.detail.neurons, 2);
+        for (int t : {0, 200, 399})
+            for (int s = 0; s < 7; ++s) QCOMPARE(out.detail.at(t, s, 0, 1), r.sets[0].at(t, s, 0, 1));
 
         TracePlots plots;
         plots.resize(800, 900);
@@ -38,7 +41,7 @@ private slots:
         for (const char* name : {"A I_Ca", "A I_Kf", "A I_Ks", "A I_L", "A isyn", "A igap", "B I_Ca", "B isyn", "B igap"})
             QVERIFY2(byName.contains(QString::fromLatin1(name)), name);
 
-        const Trajectory& tr = out.trajectory;
+        const Trajectory& tr = r.sets[0];
         std::vector<std::vector<double>> states(7, std::vector<double>(400)), volts(2, std::vector<double>(400));
         for (int t = 0; t < 400; ++t) {
             for (int s = 0; s < 7; ++s) states[size_t(s)][size_t(t)] = tr.at(t, s, 0, 1);
@@ -56,6 +59,21 @@ private slots:
         plots.redrawNow();
         for (int g = 0; g < plots.plot()->graphCount(); ++g)
             QVERIFY(!plots.plot()->graph(g)->name().contains(QStringLiteral("isyn")));
+
+        // Only A's gates recorded: B keeps its V curve, has no ionic currents, and the plots ask
+        // for a run that records B.
+        plots.setOutput(SimulationWorker::runNow(c, stim, {0}));
+        plots.currentsBox()->setChecked(true);
+        QSignalSpy missing(&plots, &TracePlots::statesNotRecorded);
+        plots.redrawNow();
+        byName.clear();
+        for (int g = 0; g < plots.plot()->graphCount(); ++g) byName[plots.plot()->graph(g)->name()] = plots.plot()->graph(g);
+        QVERIFY(byName.contains(QStringLiteral("A I_Ca")));
+        QVERIFY(!byName.contains(QStringLiteral("B I_Ca")));
+        QVERIFY(byName.contains(QStringLiteral("B")));
+        QVERIFY(byName.contains(QStringLiteral("B isyn")));  // from every neuron's V
+        QCOMPARE(missing.count(), 1);
+        QCOMPARE(missing.first().first().toStringList(), QStringList{QStringLiteral("B")});
     }
 };
 

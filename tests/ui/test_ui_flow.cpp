@@ -5,6 +5,7 @@
 #include <QDoubleSpinBox>
 #include <QListWidget>
 #include <QSignalSpy>
+#include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QUndoStack>
@@ -176,11 +177,46 @@ private slots:
         QVERIFY(!window.loadTargetTrace(bad));
         QVERIFY(!window.loadTargetTrace(dir.filePath(QStringLiteral("absent.csv"))));
         window.simulateNow();
-        window.tracePlots()->redrawNow();
-        bool hasTarget = false;
-        for (int g = 0; g < window.tracePlots()->plot()->graphCount(); ++g)
-            hasTarget |= window.tracePlots()->plot()->graph(g)->name().contains(QStringLiteral("target AVA"));
-        QVERIFY(hasTarget);
+        TracePlots* plots = window.tracePlots();
+        plots->redrawNow();
+        auto graph = [plots](const QString& name, int nth = 0) -> QCPGraph* {
+            for (int g = 0; g < plots->plot()->graphCount(); ++g)
+                if (plots->plot()->graph(g)->name() == name && nth-- == 0) return plots->plot()->graph(g);
+            return nullptr;
+        };
+        // The target is shown beside the current it was recorded with (the file's i_ASH = 5,
+        // not the example's own stimulus), and only on AVA.
+        QCOMPARE(plots->stimulusBox()->currentText(), QStringLiteral("recorded: trace.csv"));
+        QVERIFY(graph(QStringLiteral("target AVA")));
+        int targets = 0;
+        for (int g = 0; g < plots->plot()->graphCount(); ++g)
+            targets += plots->plot()->graph(g)->name().startsWith(QStringLiteral("target")) ? 1 : 0;
+        QCOMPARE(targets, 1);
+        QCPGraph* injected = graph(QStringLiteral("ASH"), 2);  // V, Ca, then I inj
+        QVERIFY(injected);
+        QCOMPARE(injected->data()->at(50)->value, 5.0);
+        // The circuit's own stimulus entries show no target.
+        plots->stimulusBox()->setCurrentIndex(0);
+        plots->redrawNow();
+        QVERIFY(!graph(QStringLiteral("target AVA")));
+        QVERIFY(graph(QStringLiteral("ASH"), 2)->data()->at(50)->value != 5.0);
+    }
+
+    // A target file without an input current is loaded with a warning: the circuit is driven
+    // by the Stimuli panel's first entry instead.
+    void targetWithoutCurrentWarns() {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("v_only.csv"));
+        {
+            QFile f(path);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write("t,V_AVA\n");
+            for (int k = 0; k <= 50; ++k) f.write(QByteArray::number(k * 1.0) + ",-60\n");
+        }
+        MainWindow window(testOptions());
+        QVERIFY(window.loadTargetTrace(path));
+        QVERIFY2(window.statusBar()->currentMessage().contains(QStringLiteral("no input current")),
+                 qPrintable(window.statusBar()->currentMessage()));
     }
 
     // Renaming the selected neuron keeps its curves; a target on one neuron makes it the only

@@ -9,8 +9,28 @@
 
 #include "editor/circuit_commands.hpp"
 #include "editor/circuit_items.hpp"
+#include "odynn/circuit_layout.hpp"
 
 namespace odynn::ui {
+
+namespace {
+// Half the width and height a neuron takes in the diagram: its outline, its label and the model
+// name under it, with a little air (scene units).
+std::vector<Point2> neuronBoxes(size_t count) {
+    return std::vector<Point2>(count, Point2{NeuronItem::radius * 1.25, NeuronItem::radius * 1.5});
+}
+}  // namespace
+
+void layOutReadably(Circuit& circuit) {
+    std::vector<Point2> at;
+    const bool placed = std::all_of(circuit.neurons.begin(), circuit.neurons.end(), [](const Neuron& n) { return n.position.has_value(); });
+    if (placed)
+        for (const Neuron& n : circuit.neurons) at.push_back(*n.position);
+    else
+        at = forceLayout(circuit, 4 * NeuronItem::radius);
+    const std::vector<Point2> apart = removeOverlaps(at, neuronBoxes(at.size()));
+    for (size_t k = 0; k < apart.size(); ++k) circuit.neurons[k].position = apart[k];
+}
 
 CircuitScene::CircuitScene(CircuitGraphModel* model, QUndoStack* undoStack, QObject* parent)
     : QGraphicsScene(parent), model_(model), undoStack_(undoStack) {
@@ -43,6 +63,12 @@ void CircuitScene::rebuild() {
     connections_.clear();
     for (NeuronId id : model_->neuronIds()) addNeuronItem(id);
     for (ConnectionId id : model_->connectionIds()) addConnectionItem(id);
+    growSceneRect();
+}
+
+void CircuitScene::growSceneRect() {
+    // Room to pan around the widest circuit (the whole worm spans several thousand units).
+    setSceneRect(sceneRect().united(itemsBoundingRect().adjusted(-1000, -1000, 1000, 1000)));
 }
 
 void CircuitScene::addNeuronItem(NeuronId id) {
@@ -162,20 +188,30 @@ void CircuitScene::autoLayout(Layout layout) {
             const double a = 2 * M_PI * k / ids.size() - M_PI / 2;
             to.insert(ids[k], QPointF(r * std::cos(a), r * std::sin(a)));
         }
+    } else if (layout == Layout::Force || layout == Layout::Spread) {
+        std::vector<Point2> at;
+        if (layout == Layout::Force) {
+            at = forceLayout(model_->circuit(), 4 * NeuronItem::radius);
+        } else {
+            for (NeuronId id : ids) at.push_back({model_->position(id).x(), model_->position(id).y()});
+        }
+        const std::vector<Point2> apart = removeOverlaps(at, neuronBoxes(size_t(ids.size())));
+        for (int k = 0; k < ids.size(); ++k) to.insert(ids[k], QPointF(apart[size_t(k)][0], apart[size_t(k)][1]));
     } else {
-        // Sensory neurons on the left, interneurons in the middle, command neurons on the
-        // right: signals flow left to right, as in wiring diagrams of C. elegans.
-        const Role order[] = {Role::Sensory, Role::Inter, Role::Command};
-        for (int column = 0; column < 3; ++column) {
+        // Sensory neurons on the left, then interneurons, command neurons and motor neurons on
+        // the right: signals flow left to right, as in wiring diagrams of C. elegans.
+        const Role order[] = {Role::Sensory, Role::Inter, Role::Command, Role::Motor};
+        for (int column = 0; column < 4; ++column) {
             QList<NeuronId> members;
             for (NeuronId id : ids)
                 if (model_->neuron(id).role == order[column]) members.append(id);
             for (int k = 0; k < members.size(); ++k)
-                to.insert(members[k], QPointF((column - 1) * 220.0, (k - (members.size() - 1) / 2.0) * 130.0));
+                to.insert(members[k], QPointF((column - 1.5) * 220.0, (k - (members.size() - 1) / 2.0) * 130.0));
         }
     }
     for (NeuronId id : ids) from.insert(id, model_->position(id));
     undoStack_->push(new MoveNeuronsCommand(model_, from, to));
+    growSceneRect();
 }
 
 ConnectionId CircuitScene::connectNeurons(NeuronId from, NeuronId to, Tool kind, QString* problem) {

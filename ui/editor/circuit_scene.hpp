@@ -22,7 +22,9 @@ public:
     // creates an excitatory synapse (and Alt+Shift+drag a gap junction).
     enum class Tool { Select, AddNeuron, AddLstmNeuron, Excitatory, Inhibitory, Gap };
     Q_ENUM(Tool)
-    enum class Layout { Layered, Circle };
+    // Layered: columns by role. Circle. Force: connections as springs (circuits without
+    // positions). Spread: the current positions moved apart until no neuron covers another.
+    enum class Layout { Layered, Circle, Force, Spread };
 
     CircuitScene(CircuitGraphModel* model, QUndoStack* undoStack, QObject* parent = nullptr);
 
@@ -56,6 +58,7 @@ protected:
     void drawBackground(QPainter* painter, const QRectF& rect) override;
 
 private:
+    void growSceneRect();
     void rebuild();
     void addNeuronItem(NeuronId id);
     void removeNeuronItem(NeuronId id);
@@ -79,5 +82,10 @@ private:
     QGraphicsLineItem* rubberLine_ = nullptr;
     QHash<NeuronId, QPointF> pressPositions_;
 };
+
+// Positions that make a large circuit readable: its own positions (the connectome's soma
+// positions) spread until no neuron covers another, or, when some neuron has none, a force
+// layout spread the same way.
+void layOutReadably(Circuit& circuit);
 
 }  // namespace odynn::ui

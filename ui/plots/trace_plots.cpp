@@ -73,29 +73,34 @@ TracePlots::TracePlots(QWidget* parent) : QWidget(parent) {
 }
 
 void TracePlots::setOutput(const SimulationOutput& output) {
-    const int previous = batch_->currentIndex();
+    const QVariant previous = batch_->currentData();
     output_ = output;
     QSignalBlocker block(batch_);
     batch_->clear();
+    // Item data: the stimulus entry b as b, recorded entry k as -(k + 1).
     for (int b = 0; b < output.trajectory.batch; ++b)
-        batch_->addItem(b < output.batchNames.size() ? output.batchNames[b] : tr("entry %1").arg(b + 1));
-    batch_->setCurrentIndex(std::clamp(previous, 0, std::max(0, batch_->count() - 1)));
+        batch_->addItem(b < output.batchNames.size() ? output.batchNames[b] : tr("entry %1").arg(b + 1), b);
+    for (int k = 0; k < output.recordedTrajectory.batch; ++k)
+        batch_->addItem(tr("recorded: %1").arg(k < output.recordedNames.size() ? output.recordedNames[k] : QString::number(k + 1)),
+                        -(k + 1));
+    int index = batch_->findData(wantedRecording_ >= 0 ? QVariant(-(wantedRecording_ + 1)) : previous);
+    if (wantedRecording_ >= 0 && index >= 0) wantedRecording_ = -1;
+    batch_->setCurrentIndex(std::max(0, index));
     scheduleRedraw();
+}
+
+void TracePlots::showRecordedEntry(int entry) {
+    wantedRecording_ = entry;
+    if (!output_) return;
+    if (const int index = batch_->findData(-(entry + 1)); index >= 0) {
+        batch_->setCurrentIndex(index);
+        wantedRecording_ = -1;
+    }
 }
 
 void TracePlots::resizeEvent(QResizeEvent* event) {
     QWidget::resizeEvent(event);
     scheduleRedraw();  // tick counts and legend columns follow the plots' heights
-}
-
-void TracePlots::setTarget(const TargetTrace& target) {
-    target_ = target;
-    scheduleRedraw();
-}
-
-void TracePlots::clearTarget() {
-    target_.reset();
-    scheduleRedraw();
 }
 
 void TracePlots::setNeurons(const QStringList& labels) {
@@ -107,7 +112,7 @@ void TracePlots::setNeurons(const QStringList& labels) {
 QStringList TracePlots::shownNeurons() const {
     if (!neurons_.isEmpty() || !output_) return neurons_;
     QStringList first;
-    for (size_t k = 0; k < output_->circuit.neurons.size() && k < 6; ++k)
+    for (size_t k = 0; k < output_->circuit.neurons.size() && k < defaultNeuronCount; ++k)
         first << QString::fromStdString(output_->circuit.neurons[k].label);
     return first;
 }
@@ -197,8 +202,14 @@ void TracePlots::rebuild() {
     if (!output_ || output_->trajectory.steps == 0) return;
 
     const SimulationOutput& out = *output_;
-    const Trajectory& traj = out.trajectory;
-    const int b = std::clamp(batch_->currentIndex(), 0, traj.batch - 1);
+    // A stimulus entry, or a recorded one: a target driven by the current it was recorded with.
+    const int choice = batch_->currentData().isValid() ? batch_->currentData().toInt() : 0;
+    const bool recorded = choice < 0 && out.recorded && -choice <= out.recordedTrajectory.batch;
+    const Trajectory& traj = recorded ? out.recordedTrajectory : out.trajectory;
+    const Trajectory& detail = recorded ? out.recordedDetail : out.detail;
+    const Stimulus& stimulus = recorded ? out.recorded->stimulus : out.stimulus;
+    if (traj.steps == 0) return;
+    const int b = recorded ? -choice - 1 : std::clamp(choice, 0, traj.batch - 1);
     QVector<double> time(traj.steps);
     for (int t = 0; t < traj.steps; ++t) time[t] = out.timeAt(t);
 
@@ -227,21 +238,31 @@ void TracePlots::rebuild() {
         return c;
     };
     const QStringList labels = shownNeurons();
+    QStringList missingDetail;  // shown neurons whose gates were not recorded (selected after the run)
     for (int i = 0; i < labels.size(); ++i) {
         const int n = out.circuit.neuronIndex(labels[i].toStdString());
         if (n < 0 || n >= traj.neurons) continue;
         const ModelSpec* spec = findModel(out.circuit.neurons[static_cast<size_t>(n)].model);
         const QColor colour = curveColour(i);
-        auto series = [&](int s) {
+        // V and Ca of every neuron are rows 0 and 1 of the trajectory; every state (gates) of the
+        // neurons on screen is in the detail trajectory when they were on screen for the run.
+        auto row = [&](int s) {
             QVector<double> v(traj.steps);
             for (int t = 0; t < traj.steps; ++t) v[t] = traj.at(t, s, b, n);
             return v;
         };
-        if (panels[0].rect) addCurve(panels[0], labels[i], series(0), colour);
-        if (panels[1].rect && spec && spec->calciumIndex >= 0)
-            addCurve(panels[1], labels[i], series(spec->calciumIndex), colour);
-        if (panels[2].rect && spec) {
-            for (int s = 1; s < spec->stateCount() && s < traj.states; ++s) {
+        const int d = out.detailIndex(n);
+        auto series = [&](int s) {
+            QVector<double> v(traj.steps);
+            for (int t = 0; t < traj.steps && t < detail.steps; ++t) v[t] = detail.at(t, s, b, d);
+            return v;
+        };
+        if (panels[0].rect) addCurve(panels[0], labels[i], row(0), colour);
+        if (panels[1].rect && spec && spec->calciumIndex >= 0) addCurve(panels[1], labels[i], row(1), colour);
+        const bool hasDetail = d >= 0 && detail.steps > 0;
+        if (!hasDetail && (panels[2].rect || panels[kCurrents].rect)) missingDetail << labels[i];
+        if (panels[2].rect && spec && hasDetail) {
+            for (int s = 1; s < spec->stateCount() && s < detail.states; ++s) {
                 if (s == spec->calciumIndex) continue;
                 QColor c = colour;
                 c.setHsv(c.hsvHue(), c.hsvSaturation(), std::clamp(90 + 30 * s, 0, 255));
@@ -251,7 +272,7 @@ void TracePlots::rebuild() {
         }
         if (panels[kCurrents].rect && spec) {
             std::vector<std::vector<double>> states;
-            for (int s = 0; s < spec->stateCount() && s < traj.states; ++s) {
+            for (int s = 0; hasDetail && s < spec->stateCount() && s < detail.states; ++s) {
                 const QVector<double> v = series(s);
                 states.emplace_back(v.begin(), v.end());
             }
@@ -273,23 +294,43 @@ void TracePlots::rebuild() {
         }
         if (panels[kInjected].rect) {
             QVector<double> current(traj.steps);
-            for (int t = 0; t < traj.steps && t < out.stimulus.steps; ++t)
-                current[t] = b < out.stimulus.batch && n < out.stimulus.neurons ? out.stimulus.at(t, b, n) : 0.0;
+            for (int t = 0; t < traj.steps && t < stimulus.steps; ++t)
+                current[t] = b < stimulus.batch && n < stimulus.neurons ? stimulus.at(t, b, n) : 0.0;
             addCurve(panels[kInjected], labels[i], current, colour);
         }
     }
-    if (target_) {
-        for (const TargetColumn& c : target_->columns) {
-            const Panel& panel = c.calcium ? panels[1] : panels[0];
-            if (!panel.rect) continue;
-            QCPGraph* g = plot_->addGraph(panel.rect->axis(QCPAxis::atBottom), panel.rect->axis(QCPAxis::atLeft));
-            g->setName(tr("target %1").arg(c.neuron));
-            g->setPen(QPen(Qt::black, 1.2, Qt::DashLine));
-            g->setData(QVector<double>(target_->time.begin(), target_->time.end()),
-                       QVector<double>(c.values.begin(), c.values.end()), true);
-            g->removeFromLegend();
-            if (panel.legend) g->addToLegend(panel.legend);
+    // Targets only beside the current they were recorded with, on the neurons they belong to;
+    // row t of a target is compared with the simulator's row t (the fit's convention).
+    if (recorded) {
+        const FitDataset& data = *out.recorded;
+        const int N = data.stimulus.neurons, B = data.stimulus.batch;
+        for (const QString& label : labels) {
+            const int n = out.circuit.neuronIndex(label.toStdString());
+            for (const bool calcium : {false, true}) {
+                const std::vector<double>& target = calcium ? data.targetCa : data.targetV;
+                const Panel& panel = calcium ? panels[1] : panels[0];
+                if (!panel.rect || n < 0 || n >= N || target.size() != size_t(data.stimulus.steps) * B * N) continue;
+                QVector<double> x, y;
+                for (int t = 0; t < data.stimulus.steps; ++t)
+                    if (const double v = target[(size_t(t) * B + b) * N + n]; !std::isnan(v)) {
+                        x << out.timeAt(t);
+                        y << v;
+                    }
+                if (x.isEmpty()) continue;
+                QCPGraph* g = plot_->addGraph(panel.rect->axis(QCPAxis::atBottom), panel.rect->axis(QCPAxis::atLeft));
+                g->setName(tr("target %1").arg(label));
+                g->setPen(QPen(Qt::black, 1.2, Qt::DashLine));
+                g->setData(x, y, true);
+                g->removeFromLegend();
+                if (panel.legend) g->addToLegend(panel.legend);
+            }
         }
+    }
+    if (!missingDetail.isEmpty()) {
+        readout_->setText(tr("Gates and currents of %1 were not recorded in this run; it is simulated again with them "
+                             "(F5 for large circuits).")
+                              .arg(missingDetail.join(QStringLiteral(", "))));
+        emit statesNotRecorded(missingDetail);
     }
     for (const Panel& p : panels) {
         if (!p.rect) continue;

@@ -8,7 +8,6 @@
 #include <optional>
 
 #include "window/simulation_worker.hpp"
-#include "import/target_trace.hpp"
 
 class QCustomPlot;
 class QCPAxisRect;
@@ -25,9 +24,12 @@ class TracePlots : public QWidget {
 public:
     explicit TracePlots(QWidget* parent = nullptr);
 
+    // The stimulus menu lists the output's stimulus entries, then its recorded entries (each
+    // target driven by its own input current, the target drawn dashed on its own neuron).
     void setOutput(const SimulationOutput& output);
-    void setTarget(const TargetTrace& target);  // drawn dashed over V or Ca
-    void clearTarget();
+    // The next output shows recorded entry `entry` (a target just loaded).
+    void showRecordedEntry(int entry);
+    QComboBox* stimulusBox() const { return batch_; }
     // Neurons to plot (labels); empty: the first few neurons.
     void setNeurons(const QStringList& labels);
 
@@ -36,6 +38,14 @@ public:
     int graphCount() const;            // for tests: curves currently drawn
     QString readout() const;           // the hover read-out line
     void redrawNow();                  // rebuild and replot immediately
+    // Neurons drawn now: the chosen ones, else the first few of the output's circuit.
+    QStringList shownNeurons() const;
+    static constexpr int defaultNeuronCount = 6;
+
+signals:
+    // Gates or currents are to be drawn for neurons whose states the last run did not record
+    // (they were chosen after it): a new run with them on screen has them.
+    void statesNotRecorded(const QStringList& labels);
 
 protected:
     void resizeEvent(QResizeEvent* event) override;
@@ -48,7 +58,6 @@ private:
     void scheduleRedraw() { dirty_ = true; }
     void rebuild();
     void updateReadout(QMouseEvent* event);
-    QStringList shownNeurons() const;
 
     QCustomPlot* plot_;
     QComboBox* batch_;
@@ -62,7 +71,7 @@ private:
     bool dirty_ = false;
 
     std::optional<SimulationOutput> output_;
-    std::optional<TargetTrace> target_;
+    int wantedRecording_ = -1;  // recorded entry to select when the next output arrives
     QStringList neurons_;
 };
 

@@ -19,6 +19,7 @@
 #include <QRegularExpression>
 #include <QScreen>
 #include <QScrollArea>
+#include <QStackedWidget>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QStatusBar>
@@ -52,19 +53,28 @@
 #include "import/trace_import_dialog.hpp"
 #include "plots/trace_plots.hpp"
 #include "plots/voltage_heatmap.hpp"
+#include "window/welcome_view.hpp"
 
 namespace odynn::ui {
 
 namespace {
 constexpr int maxRecent = 8;
 
-// Neurons without a position are placed in columns by role (sensory, inter, command).
+// Neurons without a position are placed in columns by role (sensory, inter, command, motor); a
+// large circuit without any positions, whose columns would be thousands of units tall, by a
+// force layout.
 void placeMissing(Circuit& circuit) {
-    int column[3] = {0, 0, 0};
+    constexpr size_t largeCircuit = 30;  // neurons
+    const bool none = std::none_of(circuit.neurons.begin(), circuit.neurons.end(), [](const Neuron& n) { return n.position.has_value(); });
+    if (none && circuit.neurons.size() > largeCircuit) {
+        layOutReadably(circuit);
+        return;
+    }
+    int column[4] = {0, 0, 0, 0};
     for (Neuron& n : circuit.neurons) {
         if (n.position) continue;
-        const int c = n.role == Role::Sensory ? 0 : n.role == Role::Inter ? 1 : 2;
-        n.position = std::array<double, 2>{(c - 1) * 220.0, column[c]++ * 130.0};
+        const int c = static_cast<int>(n.role);
+        n.position = std::array<double, 2>{(c - 1.5) * 220.0, column[c]++ * 130.0};
     }
 }
 }  // namespace
@@ -82,7 +92,14 @@ MainWindow::MainWindow(Options options, QWidget* parent) : QMainWindow(parent), 
                                      [this](const Project& p) { applyProject(p); });
     scene_ = new CircuitScene(model_, undoStack_, this);
     view_ = new CircuitView(scene_, this);
-    setCentralWidget(view_);
+    welcome_ = new WelcomeView(this);
+    centre_ = new QStackedWidget(this);
+    centre_->addWidget(view_);
+    centre_->addWidget(welcome_);
+    setCentralWidget(centre_);
+    connect(welcome_, &WelcomeView::exampleChosen, this, &MainWindow::openExample);
+    connect(welcome_, &WelcomeView::emptyCircuitChosen, this, &MainWindow::newProject);
+    connect(welcome_, &WelcomeView::openProjectChosen, project_, &ProjectController::openDialog);
     worker_ = new SimulationWorker(this);
 
     progress_ = new QProgressBar(this);
@@ -107,7 +124,7 @@ MainWindow::MainWindow(Options options, QWidget* parent) : QMainWindow(parent), 
     simulateTimer_.setInterval(150);  // ms of quiet after an edit before re-simulating
     connect(&simulateTimer_, &QTimer::timeout, this, [this] {
         if (model_->neuronCount() == 0) return;  // an empty circuit has nothing to simulate yet
-        worker_->start(model_->circuit(), currentStimulus());
+        runSimulation();
     });
     connect(model_, &CircuitGraphModel::changed, this, [this] {
         resimulateAfterEdit();
@@ -133,9 +150,22 @@ MainWindow::MainWindow(Options options, QWidget* parent) : QMainWindow(parent), 
     connect(scene_, &CircuitScene::message, this, [this](const QString& text) { statusBar()->showMessage(text, 5000); });
     connect(fit_, &FitPanel::message, this, [this](const QString& text) { statusBar()->showMessage(text, 8000); });
 
+    connect(traces_, &TracePlots::statesNotRecorded, this, [this] {
+        if (worker_->isRunning() || simulateTimer_.isActive()) return;  // the coming result has them
+        if (lastSimulationSeconds_ > slowSimulationSeconds)
+            simInfo_->setText(tr("press F5 to record the gates of the selected neurons (the last run took %1 s)")
+                                  .arg(lastSimulationSeconds_, 0, 'f', 1));
+        else if (autoSimulate_->isChecked())
+            requestSimulation();
+    });
     connect(worker_, &SimulationWorker::started, this, [this] {
-        // A slow run would leave the previous circuit's curves on screen for seconds.
-        if (lastSimulationSeconds_ > slowSimulationSeconds) traces_->setOutput(SimulationOutput{});
+        // A slow run would leave stale curves (of other parameters, or another circuit) on screen for seconds.
+        const bool otherCircuit = lastOutput_ && lastOutput_->circuit.neurons.size() != model_->circuit().neurons.size();
+        if (lastSimulationSeconds_ > slowSimulationSeconds || otherCircuit) {
+            traces_->setOutput(SimulationOutput{});
+            heatmap_->setOutput(SimulationOutput{});
+            simInfo_->setText(tr("simulating…"));
+        }
         progress_->setValue(0);
         cancelButton_->setEnabled(true);
     });
@@ -198,6 +228,7 @@ MainWindow::MainWindow(Options options, QWidget* parent) : QMainWindow(parent), 
     } catch (const std::exception& e) {
         showError(tr("Example"), tr("The bundled example could not be loaded:\n%1").arg(QString::fromUtf8(e.what())));
     }
+    if (options_.showWelcome) showWelcome();
     if (options_.offerRecovery) QTimer::singleShot(0, project_, &ProjectController::offerRecovery);
 }
 
@@ -253,9 +284,9 @@ void MainWindow::createActions() {
     file->addAction(tr("New Circuit from &Connectome…"), this, &MainWindow::newCircuitFromConnectome)
         ->setToolTip(tr("Build a circuit from the real C. elegans wiring (Cook 2019 or Varshney 2011)"));
     file->addAction(tr("&Open…"), QKeySequence::Open, project_, &ProjectController::openDialog);
-    file->addAction(tr("Open &Example"), this, [this] {
-        if (project_->confirmDiscard()) setProject(exampleProject(), QString());
-    });
+    QMenu* examplesMenu = file->addMenu(tr("Open &Example"));
+    for (const ExampleInfo& info : examples())
+        examplesMenu->addAction(info.title, this, [this, e = info.example] { openExample(e); })->setToolTip(info.description);
     project_->attachRecentMenu(file->addMenu(tr("Open &Recent")));
     file->addAction(tr("&Save"), QKeySequence::Save, project_, &ProjectController::save);
     file->addAction(tr("Save &As…"), QKeySequence::SaveAs, project_, &ProjectController::saveAsDialog);
@@ -340,8 +371,12 @@ void MainWindow::createActions() {
     tools->addSeparator();
     QAction* layout = circuit->addAction(tr("Auto &Layout"), QKeySequence(Qt::CTRL | Qt::Key_L), this,
                                          [this] { scene_->autoLayout(CircuitScene::Layout::Layered); });
-    layout->setToolTip(tr("Sensory neurons left, interneurons centre, command neurons right"));
+    layout->setToolTip(tr("Columns by role: sensory neurons left, then interneurons, command neurons and motor neurons"));
     circuit->addAction(tr("&Circle Layout"), this, [this] { scene_->autoLayout(CircuitScene::Layout::Circle); });
+    circuit->addAction(tr("&Force Layout"), this, [this] { scene_->autoLayout(CircuitScene::Layout::Force); })
+        ->setToolTip(tr("Connected neurons near each other, no neuron covering another"));
+    circuit->addAction(tr("&Spread Overlapping Neurons"), this, [this] { scene_->autoLayout(CircuitScene::Layout::Spread); })
+        ->setToolTip(tr("Keep the layout, moving neurons apart until every one can be read"));
     QAction* fitView = circuit->addAction(tr("&Fit View"), QKeySequence(Qt::CTRL | Qt::Key_0), view_, &CircuitView::fitContent);
     circuit->addAction(tr("Zoom &In"), QKeySequence::ZoomIn, this, [this] { view_->zoomBy(1.25); });
     circuit->addAction(tr("Zoom &Out"), QKeySequence::ZoomOut, this, [this] { view_->zoomBy(0.8); });
@@ -349,8 +384,7 @@ void MainWindow::createActions() {
     tools->addAction(fitView);
 
     QMenu* sim = menuBar()->addMenu(tr("&Simulate"));
-    QAction* run = sim->addAction(tr("&Run"), QKeySequence(Qt::Key_F5), this,
-                                  [this] { worker_->start(model_->circuit(), currentStimulus()); });
+    QAction* run = sim->addAction(tr("&Run"), QKeySequence(Qt::Key_F5), this, &MainWindow::runSimulation);
     sim->addAction(tr("&Cancel"), QKeySequence(Qt::Key_Escape), worker_, &SimulationWorker::cancel);
     autoSimulate_ = sim->addAction(tr("Re-simulate After &Edits"));
     autoSimulate_->setCheckable(true);
@@ -364,6 +398,35 @@ void MainWindow::createActions() {
 }
 
 Stimulus MainWindow::currentStimulus() const { return stimulus_->spec().build(model_->circuit()); }
+
+std::vector<int> MainWindow::neuronsOnScreen() const {
+    const Circuit& circuit = model_->circuit();
+    std::vector<int> indices;
+    for (NeuronId id : scene_->selectedNeurons()) indices.push_back(circuit.neuronIndex(model_->label(id).toStdString()));
+    if (indices.empty())  // the plots show the first few neurons
+        for (int k = 0; k < static_cast<int>(circuit.neurons.size()) && k < TracePlots::defaultNeuronCount; ++k)
+            indices.push_back(k);
+    std::erase(indices, -1);
+    return indices;
+}
+
+void MainWindow::runSimulation() {
+    worker_->start(model_->circuit(), currentStimulus(), neuronsOnScreen(), recordedDataset());
+}
+
+std::optional<FitDataset> MainWindow::recordedDataset(QString* why) const {
+    if (targets_.empty()) return std::nullopt;
+    try {
+        // Each loaded trace is one batch entry; all are cut to the shortest (as the fit sees them).
+        std::vector<FitDataset> parts;
+        const Stimulus fallback = currentStimulus();
+        for (const TargetTrace& t : targets_) parts.push_back(toDataset(t, model_->circuit(), fallback));
+        return stackBatch(parts);
+    } catch (const std::exception& e) {
+        if (why) *why = QString::fromUtf8(e.what());
+        return std::nullopt;
+    }
+}
 
 void MainWindow::requestSimulation() { simulateTimer_.start(); }
 
@@ -379,7 +442,9 @@ void MainWindow::resimulateAfterEdit() {
 
 bool MainWindow::simulateNow() {
     simulateTimer_.stop();
-    const SimulationOutput out = SimulationWorker::runNow(model_->circuit(), currentStimulus());
+    const std::optional<FitDataset> recorded = recordedDataset();
+    const SimulationOutput out = SimulationWorker::runNow(model_->circuit(), currentStimulus(), neuronsOnScreen(), nullptr,
+                                                          {}, nullptr, recorded ? &*recorded : nullptr);
     if (!out.error.isEmpty()) {
         simInfo_->setText(tr("simulation failed: %1").arg(out.error));
         return false;
@@ -392,6 +457,7 @@ bool MainWindow::simulateNow() {
 void MainWindow::onSimulationFinished(const SimulationOutput& result) {
     SimulationOutput output = result;
     for (const BatchEntry& e : stimulus_->spec().entries) output.batchNames << e.name;
+    for (const TargetTrace& t : targets_) output.recordedNames << QFileInfo(t.source).fileName();
     lastOutput_ = output;
     lastSimulationSeconds_ = output.seconds;
     cancelButton_->setEnabled(false);
@@ -448,8 +514,37 @@ void MainWindow::applyProject(const Project& project) {
     heatmap_->setOutput(SimulationOutput{});
     simInfo_->clear();
     lastSimulationSeconds_ = 0;  // a new circuit is simulated once whatever its size
+    centre_->setCurrentWidget(view_);  // a project is chosen: the diagram replaces the welcome view
     QTimer::singleShot(0, view_, &CircuitView::fitContent);
     requestSimulation();
+}
+
+void MainWindow::showWelcome() { centre_->setCurrentWidget(welcome_); }
+
+bool MainWindow::welcomeShown() const { return centre_->currentWidget() == welcome_; }
+
+bool MainWindow::openExample(Example example) {
+    if (!project_->confirmDiscard()) return false;
+    QApplication::setOverrideCursor(Qt::WaitCursor);  // the whole worm takes a moment to lay out
+    try {
+        const Project p = exampleProject(example);
+        const std::vector<TargetTrace> targets = exampleTargets(example, p.circuit.dt);
+        setProject(p, QString());
+        clearTargetTraces();
+        for (const TargetTrace& t : targets) addTargetTrace(t);
+        if (!targets.empty()) {
+            fit_->setLossWeights(0.0, 1.0);  // a calcium recording: the loss compares calcium only
+            showFitView();
+        }
+    } catch (const std::exception& e) {
+        QApplication::restoreOverrideCursor();
+        showError(tr("Open example"), tr("The example could not be opened:\n%1").arg(QString::fromUtf8(e.what())));
+        return false;
+    }
+    QApplication::restoreOverrideCursor();
+    for (const ExampleInfo& info : examples())
+        if (info.example == example) statusBar()->showMessage(info.title + QStringLiteral(": ") + info.description, 15000);
+    return true;
 }
 
 void MainWindow::showError(const QString& title, const QString& text) {
@@ -601,9 +696,7 @@ bool MainWindow::importNwbRecording(const QString& path) {
 }
 
 void MainWindow::addTargetTrace(const TargetTrace& trace) {
-    target_ = trace;
     targets_.push_back(trace);
-    traces_->setTarget(trace);
     compare_->setTarget(trace);
     QStringList what;
     for (const TargetColumn& c : trace.columns) what << (c.calcium ? tr("Ca of %1") : tr("V of %1")).arg(c.neuron);
@@ -612,19 +705,28 @@ void MainWindow::addTargetTrace(const TargetTrace& trace) {
                              .arg(trace.steps())
                              .arg(trace.time.front(), 0, 'f', 1)
                              .arg(trace.time.back(), 0, 'f', 1);
-    fit_->setTargetDescription(targets_.size() == 1 ? text : tr("%1 traces; latest %2").arg(targets_.size()).arg(text));
+    const QString warning =
+        trace.currents.empty()
+            ? tr("Warning: %1 has no input current; the fit and the plots drive the circuit with the Stimuli panel's "
+                 "first entry instead of the current the recording was made with")
+                  .arg(QFileInfo(trace.source).fileName())
+            : QString();
+    const QString description = targets_.size() == 1 ? text : tr("%1 traces; latest %2").arg(targets_.size()).arg(text);
+    fit_->setTargetDescription(warning.isEmpty() ? description : description + QStringLiteral("\n") + warning);
     // Neurons with data are the observed ones; the others would only add unconstrained terms.
     QSet<QString> withData;
     for (const TargetTrace& t : targets_)
         for (const TargetColumn& c : t.columns) withData << c.neuron;
     fit_->setObservedNeurons(withData);
-    if (trace.currents.empty())
-        statusBar()->showMessage(tr("Warning: %1 has no input current; the fit drives the circuit with the Stimuli "
-                                    "panel's first entry instead of the current the recording was made with")
-                                     .arg(QFileInfo(trace.source).fileName()),
-                                 15000);
-    else
+    if (!warning.isEmpty()) {
+        statusBar()->showMessage(warning, 20000);
+        if (options_.showDialogs) QMessageBox::warning(this, tr("Target without input current"), warning);
+    } else {
         statusBar()->showMessage(tr("Loaded target trace %1").arg(text), 8000);
+    }
+    // The plots show the target beside the current it was recorded with: a run that includes it.
+    traces_->showRecordedEntry(static_cast<int>(targets_.size()) - 1);
+    resimulateAfterEdit();
 }
 
 bool MainWindow::newCircuitFromConnectome() {
@@ -641,6 +743,7 @@ bool MainWindow::newCircuitFromConnectome() {
     if (!circuit) return false;
     Project p;
     p.circuit = *circuit;
+    layOutReadably(p.circuit);  // soma positions, spread so every label can be read
     p.stimulus = StimulusSpec::defaultFor(p.circuit);
     project_->setProject(p, QString(), true);  // exists nowhere on disk yet: ask before discarding it
     statusBar()->showMessage(dialog.summaryText().remove(QRegularExpression(QStringLiteral("<[^>]*>"))), 8000);
@@ -649,10 +752,9 @@ bool MainWindow::newCircuitFromConnectome() {
 
 void MainWindow::clearTargetTraces() {
     targets_.clear();
-    target_.reset();
-    traces_->clearTarget();
     compare_->setTarget(std::nullopt);
     fit_->setTargetDescription(tr("no trace loaded"));
+    resimulateAfterEdit();  // the recorded entries go from the plots
 }
 
 std::optional<FitDataset> MainWindow::fitDataset(int source, QString* why) const {
@@ -662,10 +764,7 @@ std::optional<FitDataset> MainWindow::fitDataset(int source, QString* why) const
                 *why = tr("No target trace: drop a CSV file on the window first.");
                 return std::nullopt;
             }
-            // Each loaded trace is one batch entry; all are cut to the shortest.
-            std::vector<FitDataset> parts;
-            for (const TargetTrace& t : targets_) parts.push_back(toDataset(t, model_->circuit(), currentStimulus()));
-            return stackBatch(parts);
+            return recordedDataset(why);
         }
         // Self-fit: the last simulation's V of every neuron, every stimulus entry, is the target.
         if (!lastOutput_ || lastOutput_->trajectory.steps == 0) {
@@ -710,6 +809,7 @@ void MainWindow::createFitActions() {
 void MainWindow::createHelpMenu() {
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&Quick Start"), QKeySequence::HelpContents, this, &MainWindow::showQuickStart);
+    help->addAction(tr("&Welcome and Examples"), this, &MainWindow::showWelcome);
     help->addAction(tr("&About ODYNN Studio"), this, [this] {
         QMessageBox::about(this, tr("About ODYNN Studio"),
                            tr("<b>ODYNN Studio %1</b><p>Build C. elegans neural circuits, simulate them and fit their "

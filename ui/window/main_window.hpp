@@ -14,6 +14,7 @@
 #include "project/project_file.hpp"
 #include "window/simulation_worker.hpp"
 #include "import/target_trace.hpp"
+#include "project/examples.hpp"
 
 class QUndoStack;
 class QProgressBar;
@@ -21,6 +22,7 @@ class QLabel;
 class QMenu;
 class QToolButton;
 class QAction;
+class QStackedWidget;
 
 namespace odynn::ui {
 
@@ -34,6 +36,7 @@ class VoltageHeatmap;
 class FitPanel;
 class ComparePanel;
 class ProjectController;
+class WelcomeView;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -45,6 +48,7 @@ public:
         // Errors and questions in message boxes. Off (tests, screenshots): errors go to the
         // status bar and lastError(), unknown CSV layouts are refused, unsaved work is discarded.
         bool showDialogs = true;
+        bool showWelcome = false;      // the welcome view (examples) until a project is chosen
     };
     explicit MainWindow(Options options, QWidget* parent = nullptr);
     MainWindow() : MainWindow(Options{}) {}
@@ -75,6 +79,12 @@ public:
     void addTargetTrace(const TargetTrace& trace);
     // File > New Circuit from Connectome: a new untitled project with the chosen real wiring.
     bool newCircuitFromConnectome();
+    // One of the bundled examples (examples.hpp) with its targets; false (and lastError()) when
+    // its data are missing or the user keeps the current project.
+    bool openExample(Example example);
+    void showWelcome();  // the welcome view in place of the diagram until a project is chosen
+    WelcomeView* welcomeView() const { return welcome_; }
+    bool welcomeShown() const;
     int targetTraceCount() const { return static_cast<int>(targets_.size()); }
     QString lastError() const { return lastError_; }
     void requestSimulation();                   // debounced, in the background
@@ -128,6 +138,11 @@ private:
     int visibleFigure() const;  // index in exportableFigures() of the plot in view
     std::optional<FitDataset> fitDataset(int source, QString* why) const;
     Stimulus currentStimulus() const;
+    std::vector<int> neuronsOnScreen() const;  // circuit indices whose every state the next run records
+    // The loaded targets as one fitting data set (each with its own input current); none when
+    // no target is loaded or one names a neuron the circuit lacks (`why` says which).
+    std::optional<FitDataset> recordedDataset(QString* why = nullptr) const;
+    void runSimulation();                      // in the background, recording what is shown
 
     Options options_;
     CircuitGraphModel* model_;
@@ -135,6 +150,8 @@ private:
     ProjectController* project_;
     CircuitScene* scene_;
     CircuitView* view_;
+    WelcomeView* welcome_;
+    QStackedWidget* centre_;  // the welcome view or the diagram
     InspectorPanel* inspector_ = nullptr;
     StimulusEditor* stimulus_ = nullptr;
     TracePlots* traces_ = nullptr;
@@ -156,7 +173,6 @@ private:
     std::optional<SimulationOutput> lastOutput_;
     double lastSimulationSeconds_ = 0;
     static constexpr double slowSimulationSeconds = 1.0;  // s: slower circuits do not re-simulate on each edit
-    std::optional<TargetTrace> target_;   // the latest loaded trace, drawn over the plots
     std::vector<TargetTrace> targets_;   // every loaded trace: the fit's batch entries
     MappingChooser chooseMapping_;
     QString lastError_;

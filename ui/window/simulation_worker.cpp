@@ -20,23 +20,53 @@ SimulationWorker::~SimulationWorker() {
     watcher_.waitForFinished();
 }
 
+int SimulationOutput::detailIndex(int neuron) const {
+    for (size_t k = 0; k < detailNeurons.size(); ++k)
+        if (detailNeurons[k] == neuron) return static_cast<int>(k);
+    return -1;
+}
+
 SimulationOutput SimulationWorker::runNow(const Circuit& circuit, const Stimulus& stimulus,
-                                          const std::atomic<bool>* cancel,
-                                          std::function<void(double)> progress) {
+                                          const std::vector<int>& detailNeurons, const std::atomic<bool>* cancel,
+                                          std::function<void(double)> progress, SimulationCache* cache,
+                                          const FitDataset* recorded) {
     SimulationOutput out;
     out.circuit = circuit;
     out.stimulus = stimulus;
+    out.detailNeurons = detailNeurons;
     const auto begin = std::chrono::steady_clock::now();
     try {
-        circuit.validate();
-        SimulationOptions options;
-        options.record = Record::AllStates;
+        SimulationCache fresh;
+        SimulationCache& kept = cache ? *cache : fresh;
+        const std::lock_guard<std::mutex> lock(kept.mutex);
+        if (kept.simulation && kept.simulation->hasShapeOf(circuit)) {
+            kept.simulation->setParameters(circuit);  // a parameter edit: the buffers are reused
+            ++kept.reuses;
+        } else {
+            kept.simulation.reset();  // its buffers go before the new circuit's are made
+            kept.simulation.emplace(circuit);
+        }
+        SimulationOptions& options = kept.simulation->options();
+        options.record = Record::VoltageCalcium;
+        options.detailNeurons = detailNeurons;
         options.threads = backgroundThreads();
         options.cancel = cancel;
         options.progress = std::move(progress);
-        SimulationResult result = simulate(circuit, stimulus, options);
+        kept.simulation->run(stimulus);
+        SimulationResult result = kept.simulation->takeResult();
+        options.progress = {};
+        if (recorded && !result.cancelled) {
+            kept.simulation->run(recorded->stimulus);
+            SimulationResult taken = kept.simulation->takeResult();
+            result.cancelled = taken.cancelled;
+            out.recorded = *recorded;
+            if (!taken.sets.empty()) out.recordedTrajectory = std::move(taken.sets.front());
+            if (!taken.detail.empty()) out.recordedDetail = std::move(taken.detail.front());
+        }
+        options.cancel = nullptr;  // the flag belongs to this call
         out.cancelled = result.cancelled;
         if (!result.sets.empty()) out.trajectory = std::move(result.sets.front());
+        if (!result.detail.empty()) out.detail = std::move(result.detail.front());
         out.stateNames = recordedStateNames(circuit, Record::AllStates);
     } catch (const std::exception& e) {
         out.error = QString::fromStdString(e.what());
@@ -47,8 +77,14 @@ SimulationOutput SimulationWorker::runNow(const Circuit& circuit, const Stimulus
     return out;
 }
 
-quint64 SimulationWorker::start(const Circuit& circuit, const Stimulus& stimulus) {
-    Request request{circuit, stimulus, nextSerial_++};
+int SimulationWorker::reusedSimulations() const {
+    const std::lock_guard<std::mutex> lock(cache_->mutex);
+    return cache_->reuses;
+}
+
+quint64 SimulationWorker::start(const Circuit& circuit, const Stimulus& stimulus, const std::vector<int>& detailNeurons,
+                                std::optional<FitDataset> recorded) {
+    Request request{circuit, stimulus, detailNeurons, std::move(recorded), nextSerial_++};
     const quint64 serial = request.serial;
     if (isRunning()) {
         pending_ = std::move(request);
@@ -72,9 +108,10 @@ void SimulationWorker::launch(Request request) {
     };
     emit started(request.serial);
     const quint64 serial = request.serial;
-    watcher_.setFuture(QtConcurrent::run([request = std::move(request), flag, report, serial]() {
+    watcher_.setFuture(QtConcurrent::run([request = std::move(request), flag, report, serial, cache = cache_]() {
         lowerCurrentThreadPriority();
-        SimulationOutput out = runNow(request.circuit, request.stimulus, flag.get(), report);
+        SimulationOutput out = runNow(request.circuit, request.stimulus, request.detailNeurons, flag.get(), report,
+                                      cache.get(), request.recorded ? &*request.recorded : nullptr);
         out.serial = serial;
         return out;
     }));
