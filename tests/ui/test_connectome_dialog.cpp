@@ -242,10 +242,10 @@ private slots:
         heatmap->setGrouping(VoltageHeatmap::Grouping::Role);
         heatmap->plot()->replot();
         QCOMPARE(heatmap->rowOrder().size(), size_t(302));
-        // Sensory rows first, command rows last.
+        // Sensory rows first, motor rows last.
         const auto& neurons = window.lastOutput()->circuit.neurons;
         QCOMPARE(neurons[static_cast<size_t>(heatmap->rowOrder().front())].role, Role::Sensory);
-        QCOMPARE(neurons[static_cast<size_t>(heatmap->rowOrder().back())].role, Role::Command);
+        QCOMPARE(neurons[static_cast<size_t>(heatmap->rowOrder().back())].role, Role::Motor);
         // Left and right neurons of a class sit next to each other.
         auto rowOf = [&](const std::string& label) {
             for (size_t r = 0; r < heatmap->rowOrder().size(); ++r)

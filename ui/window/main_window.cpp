@@ -221,14 +221,21 @@ MainWindow::MainWindow(Options options, QWidget* parent) : QMainWindow(parent), 
         QSettings settings;
         restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
         layoutRestored_ = restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+        savedLayout_ = layoutRestored_;
     }
 
-    try {
-        setProject(exampleProject(), QString());
-    } catch (const std::exception& e) {
-        showError(tr("Example"), tr("The bundled example could not be loaded:\n%1").arg(QString::fromUtf8(e.what())));
+    if (options_.showWelcome) {
+        Project empty;  // no project until one is chosen in the welcome view
+        empty.circuit.dt = 0.1;
+        setProject(empty, QString());
+        showWelcome();
+    } else {
+        try {
+            setProject(exampleProject(), QString());
+        } catch (const std::exception& e) {
+            showError(tr("Example"), tr("The bundled example could not be loaded:\n%1").arg(QString::fromUtf8(e.what())));
+        }
     }
-    if (options_.showWelcome) showWelcome();
     if (options_.offerRecovery) QTimer::singleShot(0, project_, &ProjectController::offerRecovery);
 }
 
@@ -514,12 +521,22 @@ void MainWindow::applyProject(const Project& project) {
     heatmap_->setOutput(SimulationOutput{});
     simInfo_->clear();
     lastSimulationSeconds_ = 0;  // a new circuit is simulated once whatever its size
-    centre_->setCurrentWidget(view_);  // a project is chosen: the diagram replaces the welcome view
+    if (welcomeShown()) {  // a project is chosen: the diagram and the docks replace the welcome view
+        restoreState(stateBeforeWelcome_);
+        centre_->setCurrentWidget(view_);
+        if (!savedLayout_) QTimer::singleShot(0, this, &MainWindow::applyDefaultDockSizes);  // the window has its size now
+    }
     QTimer::singleShot(0, view_, &CircuitView::fitContent);
     requestSimulation();
 }
 
-void MainWindow::showWelcome() { centre_->setCurrentWidget(welcome_); }
+void MainWindow::showWelcome() {
+    if (welcomeShown()) return;
+    // The welcome view takes the whole window; the docks come back with the chosen project.
+    stateBeforeWelcome_ = saveState();
+    for (QDockWidget* dock : findChildren<QDockWidget*>()) dock->hide();
+    centre_->setCurrentWidget(welcome_);
+}
 
 bool MainWindow::welcomeShown() const { return centre_->currentWidget() == welcome_; }
 
@@ -595,7 +612,7 @@ void MainWindow::closeEvent(QCloseEvent* event) {
     if (options_.restoreSettings) {
         QSettings settings;
         settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
-        settings.setValue(QStringLiteral("window/state"), saveState());
+        settings.setValue(QStringLiteral("window/state"), welcomeShown() ? stateBeforeWelcome_ : saveState());
     }
     project_->closing();  // a normal exit: nothing to recover
     event->accept();

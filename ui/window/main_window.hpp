@@ -177,6 +177,8 @@ private:
     MappingChooser chooseMapping_;
     QString lastError_;
     std::vector<std::string> projectModels_;  // the project's model files, by name
+    QByteArray stateBeforeWelcome_;  // the dock layout the welcome view hid
+    bool savedLayout_ = false;       // the dock layout came from QSettings
     QByteArray defaultState_;       // the dock layout before any restore, for View > Reset Layout
     bool layoutRestored_ = false;  // dock layout came from QSettings (or defaults applied)  // changes outside the undo stack (stimuli, fixed flags)
 };

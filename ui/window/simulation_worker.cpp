@@ -10,6 +10,7 @@
 namespace odynn::ui {
 
 SimulationWorker::SimulationWorker(QObject* parent) : QObject(parent) {
+    pool_.setMaxThreadCount(1);  // one job at a time; a newer request waits for the running one to stop
     qRegisterMetaType<SimulationOutput>();
     connect(&watcher_, &QFutureWatcher<SimulationOutput>::finished, this, &SimulationWorker::onJobFinished);
 }
@@ -108,8 +109,7 @@ void SimulationWorker::launch(Request request) {
     };
     emit started(request.serial);
     const quint64 serial = request.serial;
-    watcher_.setFuture(QtConcurrent::run([request = std::move(request), flag, report, serial, cache = cache_]() {
-        lowerCurrentThreadPriority();
+    watcher_.setFuture(QtConcurrent::run(&pool_, [request = std::move(request), flag, report, serial, cache = cache_]() {
         SimulationOutput out = runNow(request.circuit, request.stimulus, request.detailNeurons, flag.get(), report,
                                       cache.get(), request.recorded ? &*request.recorded : nullptr);
         out.serial = serial;

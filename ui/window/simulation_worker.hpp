@@ -8,6 +8,7 @@
 // when it ends, so dragging a slider never queues stale work.
 #include <QElapsedTimer>
 #include <QFutureWatcher>
+#include <QThreadPool>
 #include <QObject>
 #include <QString>
 #include <QStringList>
@@ -93,6 +94,9 @@ private:
     void launch(Request request);
     void onJobFinished();
 
+    // Its own thread: threads of the global pool may have been lowered in priority by a fit,
+    // and a thread cannot raise its priority again.
+    QThreadPool pool_;
     QFutureWatcher<SimulationOutput> watcher_;
     std::shared_ptr<std::atomic<bool>> cancelFlag_;
     std::shared_ptr<SimulationCache> cache_ = std::make_shared<SimulationCache>();
