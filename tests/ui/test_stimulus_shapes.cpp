@@ -1,5 +1,6 @@
 // Stimulus editor shapes: a Gaussian bump, and a current waveform imported from CSV (linear
 // between samples, kept in the project file, refused with file/line/field when malformed).
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QUndoStack>
@@ -90,6 +91,42 @@ private slots:
         QVERIFY(editor.spec().duration >= 1500.0);
         const Stimulus s = editor.spec().build(model.circuit());
         QVERIFY(std::abs(s.at(750 * 10, editor.currentEntry(), 0) - 15.0) < 1e-9);  // dt 0.1: t = 750 ms
+    }
+
+    // The table of currents shows whole cells: at the editor's smallest size every row is in
+    // view and no cell widget is squeezed below what it needs.
+    void sourcesTableShowsWholeCells() {
+        Circuit c;
+        for (const char* label : {"ALML", "ALMR", "AVM", "PLML"}) c.addNeuron(label);
+        CircuitGraphModel model;
+        model.setCircuit(c);
+        QUndoStack undo;
+        StimulusEditor editor(&model, &undo);
+        if (editor.spec().entries.isEmpty()) editor.addEntry();
+        for (const char* label : {"ALML", "ALMR", "AVM", "PLML"}) {
+            CurrentSource s;
+            s.neuron = QString::fromLatin1(label);
+            s.amplitude = -1234.5;
+            editor.addSource(editor.currentEntry(), s);
+        }
+        editor.resize(editor.minimumSizeHint());
+        editor.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&editor));
+        QTableWidget* table = editor.sourcesTable();
+        QVERIFY(table->rowCount() >= 4);
+        for (int r = 0; r < table->rowCount(); ++r) {
+            QVERIFY2(table->rowViewportPosition(r) >= 0 &&
+                         table->rowViewportPosition(r) + table->rowHeight(r) <= table->viewport()->height(),
+                     qPrintable(QStringLiteral("row %1 cut off: %2 + %3 > %4").arg(r).arg(table->rowViewportPosition(r))
+                                    .arg(table->rowHeight(r)).arg(table->viewport()->height())));
+            for (int col = 0; col < table->columnCount(); ++col) {
+                QWidget* cell = table->cellWidget(r, col);
+                QVERIFY(cell);
+                QVERIFY2(cell->height() >= cell->sizeHint().height() && cell->width() >= cell->sizeHint().width(),
+                         qPrintable(QStringLiteral("cell %1,%2: %3x%4 < %5x%6").arg(r).arg(col).arg(cell->width())
+                                        .arg(cell->height()).arg(cell->sizeHint().width()).arg(cell->sizeHint().height())));
+            }
+        }
     }
 };
 

@@ -6,6 +6,7 @@
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QScrollBar>
 #include <QLabel>
 #include <QListWidget>
 #include <QMessageBox>
@@ -52,6 +53,7 @@ StimulusEditor::StimulusEditor(CircuitGraphModel* model, QUndoStack* undoStack, 
                                          tr("amplitude"), tr("ramp end"), tr("period (ms)"), tr("width (ms)")});
     sources_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     sources_->verticalHeader()->setVisible(false);
+    sources_->verticalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);  // rows as tall as their spin boxes
     sources_->setSelectionBehavior(QAbstractItemView::SelectRows);
     auto* addSourceButton = new QPushButton(tr("Add current"), this);
     auto* importWaveButton = new QPushButton(tr("Import waveform…"), this);
@@ -236,6 +238,13 @@ void StimulusEditor::refreshSources() {
             refreshSources();  // enable the fields the new shape uses
         });
     }
+    // Every row whole: the table is as tall as its rows and the editor, in its dock's scroll
+    // area, scrolls instead of the table cutting rows off.
+    int height = sources_->horizontalHeader()->sizeHint().height() + 2 * sources_->frameWidth() +
+                 sources_->horizontalScrollBar()->sizeHint().height();
+    sources_->resizeRowsToContents();
+    for (int row = 0; row < sources_->rowCount(); ++row) height += sources_->rowHeight(row);
+    sources_->setMinimumHeight(std::max(height, 90));
     updating_ = false;
     refreshPreview();
 }

@@ -30,6 +30,7 @@ public:
     // lengthening the duration to hold it; false with the message on error.
     bool importWaveform(const QString& path, QString* error = nullptr);
     int currentEntry() const;
+    QTableWidget* sourcesTable() const { return sources_; }
 
 signals:
     void stimulusChanged();

@@ -322,7 +322,9 @@ void TracePlots::rebuild() {
                 g->setPen(QPen(Qt::black, 1.2, Qt::DashLine));
                 g->setData(x, y, true);
                 g->removeFromLegend();
-                if (panel.legend) g->addToLegend(panel.legend);
+                // Named in the top legend, which names the curves of every plot.
+                QCPLegend* legend = panel.legend ? panel.legend : panels[0].legend ? panels[0].legend : panels[1].legend;
+                if (legend) g->addToLegend(legend);
             }
         }
     }

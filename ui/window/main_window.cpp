@@ -469,10 +469,14 @@ void MainWindow::onSimulationFinished(const SimulationOutput& result) {
     lastSimulationSeconds_ = output.seconds;
     cancelButton_->setEnabled(false);
     progress_->setValue(1000);
-    simInfo_->setText(tr("%1 steps × %2 stimuli in %3 ms")
+    const QString recorded = output.recordedTrajectory.batch > 0
+                                 ? tr(" + %1 recorded × %2 steps").arg(output.recordedTrajectory.batch).arg(output.recordedTrajectory.steps)
+                                 : QString();
+    simInfo_->setText(tr("%1 steps × %2 stimuli%4 in %3 ms")
                           .arg(output.trajectory.steps)
                           .arg(output.trajectory.batch)
-                          .arg(output.seconds * 1000.0, 0, 'f', 0));
+                          .arg(output.seconds * 1000.0, 0, 'f', 0)
+                          .arg(recorded));
     traces_->setOutput(output);
     heatmap_->setOutput(output);
 }
@@ -524,7 +528,11 @@ void MainWindow::applyProject(const Project& project) {
     if (welcomeShown()) {  // a project is chosen: the diagram and the docks replace the welcome view
         restoreState(stateBeforeWelcome_);
         centre_->setCurrentWidget(view_);
-        if (!savedLayout_) QTimer::singleShot(0, this, &MainWindow::applyDefaultDockSizes);  // the window has its size now
+        // Once the docks have their sizes (the next turns of the event loop), the diagram fits its circuit.
+        QTimer::singleShot(0, this, [this] {
+            if (!savedLayout_) applyDefaultDockSizes();
+            QTimer::singleShot(0, view_, &CircuitView::fitContent);
+        });
     }
     QTimer::singleShot(0, view_, &CircuitView::fitContent);
     requestSimulation();
