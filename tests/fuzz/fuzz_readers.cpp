@@ -1,8 +1,8 @@
 // libFuzzer target for the readers of untrusted files: numeric CSV tables, text CSV tables,
 // calcium recordings (with their import), odynn-circuit JSON, model files (.odm) and a fit's
-// run-folder files (settings.json options, data.json datasets, checkpoint.json). The first byte
-// picks the reader (from 250 on: the run-folder readers; below, the byte modulo 5), the rest is the
-// file. Rejecting bad input with odynn::InputError is the contract;
+// run-folder files (settings.json options, data.json datasets, checkpoint.json, data.bin). The
+// first byte picks the reader (from 250 on: the run-folder readers, 250 + 3k settings and data.json,
+// 251 + 3k checkpoint.json, 252 + 3k data.bin; below, the byte modulo 5), the rest is the file. Rejecting bad input with odynn::InputError is the contract;
 // any other exception, a crash or a sanitizer report is a bug.
 #include <cstddef>
 #include <cstdint>
@@ -21,7 +21,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (size == 0) return 0;
     const std::string text(reinterpret_cast<const char*>(data + 1), size - 1);
     try {
-        switch (data[0] >= 250 ? 5 + (data[0] - 250) % 2 : data[0] % 5) {
+        switch (data[0] >= 250 ? 5 + (data[0] - 250) % 3 : data[0] % 5) {
         case 0: {
             const odynn::CsvTable t = odynn::parseCsv(text, "fuzz.csv");
             if (t.columnIndex("t") >= 0) odynn::uniformStep(t);
@@ -55,6 +55,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
             if (doc.is_object() && doc.contains("train") && doc["train"].is_object() && doc["train"].contains("steps") &&
                 doc["train"]["steps"].is_number_integer() && doc["train"]["steps"].get<long long>() < 100000)
                 odynn::detail::datasetFromJson(doc["train"], "data.json");
+            if (doc.is_object() && doc.contains("values")) odynn::detail::runShapesFromJson(doc, "data.json");
+            break;
+        }
+        case 7: {
+            // data.bin of a run with 50 steps x 2 inputs of training data and 20 steps of test data.
+            odynn::detail::RunData shapes;
+            shapes.train.stimulus = odynn::Stimulus(0, 2, 1);
+            shapes.train.stimulus.steps = 50;
+            shapes.test.emplace();
+            shapes.test->stimulus.steps = 20;
+            odynn::detail::decodeRunValues(shapes, text, "data.bin");
             break;
         }
         default: {
