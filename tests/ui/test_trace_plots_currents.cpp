@@ -74,6 +74,12 @@ private slots:
         QVERIFY(byName.contains(QStringLiteral("B isyn")));  // from every neuron's V
         QCOMPARE(missing.count(), 1);
         QCOMPARE(missing.first().first().toStringList(), QStringList{QStringLiteral("B")});
+        QVERIFY(plots.readout().contains(QStringLiteral("not recorded")));
+        // The next run records B: the notice goes.
+        plots.setOutput(SimulationWorker::runNow(c, stim, {0, 1}));
+        plots.redrawNow();
+        QCOMPARE(missing.count(), 1);
+        QVERIFY(!plots.readout().contains(QStringLiteral("not recorded")));
     }
 };
 

@@ -42,7 +42,7 @@ TracePlots::TracePlots(QWidget* parent) : QWidget(parent) {
                                  "I_Kf, I_Ks, I_L) and, in a circuit, the total synaptic (isyn) and gap-junction "
                                  "(igap) current into the neuron"));
     showCurrent_->setToolTip(tr("Injected current"));
-    readout_ = new QLabel(tr("Hover over a plot to read values."), this);
+    readout_ = new QLabel(hoverHint(), this);
     readout_->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
     auto* controls = new QHBoxLayout;
@@ -116,6 +116,8 @@ QStringList TracePlots::shownNeurons() const {
         first << QString::fromStdString(output_->circuit.neurons[k].label);
     return first;
 }
+
+QString TracePlots::hoverHint() { return tr("Hover over a plot to read values."); }
 
 int TracePlots::graphCount() const { return plot_->graphCount(); }
 
@@ -332,7 +334,11 @@ void TracePlots::rebuild() {
         readout_->setText(tr("Gates and currents of %1 were not recorded in this run; it is simulated again with them "
                              "(F5 for large circuits).")
                               .arg(missingDetail.join(QStringLiteral(", "))));
+        readoutWarns_ = true;
         emit statesNotRecorded(missingDetail);
+    } else if (readoutWarns_) {
+        readout_->setText(hoverHint());
+        readoutWarns_ = false;
     }
     for (const Panel& p : panels) {
         if (!p.rect) continue;

@@ -58,6 +58,7 @@ private:
     void scheduleRedraw() { dirty_ = true; }
     void rebuild();
     void updateReadout(QMouseEvent* event);
+    static QString hoverHint();
 
     QCustomPlot* plot_;
     QComboBox* batch_;
@@ -72,6 +73,7 @@ private:
 
     std::optional<SimulationOutput> output_;
     int wantedRecording_ = -1;  // recorded entry to select when the next output arrives
+    bool readoutWarns_ = false;  // the read-out line says that states were not recorded
     QStringList neurons_;
 };
 

@@ -38,7 +38,9 @@ Project tapWithdrawal() {
     Project p;
     p.circuit = connectomeCircuit(cook, cook.indicesOf({"ALML", "ALMR", "AVM", "PLML", "PLMR", "DVA", "AVAL", "AVAR",
                                                         "AVBL", "AVBR", "AVDL", "AVDR", "PVCL", "PVCR"}));
-    layOutReadably(p.circuit);
+    // Fourteen neurons read best in columns by role (the window places neurons without a
+    // position so): touch receptors left, DVA, the command interneurons right.
+    for (Neuron& n : p.circuit.neurons) n.position.reset();
     p.stimulus.duration = 800.0;
     // A touch at the front excites ALM and AVM, one at the back PLM (10 uA/cm2 for 300 ms).
     p.stimulus.entries = {BatchEntry{tr("anterior touch"), {touch("ALML", 10), touch("ALMR", 10), touch("AVM", 10)}},
