@@ -10,6 +10,7 @@
 #include "editor/circuit_graph_model.hpp"
 #include "editor/circuit_items.hpp"
 #include "editor/circuit_scene.hpp"
+#include "editor/circuit_view.hpp"
 #include "editor/stimulus_editor.hpp"
 #include "plots/trace_plots.hpp"
 #include "window/main_window.hpp"
@@ -63,6 +64,16 @@ private slots:
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         QTest::mouseClick(window.welcomeView()->exampleButton(Example::TapWithdrawal), Qt::LeftButton);
         QVERIFY(!window.welcomeShown());
+        // The docks come back and the diagram, resized with them, still shows the whole circuit
+        // at a readable scale.
+        CircuitView* view = window.view();
+        QTRY_VERIFY(view->followsContent());
+        const auto wholeCircuitInView = [&] {
+            const QRect shown = view->mapFromScene(window.scene()->contentRect()).boundingRect();
+            return view->viewport()->rect().adjusted(-2, -2, 2, 2).contains(shown) &&
+                   (shown.width() > view->viewport()->width() / 2 || shown.height() > view->viewport()->height() / 2);
+        };
+        QTRY_VERIFY(wholeCircuitInView());
         const Circuit& c = window.model()->circuit();
         QCOMPARE(int(c.neurons.size()), 14);
         QCOMPARE(c.neurons[size_t(c.neuronIndex("PLML"))].role, Role::Sensory);

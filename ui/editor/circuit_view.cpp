@@ -23,6 +23,12 @@ void CircuitView::zoomBy(double factor) {
     const double current = transform().m11();
     factor = std::clamp(current * factor, 0.05, 8.0) / current;
     scale(factor, factor);
+    fitted_ = false;
+}
+
+void CircuitView::resizeEvent(QResizeEvent* event) {
+    QGraphicsView::resizeEvent(event);
+    if (fitted_) fitContent();
 }
 
 void CircuitView::fitContent() {
@@ -32,6 +38,7 @@ void CircuitView::fitContent() {
             const double f = 1.5 / transform().m11();
             scale(f, f);
         }
+        fitted_ = true;
     }
 }
 
@@ -44,6 +51,7 @@ void CircuitView::wheelEvent(QWheelEvent* event) {
 void CircuitView::mousePressEvent(QMouseEvent* event) {
     if (event->button() == Qt::MiddleButton || (event->button() == Qt::LeftButton && spaceHeld_)) {
         panning_ = true;
+        fitted_ = false;
         lastPanPoint_ = event->position().toPoint();
         viewport()->setCursor(Qt::ClosedHandCursor);
         event->accept();

@@ -38,9 +38,9 @@ Project tapWithdrawal() {
     Project p;
     p.circuit = connectomeCircuit(cook, cook.indicesOf({"ALML", "ALMR", "AVM", "PLML", "PLMR", "DVA", "AVAL", "AVAR",
                                                         "AVBL", "AVBR", "AVDL", "AVDR", "PVCL", "PVCR"}));
-    // Fourteen neurons read best in columns by role (the window places neurons without a
-    // position so): touch receptors left, DVA, the command interneurons right.
-    for (Neuron& n : p.circuit.neurons) n.position.reset();
+    // Soma positions along the body (head left), spread so every neuron can be read: a wide
+    // picture that suits the diagram's wide view better than columns by role.
+    layOutReadably(p.circuit);
     p.stimulus.duration = 800.0;
     // A touch at the front excites ALM and AVM, one at the back PLM (10 uA/cm2 for 300 ms).
     p.stimulus.entries = {BatchEntry{tr("anterior touch"), {touch("ALML", 10), touch("ALMR", 10), touch("AVM", 10)}},
