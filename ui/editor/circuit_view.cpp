@@ -37,6 +37,7 @@ void CircuitView::fitContent() {
         if (transform().m11() > 1.5) {  // a small circuit should not fill the screen
             const double f = 1.5 / transform().m11();
             scale(f, f);
+            centerOn(s->contentRect().center());  // scale() anchors at the mouse when it is over the view
         }
         fitted_ = true;
     }
