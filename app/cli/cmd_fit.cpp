@@ -68,6 +68,9 @@ int runFit(Run& run) {
     std::printf("%s after %d epochs: best loss %.6g (set %d), %.2f s\n",
                 r.termination == Termination::Stopped ? "stopped" : "finished", r.epochsDone, r.bestLoss, r.bestIndex,
                 r.wallSeconds);
+    if (r.bestIterate.exists() && r.bestIterate.loss < r.bestLoss)
+        std::printf("lowest loss seen: %.6g (set %d after %d updates; best_iterate.json)\n", r.bestIterate.loss,
+                    r.bestIterate.set, r.bestIterate.epoch);
     // Interrupted by Ctrl-C: the checkpoint is saved, and the shell learns it was interrupted
     // (128 + SIGINT), so scripts do not take the run for finished.
     return interrupted ? 128 + SIGINT : 0;

@@ -90,6 +90,15 @@ std::string FitOptions::problem(const Circuit& c) const {
     return {};
 }
 
+void BestIterate::consider(const std::vector<double>& losses, const std::vector<double>& sets, int size, int atEpoch) {
+    const auto [index, value] = detail::bestFinite(losses);
+    if (index < 0 || !(value < loss)) return;
+    loss = value;
+    epoch = atEpoch;
+    set = index;
+    params.assign(sets.begin() + size_t(index) * size, sets.begin() + size_t(index + 1) * size);
+}
+
 void SetPartition::share(std::vector<double>&, int, int) const {}
 
 FitRun::FitRun(Circuit circuit, FitDataset train, std::optional<FitDataset> test, FitOptions options)
@@ -107,7 +116,8 @@ FitRun::FitRun(std::shared_ptr<FitObjective> objective)
 FitRun::FitRun(const FitRun& o)
     : objective_(o.objective_), partition_(o.partition_), lr_(o.lr_), theta_(o.theta_), m_(o.m_), v_(o.v_),
       robust_(o.robust_ ? std::make_unique<RobustState>(*o.robust_) : nullptr), epoch_(o.epoch_),
-      lossHistory_(o.lossHistory_), lrHistory_(o.lrHistory_), lastLoss_(o.lastLoss_), wallSeconds_(o.wallSeconds_),
+      lossHistory_(o.lossHistory_), lrHistory_(o.lrHistory_), lastLoss_(o.lastLoss_), bestIterate_(o.bestIterate_),
+      wallSeconds_(o.wallSeconds_),
       dir_(o.dir_) {}
 FitRun& FitRun::operator=(const FitRun& o) {
     if (this != &o) *this = FitRun(o);
@@ -197,6 +207,8 @@ std::vector<double> FitRun::evaluateLoss(const std::vector<double>& theta, int s
 EpochSummary FitRun::step() {
     using clock = std::chrono::steady_clock;
     const auto t0 = clock::now();
+    // ODYNN's losses are those of the sets before this epoch's update.
+    const std::vector<double> before = robust_ ? std::vector<double>{} : theta_;
     EpochSummary sum = options().method == FitMethod::Robust ? robustStep() : odynnStep();
     sum.epoch = epoch_;
     const int N = options().population;
@@ -205,6 +217,11 @@ EpochSummary FitRun::step() {
     lossHistory_.push_back(sum.losses);
     lrHistory_.push_back(sum.learningRate);
     lastLoss_ = sum.losses;
+    // The robust method keeps every set's best point itself.
+    if (robust_)
+        bestIterate_.consider(robust_->bestLoss, robust_->bestTheta, objective_->size(), epoch_ + 1);
+    else
+        bestIterate_.consider(sum.losses, before, objective_->size(), epoch_);
     ++epoch_;
     sum.seconds = std::chrono::duration<double>(clock::now() - t0).count();
     wallSeconds_ += sum.seconds;
@@ -277,9 +294,13 @@ FitResult FitRun::run(const EpochCallback& callback) {
                                  theta_.begin() + size_t(result.bestIndex + 1) * P);
         if (objective_->hasTest()) result.bestTestLoss = objective_->loss(result.bestParams, 1, true)[0];
     }
+    result.bestIterate = bestIterate_;
+    result.bestIterate.consider(lastLoss_, theta_, P, epoch_);
     result.wallSeconds = std::chrono::duration<double>(clock::now() - start).count();
     if (writes()) {
         if (!result.bestParams.empty()) objective_->writeBest(dir_, result.bestParams.data());
+        if (result.bestIterate.exists())
+            objective_->writeBest(dir_, result.bestIterate.params.data(), "best_iterate");
         detail::writeSummary(dir_, result, wallSeconds_, options().method);
     }
     return result;

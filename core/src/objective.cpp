@@ -166,14 +166,14 @@ json CircuitObjective::settings() const {
     return {{"format", "odynn-fit-run"}, {"version", 1}, {"circuit", circuitToJson(circuit_)}};
 }
 
-void CircuitObjective::writeBest(const std::string& dir, const double* values) const {
+void CircuitObjective::writeBest(const std::string& dir, const double* values, const std::string& stem) const {
     const std::filesystem::path d(dir);
     json best = json::object();
     for (int p = 0; p < layout_.size(); ++p) best[layout_.entries()[p].name] = values[p];
-    writeFileAtomically((d / "best.json").string(), best.dump(1) + "\n");
+    writeFileAtomically((d / (stem + ".json")).string(), best.dump(1) + "\n");
     Circuit c = circuit_;
     layout_.apply(c, values);
-    saveCircuit(c, (d / "best_circuit.json").string());
+    saveCircuit(c, (d / (stem + "_circuit.json")).string());
 }
 
 // ---- LSTM -------------------------------------------------------------------------------
@@ -230,8 +230,8 @@ json LstmObjective::settings() const {
             {"dt", dt_}};
 }
 
-void LstmObjective::writeBest(const std::string& dir, const double* values) const {
-    writeFileAtomically((std::filesystem::path(dir) / "best.json").string(), lstmWeightsToJson(net_, values).dump(1) + "\n");
+void LstmObjective::writeBest(const std::string& dir, const double* values, const std::string& stem) const {
+    writeFileAtomically((std::filesystem::path(dir) / (stem + ".json")).string(), lstmWeightsToJson(net_, values).dump(1) + "\n");
 }
 
 // ---- from a run folder ------------------------------------------------------------------

@@ -110,6 +110,25 @@ Checkpoint checkpointFromJson(const json& j, const std::string& src, size_t thet
     return c;
 }
 
+json bestIterateToJson(const BestIterate& b) {
+    return {{"loss", b.loss}, {"epoch", b.epoch}, {"set", b.set}, {"params", numbersToJson(b.params)}};
+}
+
+BestIterate bestIterateFromJson(const json& j, const std::string& src, size_t paramsSize, int sets) {
+    constexpr double inf = std::numeric_limits<double>::infinity();
+    const std::string where = "best_iterate";
+    if (!j.is_object()) throw InputError(src, 0, where, "expected an object");
+    BestIterate b;
+    b.loss = numberField(j, "loss", -inf, inf, src, where);
+    b.epoch = int(integerField(j, "epoch", 0, 1'000'000'000, src, where));
+    b.set = int(integerField(j, "set", 0, sets - 1, src, where));
+    b.params = finiteNumbersFromJson(member(j, "params", src, where + ".params"), src, where + ".params");
+    if (b.params.size() != paramsSize)
+        throw InputError(src, 0, where + ".params", "expected " + std::to_string(paramsSize) + " values (as the settings say), found " +
+                                                        std::to_string(b.params.size()));
+    return b;
+}
+
 json datasetToJson(const FitDataset& d) {
     return {{"steps", d.stimulus.steps}, {"batch", d.stimulus.batch}, {"neurons", d.stimulus.neurons},
             {"current", numbersToJson(d.stimulus.current)}, {"target_v", numbersToJson(d.targetV)},
@@ -239,6 +258,11 @@ void writeSummary(const std::string& dir, const FitResult& r, double wallSeconds
                     {"termination", term}, {"method", methodName(method)}};
     if (std::isfinite(r.bestTestLoss)) summary["best_test_loss"] = r.bestTestLoss;
     if (!r.message.empty()) summary["message"] = r.message;
+    if (r.bestIterate.exists()) {
+        summary["best_iterate_loss"] = r.bestIterate.loss;
+        summary["best_iterate_epoch"] = r.bestIterate.epoch;
+        summary["best_iterate_index"] = r.bestIterate.set;
+    }
     writeFileAtomically((std::filesystem::path(dir) / "summary.json").string(), summary.dump(1) + "\n");
 }
 

@@ -7,7 +7,9 @@
 //   params.csv      epoch,set,<parameter names>: every set's parameters after each epoch (circuits)
 //   best.json       the best set (circuits: {name: value}, usable as --params / --init; LSTM: a weight file)
 //   best_circuit.json the circuit with the best set applied (circuits)
-//   summary.json    best_loss, best_index, epochs, wall_seconds, termination, method
+//   best_iterate.json, best_iterate_circuit.json: the same for the lowest loss seen at any epoch
+//   summary.json    best_loss, best_index, epochs, wall_seconds, termination, method,
+//                   best_iterate_loss, best_iterate_epoch, best_iterate_index
 // and the optimizer update ODYNN's method uses.
 #include <filesystem>
 #include <optional>
@@ -48,6 +50,10 @@ struct Checkpoint {
     double wallSeconds = 0;
 };
 nlohmann::json checkpointToJson(const Checkpoint& c);
+// The checkpoint's "best_iterate": {loss, epoch, set, params} (exact doubles); absent in
+// checkpoints written before it existed (then no best iterate is known yet).
+nlohmann::json bestIterateToJson(const BestIterate& b);
+BestIterate bestIterateFromJson(const nlohmann::json& j, const std::string& src, size_t paramsSize, int sets);
 Checkpoint checkpointFromJson(const nlohmann::json& j, const std::string& src, size_t thetaSize, size_t momentSize,
                               int sets);
 
@@ -87,7 +93,8 @@ void appendLine(const std::filesystem::path& file, const std::string& line);
 // Keeps the header and the first `rows` data lines (drops rows written after the checkpoint).
 std::vector<std::string> keepLines(const std::filesystem::path& file, size_t rows);
 
-// summary.json: best_loss, best_index, epochs, wall_seconds, termination, method[, message].
+// summary.json: best_loss, best_index, epochs, wall_seconds, termination, method[, message]
+// and, when a best iterate exists, best_iterate_loss, best_iterate_epoch, best_iterate_index.
 void writeSummary(const std::string& dir, const FitResult& r, double wallSeconds, FitMethod method);
 
 // Adam in TensorFlow 1's form: lr_t = lr sqrt(1 - beta2^t) / (1 - beta1^t) at step t (from 1),

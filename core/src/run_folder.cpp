@@ -55,6 +55,7 @@ void FitRun::writeHistory(const EpochSummary& s) const {
 void FitRun::checkpoint() const {
     json cp = checkpointToJson({epoch_, theta_, m_, v_, lastLoss_, wallSeconds_});
     if (robust_) cp["robust"] = robust_->toJson();
+    if (bestIterate_.exists()) cp["best_iterate"] = bestIterateToJson(bestIterate_);
     writeFileAtomically((fs::path(dir_) / "checkpoint.json").string(), cp.dump() + "\n");
 }
 
@@ -85,6 +86,8 @@ FitRun FitRun::resumeFolder(const std::string& dir, const char* expectedFormat) 
         run.v_ = std::move(c.v);
         run.lastLoss_ = std::move(c.lastLoss);
         run.wallSeconds_ = c.wallSeconds;
+        if (cj.contains("best_iterate"))
+            run.bestIterate_ = bestIterateFromJson(cj.at("best_iterate"), cp, size_t(run.objective_->size()), N);
         if (run.robust_) {
             if (!cj.contains("robust")) throw InputError(cp, 0, "robust", "missing the robust method's state");
             run.robust_->fromJson(cj.at("robust"), cp, int(sets), run.objective_->size());

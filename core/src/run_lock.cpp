@@ -18,8 +18,9 @@ namespace fs = std::filesystem;
 
 namespace {
 // Every file a run folder holds (biophysical and LSTM fits).
-const char* const runFiles[] = {"settings.json", "data.json", "data.bin",          "checkpoint.json", "history.csv",
-                                "params.csv",    "best.json", "best_circuit.json", "summary.json"};
+const char* const runFiles[] = {"settings.json",     "data.json",    "data.bin",          "checkpoint.json",
+                                "history.csv",       "params.csv",   "best.json",         "best_circuit.json",
+                                "summary.json",      "best_iterate.json", "best_iterate_circuit.json"};
 }  // namespace
 
 RunFolderLock::RunFolderLock(const std::string& dir) {

@@ -118,6 +118,20 @@ using EpochCallback = std::function<FitControl(const EpochSummary&)>;
 
 enum class Termination { Completed, Stopped, Failed };
 
+// The lowest loss any set had at any epoch. ODYNN's own choice (FitResult::bestIndex) judges
+// only the final sets, which may have moved away from their best point.
+struct BestIterate {
+    double loss = std::numeric_limits<double>::infinity();
+    int epoch = -1;  // ODYNN's method: the parameters after this many updates; robust: the epoch
+                     // by whose end the set had reached them
+    int set = -1;
+    std::vector<double> params;  // full layout vector
+    bool exists() const { return set >= 0; }
+    // Takes the lowest finite loss of `losses` when strictly below the current one; `sets`
+    // holds the parameters those losses belong to, [sets x size].
+    void consider(const std::vector<double>& losses, const std::vector<double>& sets, int size, int atEpoch);
+};
+
 struct FitResult {
     Termination termination = Termination::Completed;
     int epochsDone = 0;
@@ -127,6 +141,7 @@ struct FitResult {
     double bestTestLoss = std::numeric_limits<double>::quiet_NaN();  // with test data: the best set's test loss
     double wallSeconds = 0;
     std::string message;
+    BestIterate bestIterate;          // over every epoch and the final sets: never above bestLoss
 };
 
 // How the sets of a population are shared out among processes (MPI ranks, see the CLI); the
@@ -184,6 +199,10 @@ public:
     const std::vector<double>& population() const { return theta_; }  // [set x size]
     const std::vector<std::vector<double>>& lossHistory() const { return lossHistory_; }
     const std::vector<double>& lrHistory() const { return lrHistory_; }
+    // The lowest loss seen in the epochs done (the final sets' losses, which run() computes
+    // after the last epoch, are in FitResult::bestIterate only); restored by resume.
+    const BestIterate& bestIterate() const { return bestIterate_; }
+    double wallSeconds() const { return wallSeconds_; }  // s of every epoch run, resumed runs included
     Circuit bestCircuit() const;  // the circuit with the best set applied
 
 protected:
@@ -213,6 +232,7 @@ private:
     std::vector<std::vector<double>> lossHistory_;
     std::vector<double> lrHistory_;
     std::vector<double> lastLoss_;
+    BestIterate bestIterate_;
     double wallSeconds_ = 0;
     std::string dir_;
 };

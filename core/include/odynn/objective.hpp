@@ -53,8 +53,9 @@ public:
     virtual nlohmann::json settings() const = 0;
     // params.csv is written only for objectives with few enough parameters.
     virtual bool recordsParameters() const = 0;
-    // best.json (and best_circuit.json) of the set `values`.
-    virtual void writeBest(const std::string& dir, const double* values) const = 0;
+    // <stem>.json (and <stem>_circuit.json) of the set `values`: best.json for the final
+    // choice, best_iterate.json for the lowest loss seen at any epoch.
+    virtual void writeBest(const std::string& dir, const double* values, const std::string& stem = "best") const = 0;
 
     // A copy whose evaluations use `threads` threads (the polish runs one set per thread).
     std::shared_ptr<FitObjective> withThreads(int threads) const;
@@ -91,7 +92,7 @@ public:
     LearningRate defaultLearningRate() const override;
     nlohmann::json settings() const override;
     bool recordsParameters() const override { return true; }
-    void writeBest(const std::string& dir, const double* values) const override;
+    void writeBest(const std::string& dir, const double* values, const std::string& stem = "best") const override;
 
     const Circuit& circuit() const { return circuit_; }
     const ParameterLayout& layout() const { return layout_; }
@@ -118,7 +119,7 @@ public:
     LearningRate defaultLearningRate() const override { return defaultLstmLearningRate(); }
     nlohmann::json settings() const override;
     bool recordsParameters() const override { return false; }
-    void writeBest(const std::string& dir, const double* values) const override;
+    void writeBest(const std::string& dir, const double* values, const std::string& stem = "best") const override;
 
     const LstmNetwork& network() const { return net_; }
     double dt() const { return dt_; }
