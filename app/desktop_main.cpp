@@ -50,6 +50,7 @@ int takeScreenshot(const QString& file, const QString& project, int fitEpochs, i
     options.offerRecovery = false;
     options.autoSimulate = false;
     options.showDialogs = false;
+    options.writeFitRuns = false;
     odynn::ui::MainWindow window(options);
     QTextStream err(stderr);
     if (!project.isEmpty() && !window.openProject(project)) {

@@ -5,6 +5,8 @@
 #include <QListWidget>
 #include <QSignalSpy>
 #include <QSpinBox>
+#include <QDir>
+#include <QStandardPaths>
 #include <QTest>
 #include <QUndoStack>
 #include <cmath>
@@ -15,6 +17,7 @@
 #include "fit/fit_data.hpp"
 #include "fit/fit_live_plots.hpp"
 #include "fit/fit_panel.hpp"
+#include "fit/run_folder_place.hpp"
 #include "fit/fit_result_plots.hpp"
 #include "window/main_window.hpp"
 #include "fit/population_stats.hpp"
@@ -61,6 +64,9 @@ int redPixels(QCustomPlot* plot) {
 class TestFitPanel : public QObject {
     Q_OBJECT
 private slots:
+    // Fits of an untitled project write their run folders in the app's data folder: a test one.
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+    void cleanupTestCase() { QDir(runFolderRoot({})).removeRecursively(); }
     void statistics() {
         const BoxStats s = boxStats({5, 1, 4, 2, 3, std::nan("")});
         QCOMPARE(s.count, 5);
@@ -212,6 +218,7 @@ private slots:
         QSignalSpy epochs(fit->worker(), &FitWorker::epochFinished);
         QSignalSpy finished(fit->worker(), &FitWorker::finished);
         fit->startFit();
+        QVERIFY2(fit->worker()->isRunning(), qPrintable(fit->statusText()));
         QTRY_VERIFY_WITH_TIMEOUT(epochs.size() >= 2, 60000);
 
         fit->togglePause();

@@ -10,6 +10,8 @@
 #include <QProcess>
 #include <QSignalSpy>
 #include <QSpinBox>
+#include <QDir>
+#include <QStandardPaths>
 #include <QTest>
 #include <QThread>
 #include <QTimer>
@@ -19,6 +21,7 @@
 
 #include "fit/fit_live_plots.hpp"
 #include "fit/fit_panel.hpp"
+#include "fit/run_folder_place.hpp"
 #include "window/main_window.hpp"
 #include "editor/stimulus_editor.hpp"
 #include "editor/stimulus_spec.hpp"
@@ -29,6 +32,9 @@ using namespace odynn::ui;
 class TestFitResponsiveness : public QObject {
     Q_OBJECT
 private slots:
+    // Fits of an untitled project write their run folders in the app's data folder: a test one.
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+    void cleanupTestCase() { QDir(runFolderRoot({})).removeRecursively(); }
     void noStallWhileAHundredSetsFit() {
         MainWindow::Options options;
         options.showDialogs = false;

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <limits>
 
+#include "odynn/simulation.hpp"
+
 namespace odynn::ui {
 
 FitDataset batchEntries(const FitDataset& data, int first, int count) {
@@ -41,6 +43,16 @@ bool hasTargets(const FitDataset& data) {
         for (double v : *target)
             if (std::isfinite(v)) return true;
     return false;
+}
+
+Trajectory traceOfSet(const Circuit& circuit, const std::vector<double>& params, const Stimulus& stimulus,
+                      int threads) {
+    SimulationOptions o;
+    o.record = Record::VoltageCalcium;
+    o.threads = threads;
+    Simulation sim(circuit, 1, o);
+    sim.setParameters(params);
+    return sim.run(stimulus).sets.front();
 }
 
 }  // namespace odynn::ui

@@ -18,5 +18,9 @@ void keepObserved(FitDataset& data, const std::vector<bool>& observed);
 // True when some neuron has at least one finite V or Ca target.
 bool hasTargets(const FitDataset& data);
 
+// V and Ca of one parameter set (a layout vector) of `circuit` on the stimulus's batch entries.
+Trajectory traceOfSet(const Circuit& circuit, const std::vector<double>& params, const Stimulus& stimulus,
+                      int threads);
+
 }  // namespace ui
 }  // namespace odynn

@@ -6,6 +6,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QListWidget>
+#include <QMenu>
 #include <QPushButton>
 #include <QScrollArea>
 #include <QSpinBox>
@@ -13,13 +14,20 @@
 #include <QThread>
 #include <QUndoStack>
 #include <QVBoxLayout>
+#include <QDir>
+#include <QFileInfo>
+#include <QSignalBlocker>
 #include <algorithm>
 #include <cmath>
+#include <set>
 
 #include "editor/circuit_commands.hpp"
 #include "fit/fit_data.hpp"
 #include "fit/fit_live_plots.hpp"
 #include "fit/fit_result_plots.hpp"
+#include "fit/fit_run_loader.hpp"
+#include "fit/free_parameters.hpp"
+#include "odynn/objective.hpp"
 
 namespace odynn::ui {
 
@@ -93,6 +101,11 @@ FitPanel::FitPanel(CircuitGraphModel* model, QUndoStack* undoStack, QWidget* par
     // One core is left to the window by default, so it stays responsive during a fit.
     threads_->setValue(std::max(1, QThread::idealThreadCount() - 1));
     threads_->setToolTip(tr("CPU threads of the fit; one fewer than the cores keeps the window responsive"));
+    freeScope_ = new QComboBox(this);
+    freeScope_->addItem(tr("observed neurons"), int(FreeScope::ObservedNeurons));
+    freeScope_->addItem(tr("every parameter"), int(FreeScope::Everything));
+    freeScope_->setToolTip(tr("Observed neurons: only the parameters of neurons in the loss, of the synapses onto them "
+                              "and of their gap junctions change; neurons without data keep their values"));
     fixedInfo_ = new QLabel(this);
     fixedInfo_->setWordWrap(true);
     resetLearningRate();
@@ -108,7 +121,20 @@ FitPanel::FitPanel(CircuitGraphModel* model, QUndoStack* undoStack, QWidget* par
     continue_ = new QPushButton(tr("Continue"), this);
     continue_->setToolTip(tr("Run a stopped or finished fit for as many epochs again, exactly where it left off"));
     apply_ = new QPushButton(tr("Apply best"), this);
-    apply_->setToolTip(tr("Write the best set (lowest loss at the last epoch, ODYNN's choice) into the circuit (undoable, Ctrl+Shift+A)"));
+    apply_->setToolTip(tr("Write a fitted set into the circuit (undoable): ODYNN's choice, the lowest loss of the "
+                          "final sets (Ctrl+Shift+A), or the lowest loss seen at any epoch"));
+    auto* applyMenu = new QMenu(apply_);
+    applyMenu->addAction(tr("ODYNN's choice (lowest final loss)"), this, [this] { applyBest(BestChoice::Final); })
+        ->setObjectName(QStringLiteral("applyFinal"));
+    applyMenu->addAction(tr("Lowest loss seen (any epoch)"), this, [this] { applyBest(BestChoice::Iterate); })
+        ->setObjectName(QStringLiteral("applyIterate"));
+    connect(applyMenu, &QMenu::aboutToShow, this, [this, applyMenu] {
+        for (QAction* a : applyMenu->actions())
+            a->setEnabled(bestCircuit(a->objectName() == QLatin1String("applyFinal") ? BestChoice::Final
+                                                                                      : BestChoice::Iterate)
+                              .has_value());
+    });
+    apply_->setMenu(applyMenu);
     status_ = new QLabel(tr("idle"), this);
     status_->setWordWrap(true);
     status_->setMinimumHeight(status_->fontMetrics().height() * 2);
@@ -119,6 +145,8 @@ FitPanel::FitPanel(CircuitGraphModel* model, QUndoStack* undoStack, QWidget* par
     form->addRow(tr("Target"), target_);
     form->addRow(QString(), targetInfo_);
     form->addRow(tr("Observed"), observed_);
+    form->addRow(tr("Free"), freeScope_);
+    form->addRow(QString(), fixedInfo_);
     form->addRow(tr("Test"), testSplit_);
     form->addRow(tr("Method"), method_);
     form->addRow(tr("Population"), pair(this, population_, tr("Epochs"), epochs_));
@@ -133,7 +161,6 @@ FitPanel::FitPanel(CircuitGraphModel* model, QUndoStack* undoStack, QWidget* par
     auto* settings = new QVBoxLayout(settingsWidget);
     settings->setContentsMargins(2, 2, 2, 2);
     settings->addLayout(form);
-    settings->addWidget(fixedInfo_);
     settings->addStretch();
     // The settings scroll on small screens rather than squeezing the plots; the run buttons
     // and the status stay above them, always in view.
@@ -166,7 +193,6 @@ FitPanel::FitPanel(CircuitGraphModel* model, QUndoStack* undoStack, QWidget* par
     connect(pause_, &QPushButton::clicked, this, &FitPanel::togglePause);
     connect(stop_, &QPushButton::clicked, this, &FitPanel::stopFit);
     connect(continue_, &QPushButton::clicked, this, &FitPanel::continueFit);
-    connect(apply_, &QPushButton::clicked, this, &FitPanel::applyBest);
     connect(&worker_, &FitWorker::epochFinished, this, &FitPanel::onEpoch);
     connect(&worker_, &FitWorker::finished, this, &FitPanel::onFinished);
     connect(&worker_, &FitWorker::pausedChanged, this, [this](bool paused) {
@@ -183,6 +209,26 @@ FitPanel::FitPanel(CircuitGraphModel* model, QUndoStack* undoStack, QWidget* par
         resetLearningRate();
         refreshObserved();
     });
+    connect(observed_, &QListWidget::itemChanged, this, &FitPanel::refreshFreeInfo);
+    connect(freeScope_, &QComboBox::currentIndexChanged, this, &FitPanel::refreshFreeInfo);
+    connect(target_, &QComboBox::currentIndexChanged, this, [this] {
+        // The observed neurons follow the data: every neuron for a self-fit, those with a
+        // loaded trace otherwise.
+        if (static_cast<TargetSource>(target_->currentData().toInt()) == TargetSource::CurrentSimulation) {
+            QSet<QString> all;
+            for (const Neuron& n : model_->circuit().neurons) all << QString::fromStdString(n.label);
+            setObservedNeurons(all);
+        } else if (!targetNeurons_.isEmpty()) {
+            setObservedNeurons(targetNeurons_);
+        }
+    });
+    auto edited = [this] {
+        if (!applyingSetup_) emit setupChanged();
+    };
+    for (QComboBox* box : {target_, testSplit_, method_, freeScope_}) connect(box, &QComboBox::currentIndexChanged, this, edited);
+    for (QSpinBox* box : {population_, epochs_, decaySteps_, seed_}) connect(box, &QSpinBox::valueChanged, this, edited);
+    for (QDoubleSpinBox* box : {lr0_, decayRate_, weightV_, weightCa_}) connect(box, &QDoubleSpinBox::valueChanged, this, edited);
+    connect(observed_, &QListWidget::itemChanged, this, edited);
     connect(model_, &CircuitGraphModel::neuronAdded, this, &FitPanel::refreshObserved);
     connect(model_, &CircuitGraphModel::neuronRemoved, this, &FitPanel::refreshObserved);
     connect(model_, &CircuitGraphModel::neuronChanged, this, &FitPanel::refreshObserved);
@@ -206,12 +252,91 @@ void FitPanel::refreshObserved() {
     QSet<QString> unticked;
     for (int k = 0; k < observed_->count(); ++k)
         if (observed_->item(k)->checkState() == Qt::Unchecked) unticked << observed_->item(k)->text();
+    const QSignalBlocker quiet(observed_);
     observed_->clear();
     for (const Neuron& n : model_->circuit().neurons) {
         auto* item = new QListWidgetItem(QString::fromStdString(n.label), observed_);
         item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsUserCheckable);
         item->setCheckState(unticked.contains(item->text()) ? Qt::Unchecked : Qt::Checked);
     }
+    refreshFreeInfo();
+}
+
+FreeParameters FitPanel::freeParameterSummary() const {
+    std::set<std::string> userFixed;
+    for (const QString& name : fixed_) userFixed.insert(name.toStdString());
+    return freeParameters(model_->circuit(), observedFlags(), userFixed,
+                          static_cast<FreeScope>(freeScope_->currentData().toInt()));
+}
+
+QString FitPanel::freeParameterText() const {
+    const FreeParameters f = freeParameterSummary();
+    QStringList neurons;
+    for (const std::string& label : f.freeNeurons) neurons << QString::fromStdString(label);
+    constexpr int listed = 6;  // labels named; more are counted
+    QString who = neurons.mid(0, listed).join(QStringLiteral(", "));
+    if (neurons.size() > listed) who += tr(" and %1 more").arg(neurons.size() - listed);
+    QString text = tr("Free: %1 of %2 parameters").arg(f.free).arg(f.total);
+    if (!who.isEmpty()) text += tr(" (%1").arg(who) + (f.freeConnections ? tr("; %1 of connections)").arg(f.freeConnections) : QStringLiteral(")"));
+    text += QLatin1Char('.');
+    if (f.fixedWithoutData) text += tr(" %1 of neurons without data keep their values.").arg(f.fixedWithoutData);
+    if (f.fixedByUser) text += tr(" %1 fixed in the inspector.").arg(f.fixedByUser);
+    if (f.freeOutOfBounds)
+        text += tr(" %1 without data lie outside the model's bounds and stay free (the fit moves them inside).")
+                    .arg(f.freeOutOfBounds);
+    return text;
+}
+
+void FitPanel::refreshFreeInfo() { fixedInfo_->setText(freeParameterText()); }
+
+void FitPanel::setTargetNeurons(const QSet<QString>& labels) {
+    targetNeurons_ = labels;
+    setObservedNeurons(labels);
+}
+
+FitSetup FitPanel::setup() const {
+    FitSetup s;
+    s.loadedTargets = static_cast<TargetSource>(target_->currentData().toInt()) == TargetSource::LoadedTrace;
+    s.observed.emplace();
+    for (int k = 0; k < observed_->count(); ++k)
+        if (observed_->item(k)->checkState() == Qt::Checked) s.observed->push_back(observed_->item(k)->text().toStdString());
+    s.scope = static_cast<FreeScope>(freeScope_->currentData().toInt());
+    s.testSplit = testSplit_->currentIndex() == 1;
+    s.method = static_cast<FitMethod>(method_->currentData().toInt());
+    s.population = population_->value();
+    s.epochs = epochs_->value();
+    s.learningRate = LearningRate{lr0_->value(), static_cast<double>(decaySteps_->value()), decayRate_->value()};
+    s.weightV = weightV_->value();
+    s.weightCa = weightCa_->value();
+    s.seed = static_cast<std::uint64_t>(seed_->value());
+    return s;
+}
+
+void FitPanel::applySetup(const FitSetup& s) {
+    applyingSetup_ = true;
+    target_->setCurrentIndex(target_->findData(static_cast<int>(s.loadedTargets ? TargetSource::LoadedTrace
+                                                                                : TargetSource::CurrentSimulation)));
+    if (s.observed) {
+        QSet<QString> labels;
+        for (const std::string& l : *s.observed) labels << QString::fromStdString(l);
+        setObservedNeurons(labels);
+    }
+    freeScope_->setCurrentIndex(freeScope_->findData(static_cast<int>(s.scope)));
+    testSplit_->setCurrentIndex(s.testSplit ? 1 : 0);
+    method_->setCurrentIndex(method_->findData(static_cast<int>(s.method)));
+    population_->setValue(s.population);
+    epochs_->setValue(s.epochs);
+    if (s.learningRate) {
+        lr0_->setValue(s.learningRate->initial);
+        decaySteps_->setValue(static_cast<int>(s.learningRate->decaySteps));
+        decayRate_->setValue(s.learningRate->decayRate);
+    } else {
+        resetLearningRate();
+    }
+    weightV_->setValue(s.weightV);
+    weightCa_->setValue(s.weightCa);
+    seed_->setValue(static_cast<int>(std::min<std::uint64_t>(s.seed, static_cast<std::uint64_t>(seed_->maximum()))));
+    applyingSetup_ = false;
 }
 
 std::vector<bool> FitPanel::observedFlags() const {
@@ -224,8 +349,12 @@ std::vector<bool> FitPanel::observedFlags() const {
 }
 
 void FitPanel::setObservedNeurons(const QSet<QString>& labels) {
-    for (int k = 0; k < observed_->count(); ++k)
-        observed_->item(k)->setCheckState(labels.contains(observed_->item(k)->text()) ? Qt::Checked : Qt::Unchecked);
+    {
+        const QSignalBlocker quiet(observed_);
+        for (int k = 0; k < observed_->count(); ++k)
+            observed_->item(k)->setCheckState(labels.contains(observed_->item(k)->text()) ? Qt::Checked : Qt::Unchecked);
+    }
+    refreshFreeInfo();
 }
 
 void FitPanel::setLossWeights(double v, double ca) {
@@ -238,8 +367,7 @@ double FitPanel::lossWeightCa() const { return weightCa_->value(); }
 
 void FitPanel::setFixedParameters(const QSet<QString>& names) {
     fixed_ = names;
-    fixedInfo_->setText(names.isEmpty() ? tr("All parameters are free (tick \"fixed\" in the inspector to keep one).")
-                                        : tr("%n parameter(s) kept fixed.", nullptr, int(names.size())));
+    refreshFreeInfo();
 }
 
 void FitPanel::setTargetDescription(const QString& text) {
@@ -258,10 +386,9 @@ FitOptions FitPanel::options() const {
     o.learningRate = LearningRate{lr0_->value(), static_cast<double>(decaySteps_->value()), decayRate_->value()};
     o.method = static_cast<FitMethod>(method_->currentData().toInt());
     o.robust.adamEpochs = o.epochs;  // the robust method: Adam epochs before its polish
-    // Only names the current circuit knows: labels may have changed since a box was ticked.
-    const ParameterLayout layout(model_->circuit());
-    for (const QString& name : fixed_)
-        if (layout.find(name.toStdString()) >= 0) o.fixed.push_back(name.toStdString());
+    // The inspector's fixed parameters the circuit still knows (labels may have changed since a
+    // box was ticked) and, unless every parameter is free, those of neurons without data.
+    o.fixed = freeParameterSummary().fixed;
     return o;
 }
 
@@ -285,18 +412,26 @@ void FitPanel::startFit() {
     }
     if (!hasTargets(*data)) return refuse(tr("No observed neuron has a target: tick at least one neuron that has a trace."));
 
+    const FitOptions o = options();
+    if (const std::string problem = o.problem(model_->circuit()); !problem.empty())
+        return refuse(QString::fromStdString(problem));
+    const QString folder = runFolderChooser_ ? runFolderChooser_() : QString();
+    if (!folder.isEmpty() && !claimRunFolder(folder)) return;
+    runFolder_ = folder;
     best_.reset();
+    bestIterate_ = {};
+    totalSeconds_ = 0;
     fitCircuit_ = model_->circuit();
     train_ = *data;
     test_ = test;
-    const FitOptions o = options();
     live_->reset(o.population, fitCircuit_, train_, o.weights);
     results_->clear();
     views_->setTabEnabled(1, false);
     views_->setCurrentIndex(0);
-    if (worker_.start(fitCircuit_, train_, test_, o)) {
+    if (worker_.start(fitCircuit_, train_, test_, o, runFolder_.toStdString())) {
         setRunning(true);
         status_->setText(tr("starting: %1 sets, %2 epochs…").arg(o.population).arg(o.epochs));
+        if (!runFolder_.isEmpty()) emit message(tr("Fit run folder: %1").arg(runFolder_));
     }
 }
 
@@ -315,7 +450,16 @@ void FitPanel::togglePause() {
 }
 
 void FitPanel::continueFit() {
+    const int total = worker_.epochsDone() + epochs_->value();
     if (worker_.continueRun(epochs_->value())) {
+        // A later `odynn-cli fit --resume` goes on to the same total.
+        if (!runFolder_.isEmpty()) {
+            try {
+                recordRunEpochs(runFolder_.toStdString(), total);
+            } catch (const std::exception& e) {
+                emit message(tr("Could not record the new epoch total: %1").arg(QString::fromUtf8(e.what())));
+            }
+        }
         setRunning(true);
         status_->setText(tr("continuing for %1 more epochs…").arg(epochs_->value()));
     }
@@ -324,35 +468,179 @@ void FitPanel::continueFit() {
 void FitPanel::onEpoch(const FitProgress& progress) {
     const EpochSummary& s = progress.summary;
     live_->addEpoch(progress);
+    bestIterate_ = progress.bestIterate;
+    totalSeconds_ = progress.totalSeconds;
+    apply_->setEnabled(hasBest());
     status_->setProperty("epoch", s.epoch + 1);
     if (worker_.isPaused()) return;
-    status_->setText(tr("epoch %1: lowest loss this epoch %2 (set %3)\nlr %4, %5 s per epoch")
+    status_->setText(tr("epoch %1: lowest loss this epoch %2 (set %3); lowest seen %4 (set %5 after %6 updates)\n"
+                        "lr %7, %8 s per epoch, %9 s in all")
                          .arg(s.epoch + 1)
                          .arg(s.bestLoss, 0, 'g', 4)
                          .arg(s.bestIndex)
+                         .arg(bestIterate_.loss, 0, 'g', 4)
+                         .arg(bestIterate_.set)
+                         .arg(bestIterate_.epoch)
                          .arg(s.learningRate, 0, 'g', 3)
-                         .arg(s.seconds, 0, 'f', 3));
+                         .arg(s.seconds, 0, 'f', 3)
+                         .arg(totalSeconds_, 0, 'f', 1));
 }
 
 void FitPanel::onFinished(const FitOutcome& outcome) {
-    setRunning(false);
     best_ = outcome.best;
+    bestIterate_ = outcome.result.bestIterate;
+    totalSeconds_ = outcome.totalSeconds;
+    setRunning(false);
     results_->setResult(outcome, fitCircuit_, train_, test_);
     views_->setTabEnabled(1, true);
     const bool stopped = outcome.result.termination == Termination::Stopped;
-    status_->setText(tr("%1 after %2 epochs: best set (lowest loss at the last epoch, ODYNN's choice) %3 (set %4), %5 s")
+    const BestIterate& b = bestIterate_;
+    status_->setText(tr("%1 after %2 epochs, %3 s in all. ODYNN's choice (lowest final loss): %4 (set %5). "
+                        "Lowest loss seen: %6 (set %7 after %8 updates)")
                          .arg(stopped ? tr("stopped") : tr("finished"))
                          .arg(outcome.result.epochsDone)
+                         .arg(outcome.totalSeconds, 0, 'f', 1)
                          .arg(outcome.result.bestLoss, 0, 'g', 4)
                          .arg(outcome.result.bestIndex)
-                         .arg(outcome.result.wallSeconds, 0, 'f', 1));
+                         .arg(b.loss, 0, 'g', 4)
+                         .arg(b.set)
+                         .arg(b.epoch));
     emit message(status_->text());
     emit bestAvailable(outcome.best);
 }
 
-void FitPanel::applyBest() {
-    if (!best_ || worker_.isRunning()) return;
-    undoStack_->push(new ApplyParametersCommand(model_, *best_, tr("apply fitted parameters")));
+std::optional<Circuit> FitPanel::bestCircuit(BestChoice choice) const {
+    if (choice == BestChoice::Final) return best_;
+    if (!bestIterate_.exists()) return std::nullopt;
+    const ParameterLayout layout(fitCircuit_);
+    if (static_cast<int>(bestIterate_.params.size()) != layout.size()) return std::nullopt;
+    Circuit c = fitCircuit_;
+    layout.apply(c, bestIterate_.params.data());
+    return c;
+}
+
+void FitPanel::applyBest() { applyBest(best_ ? BestChoice::Final : BestChoice::Iterate); }
+
+namespace {
+// Parameters line up when the neurons have the same models and the connections the same ends.
+bool sameShape(const Circuit& a, const Circuit& b) {
+    if (a.neurons.size() != b.neurons.size() || a.synapses.size() != b.synapses.size() || a.gaps.size() != b.gaps.size())
+        return false;
+    for (size_t k = 0; k < a.neurons.size(); ++k)
+        if (a.neurons[k].model != b.neurons[k].model) return false;
+    for (size_t k = 0; k < a.synapses.size(); ++k)
+        if (a.synapses[k].pre != b.synapses[k].pre || a.synapses[k].post != b.synapses[k].post) return false;
+    for (size_t k = 0; k < a.gaps.size(); ++k)
+        if (a.gaps[k].a != b.gaps[k].a || a.gaps[k].b != b.gaps[k].b) return false;
+    return true;
+}
+}  // namespace
+
+void FitPanel::applyBest(BestChoice choice) {
+    const std::optional<Circuit> set = bestCircuit(choice);
+    if (!set) return;
+    if (!sameShape(*set, model_->circuit())) {
+        const QString file = choice == BestChoice::Final ? QStringLiteral("best_circuit.json") : QStringLiteral("best_iterate_circuit.json");
+        const QString text = runFolder_.isEmpty()
+                                 ? tr("The circuit has changed since the fit started: its parameters no longer line up.")
+                                 : tr("The fitted circuit differs from this project's: open %1 of the run folder to use it.")
+                                       .arg(QDir(runFolder_).filePath(file));
+        status_->setText(text);
+        emit message(text);
+        return;
+    }
+    undoStack_->push(new ApplyParametersCommand(
+        model_, *set,
+        choice == BestChoice::Final ? tr("apply fitted parameters (ODYNN's choice)") : tr("apply fitted parameters (lowest loss seen)")));
+    emit message(choice == BestChoice::Final ? tr("Applied ODYNN's choice: the lowest loss of the final sets.")
+                                             : tr("Applied the lowest loss seen, %1 (set %2 after %3 updates).")
+                                                   .arg(bestIterate_.loss, 0, 'g', 4)
+                                                   .arg(bestIterate_.set)
+                                                   .arg(bestIterate_.epoch));
+}
+
+bool FitPanel::claimRunFolder(const QString& dir) {
+    try {
+        runLock_.reset();  // the folder shown before is free again
+        runLock_ = std::make_unique<RunFolderLock>(dir.toStdString());
+        return true;
+    } catch (const std::exception& e) {
+        const QString text = tr("Run folder in use: %1").arg(QString::fromUtf8(e.what()));
+        status_->setText(text);
+        emit message(text);
+        return false;
+    }
+}
+
+bool FitPanel::openRunFolder(const QString& dir) {
+    if (worker_.isRunning()) {
+        emit message(tr("Stop the running fit before opening another run."));
+        return false;
+    }
+    if (!claimRunFolder(dir)) return false;
+    OpenedRun opened;
+    try {
+        opened = odynn::ui::openRunFolder(dir.toStdString());
+    } catch (const std::exception& e) {
+        runLock_.reset();
+        const QString text = tr("Could not open the run: %1").arg(QString::fromUtf8(e.what()));
+        status_->setText(text);
+        emit message(text);
+        return false;
+    }
+    runFolder_ = dir;
+    const FitRun& run = *opened.run;
+    fitCircuit_ = run.circuit();
+    train_ = run.objective().train();
+    test_ = run.objective().test();
+    best_.reset();
+    bestIterate_ = run.bestIterate();
+    totalSeconds_ = run.wallSeconds();
+    const FitOptions& o = run.options();
+    FitSetup shown = setup();
+    shown.method = o.method;
+    shown.population = o.population;
+    shown.seed = o.seed;
+    shown.weightV = o.weights.v;
+    shown.weightCa = o.weights.ca;
+    shown.learningRate = o.learningRate;
+    shown.observed.reset();
+    applySetup(shown);
+    live_->reset(o.population, fitCircuit_, train_, o.weights);
+    for (const FitProgress& p : opened.epochs) live_->addEpoch(p);
+    results_->clear();
+    views_->setTabEnabled(1, false);
+    views_->setCurrentIndex(0);
+    worker_.adopt(opened.run);
+    QString text;
+    if (opened.outcome) {
+        best_ = opened.outcome->best;
+        bestIterate_ = opened.outcome->result.bestIterate;
+        results_->setResult(*opened.outcome, fitCircuit_, train_, test_);
+        views_->setTabEnabled(1, true);
+        text = tr("Opened run %1: %2 epochs, %3 s in all. ODYNN's choice (lowest final loss): %4 (set %5). "
+                  "Lowest loss seen: %6 (set %7 after %8 updates)")
+                   .arg(QFileInfo(dir).fileName())
+                   .arg(run.epochsDone())
+                   .arg(totalSeconds_, 0, 'f', 1)
+                   .arg(opened.outcome->result.bestLoss, 0, 'g', 4)
+                   .arg(opened.outcome->result.bestIndex)
+                   .arg(bestIterate_.loss, 0, 'g', 4)
+                   .arg(bestIterate_.set)
+                   .arg(bestIterate_.epoch);
+    } else {
+        text = tr("Opened run %1: interrupted after %2 epochs (Continue goes on from there). Lowest loss seen: %3 (set %4 "
+                  "after %5 updates)")
+                   .arg(QFileInfo(dir).fileName())
+                   .arg(run.epochsDone())
+                   .arg(bestIterate_.loss, 0, 'g', 4)
+                   .arg(bestIterate_.set)
+                   .arg(bestIterate_.epoch);
+    }
+    setRunning(false);
+    status_->setText(text);
+    emit message(text);
+    return true;
 }
 
 void FitPanel::setRunning(bool running) {
@@ -360,7 +648,7 @@ void FitPanel::setRunning(bool running) {
     pause_->setEnabled(running);
     stop_->setEnabled(running);
     continue_->setEnabled(!running && worker_.canContinue());
-    apply_->setEnabled(!running && best_.has_value());
+    apply_->setEnabled(hasBest());
     if (!running) {
         pause_->setChecked(false);
         pause_->setText(tr("Pause"));

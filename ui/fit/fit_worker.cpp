@@ -1,5 +1,6 @@
 #include "fit/fit_worker.hpp"
 
+#include "odynn/objective.hpp"
 #include "odynn/simulation.hpp"
 #include "window/background_work.hpp"
 
@@ -47,7 +48,7 @@ FitWorker::~FitWorker() {
 }
 
 bool FitWorker::start(const Circuit& circuit, const FitDataset& train, const std::optional<FitDataset>& test,
-                      const FitOptions& options) {
+                      const FitOptions& options, const std::string& runFolder) {
     if (isRunning()) return false;
     if (const std::string problem = options.problem(circuit); !problem.empty()) {
         emit failed(QString::fromStdString(problem));
@@ -56,8 +57,15 @@ bool FitWorker::start(const Circuit& circuit, const FitDataset& train, const std
     run_.reset();
     train_ = train;
     test_ = test;
-    launch(nullptr, std::make_tuple(circuit, options));
+    launch(nullptr, std::make_tuple(circuit, options), runFolder);
     return true;
+}
+
+void FitWorker::adopt(std::shared_ptr<FitRun> run) {
+    if (isRunning()) return;
+    run_ = std::move(run);
+    train_ = run_->objective().train();
+    test_ = run_->objective().test();
 }
 
 bool FitWorker::continueRun(int moreEpochs) {
@@ -69,7 +77,8 @@ bool FitWorker::continueRun(int moreEpochs) {
 
 int FitWorker::epochsDone() const { return run_ && !isRunning() ? run_->epochsDone() : -1; }
 
-void FitWorker::launch(std::shared_ptr<FitRun> given, std::optional<std::tuple<Circuit, FitOptions>> fresh) {
+void FitWorker::launch(std::shared_ptr<FitRun> given, std::optional<std::tuple<Circuit, FitOptions>> fresh,
+                       const std::string& runFolder) {
     {
         std::lock_guard lock(control_->mutex);
         control_->stop = false;
@@ -80,12 +89,13 @@ void FitWorker::launch(std::shared_ptr<FitRun> given, std::optional<std::tuple<C
     auto control = control_;
     const FitDataset train = train_;
     const std::optional<FitDataset> test = test_;
-    watcher_.setFuture(QtConcurrent::run([this, control, given, fresh, train, test]() {
+    watcher_.setFuture(QtConcurrent::run([this, control, given, fresh, train, test, runFolder]() {
         lowerCurrentThreadPriority();  // the fit's threads, started from here, inherit it
         FitOutcome outcome;
         try {
             std::shared_ptr<FitRun> run =
                 given ? given : std::make_shared<FitRun>(std::get<0>(*fresh), train, test, std::get<1>(*fresh));
+            if (!given && !runFolder.empty()) run->attachRunDirectory(runFolder);  // writes settings and data
             outcome.run = run;
             const int threads = run->options().threads;
             std::unique_ptr<Simulation> traceSim;
@@ -94,6 +104,8 @@ void FitWorker::launch(std::shared_ptr<FitRun> given, std::optional<std::tuple<C
             outcome.result = run->run([&](const EpochSummary& summary) {
                 FitProgress p;
                 p.summary = summary;
+                p.bestIterate = run->bestIterate();
+                p.totalSeconds = run->wallSeconds();
                 const int best = std::max(0, summary.bestIndex);
                 p.bestParams.assign(run->population().begin() + static_cast<std::ptrdiff_t>(best) * P,
                                     run->population().begin() + static_cast<std::ptrdiff_t>(best + 1) * P);
@@ -115,6 +127,7 @@ void FitWorker::launch(std::shared_ptr<FitRun> given, std::optional<std::tuple<C
                 outcome.error = QString::fromStdString(outcome.result.message);
                 return outcome;
             }
+            outcome.totalSeconds = run->wallSeconds();
             outcome.best = run->bestCircuit();
             outcome.population = run->population();
             for (const ParamEntry& e : run->layout().entries()) outcome.parameterNames << QString::fromStdString(e.name);

@@ -23,6 +23,8 @@ struct FitProgress {
     EpochSummary summary;
     std::vector<double> bestParams;        // the best set after this epoch's update [layout size]
     std::optional<Trajectory> bestTrace;   // its V and Ca on the training data; at most ~4 per second
+    BestIterate bestIterate;               // the lowest loss seen so far (any set, any epoch)
+    double totalSeconds = 0;               // s of every epoch of the run so far, continued parts included
 };
 
 struct FitOutcome {
@@ -33,6 +35,7 @@ struct FitOutcome {
     std::optional<Trajectory> bestTrain, bestTest;  // V and Ca of the best set
     QString error;                     // non-empty when the run could not start or failed
     std::shared_ptr<FitRun> run;       // the optimizer state, kept so the run can continue
+    double totalSeconds = 0;           // s of every epoch of the run, continued parts included
 };
 
 class FitWorker : public QObject {
@@ -41,9 +44,12 @@ public:
     explicit FitWorker(QObject* parent = nullptr);
     ~FitWorker() override;  // stops and waits
 
-    // Returns false (and emits failed) when the options are invalid.
+    // Returns false (and emits failed) when the options are invalid. With a `runFolder` the run
+    // writes the same run folder as `odynn-cli fit --out` (odynn-cli fit --resume continues it).
     bool start(const Circuit& circuit, const FitDataset& train, const std::optional<FitDataset>& test,
-               const FitOptions& options);
+               const FitOptions& options, const std::string& runFolder = {});
+    // A run read from its folder (FitRun::resume) becomes the one Continue goes on with.
+    void adopt(std::shared_ptr<FitRun> run);
     // A stopped or finished run goes on for `moreEpochs`; false when there is none or one runs.
     bool continueRun(int moreEpochs);
     void stop();
@@ -68,7 +74,8 @@ private:
     };
     // Runs `run`, or first builds it from `fresh` on the worker thread (building copies the
     // data and draws the population: tens of milliseconds the window should not wait).
-    void launch(std::shared_ptr<FitRun> run, std::optional<std::tuple<Circuit, FitOptions>> fresh);
+    void launch(std::shared_ptr<FitRun> run, std::optional<std::tuple<Circuit, FitOptions>> fresh,
+                const std::string& runFolder = {});
     void drain();
 
     QFutureWatcher<FitOutcome> watcher_;

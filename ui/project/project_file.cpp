@@ -40,6 +40,7 @@ nlohmann::json projectToJson(const Project& project) {
     names.sort();
     for (const QString& name : names) fixed.push_back(name.toStdString());
     doc[fitKey] = {{"fixed", fixed}};
+    fitSetupToJson(project.fit, doc[fitKey]);
     return doc;
 }
 
@@ -58,6 +59,7 @@ Project projectFromJson(const nlohmann::json& input, const std::string& sourceNa
         if (fit.is_object() && fit.contains("fixed") && fit["fixed"].is_array())
             for (const auto& name : fit["fixed"])
                 if (name.is_string()) project.fixedParameters.insert(QString::fromStdString(name.get<std::string>()));
+        project.fit = fitSetupFromJson(fit, sourceName);
         doc.erase(fitKey);
     }
     // Positions are read here so that files from tools that do not know them still load.

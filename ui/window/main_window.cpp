@@ -45,6 +45,7 @@
 #include "project/project_controller.hpp"
 #include "fit/fit_panel.hpp"
 #include "fit/fit_result_plots.hpp"
+#include "fit/run_folder_place.hpp"
 #include "editor/inspector_panel.hpp"
 #include "odynn/csv.hpp"
 #include "odynn/errors.hpp"
@@ -188,6 +189,8 @@ MainWindow::MainWindow(Options options, QWidget* parent) : QMainWindow(parent), 
     fit_->setDatasetProvider([this](FitPanel::TargetSource source, QString* why) {
         return fitDataset(static_cast<int>(source), why);
     });
+    if (options_.writeFitRuns) fit_->setRunFolderChooser([this] { return newRunFolder(project_->path()); });
+    connect(fit_, &FitPanel::setupChanged, project_, &ProjectController::markModified);
     compare_->setStimulusBuilder([this](const Circuit& circuit) { return stimulus_->spec().build(circuit); });
     connect(compare_, &ComparePanel::requestCurrentCircuit, this, [this] {
         compare_->addSet(tr("circuit %1").arg(compare_->setCount() + 1), model_->circuit());
@@ -310,6 +313,11 @@ void MainWindow::createActions() {
                                                           tr("Neurodata Without Borders (*.nwb);;All files (*)"));
         if (!path.isEmpty()) importNwbRecording(path);
     })->setToolTip(tr("A series of an NWB file (current clamp or calcium imaging) as a fitting target"));
+    file->addAction(tr("Open F&it Run…"), this, [this] {
+        const QString dir = QFileDialog::getExistingDirectory(this, tr("Open fit run folder"), runFolderRoot(project_->path()));
+        if (!dir.isEmpty()) openFitRun(dir);
+    })->setToolTip(tr("A run folder of a fit made here or by odynn-cli fit: its loss history, parameters and fitted "
+                      "traces; Continue goes on from its checkpoint"));
     file->addAction(tr("Export &Diagram…"), this, [this] { exportFigureDialog(0); });
     file->addAction(tr("Export &Figure…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P), this,
                     [this] { exportFigureDialog(visibleFigure()); })
@@ -505,6 +513,8 @@ Project MainWindow::currentProject() const {
     p.stimulus = stimulus_->spec();
     p.fixedParameters = inspector_->fixedParameters();
     p.models = projectModels_;
+    p.fit = fit_->setup();
+    for (const TargetTrace& t : targets_) p.fit.targets.push_back(toCore(t));
     return p;
 }
 
@@ -520,6 +530,9 @@ void MainWindow::applyProject(const Project& project) {
     fit_->setFixedParameters(p.fixedParameters);
     stimulus_->setSpec(p.stimulus);
     projectModels_ = p.models;
+    clearTargetTraces();
+    for (const RecordedTarget& t : p.fit.targets) addTargetTrace(fromCore(t));
+    fit_->applySetup(p.fit);
     lastOutput_.reset();
     traces_->setOutput(SimulationOutput{});  // no stale traces of the previous circuit
     heatmap_->setOutput(SimulationOutput{});
@@ -742,7 +755,7 @@ void MainWindow::addTargetTrace(const TargetTrace& trace) {
     QSet<QString> withData;
     for (const TargetTrace& t : targets_)
         for (const TargetColumn& c : t.columns) withData << c.neuron;
-    fit_->setObservedNeurons(withData);
+    fit_->setTargetNeurons(withData);
     if (!warning.isEmpty()) {
         statusBar()->showMessage(warning, 20000);
         if (options_.showDialogs) QMessageBox::warning(this, tr("Target without input current"), warning);
@@ -772,6 +785,15 @@ bool MainWindow::newCircuitFromConnectome() {
     p.stimulus = StimulusSpec::defaultFor(p.circuit);
     project_->setProject(p, QString(), true);  // exists nowhere on disk yet: ask before discarding it
     statusBar()->showMessage(dialog.summaryText().remove(QRegularExpression(QStringLiteral("<[^>]*>"))), 8000);
+    return true;
+}
+
+bool MainWindow::openFitRun(const QString& dir) {
+    if (!fit_->openRunFolder(dir)) {
+        lastError_ = fit_->statusText();
+        return false;
+    }
+    showFitView();
     return true;
 }
 
@@ -823,7 +845,10 @@ void MainWindow::createFitActions() {
     fit->addAction(tr("&Pause / Resume"), QKeySequence(Qt::Key_F7), fit_, &FitPanel::togglePause);
     fit->addAction(tr("S&top Fit"), QKeySequence(Qt::SHIFT | Qt::Key_F6), fit_, &FitPanel::stopFit);
     fit->addAction(tr("&Continue Fit"), QKeySequence(Qt::CTRL | Qt::Key_F6), fit_, &FitPanel::continueFit);
-    fit->addAction(tr("&Apply Best Parameters"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_A), fit_, &FitPanel::applyBest);
+    fit->addAction(tr("&Apply Best Parameters (ODYNN's choice, lowest final loss)"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_A),
+                   fit_, [this] { fit_->applyBest(FitPanel::BestChoice::Final); });
+    fit->addAction(tr("Apply &Lowest Loss Seen"), fit_, [this] { fit_->applyBest(FitPanel::BestChoice::Iterate); })
+        ->setToolTip(tr("The set with the lowest loss at any epoch, which may differ from the final sets"));
     fit->addSeparator();
     fit->addAction(tr("&Clear Target Traces"), this, &MainWindow::clearTargetTraces);
     fit->addAction(tr("Show Fit &Panel"), QKeySequence(Qt::CTRL | Qt::Key_3), this, &MainWindow::showFitView);

@@ -49,6 +49,9 @@ public:
         // status bar and lastError(), unknown CSV layouts are refused, unsaved work is discarded.
         bool showDialogs = true;
         bool showWelcome = false;      // the welcome view (examples) until a project is chosen
+        // Fits write run folders beside the project file (or in the app's data folder). Off
+        // (screenshots): a fit leaves no files.
+        bool writeFitRuns = true;
     };
     explicit MainWindow(Options options, QWidget* parent = nullptr);
     MainWindow() : MainWindow(Options{}) {}
@@ -70,6 +73,8 @@ public:
         const CsvTable& table, const std::vector<ColumnMapping>& guess)>;
     void setMappingChooser(MappingChooser chooser) { chooseMapping_ = std::move(chooser); }
     void clearTargetTraces();
+    // File > Open Fit Run: a run folder of the app or of odynn-cli fit, shown in the Fit panel.
+    bool openFitRun(const QString& dir);
     // A calcium recording (trace, inputCurrent, timeVector; File > Import Calcium Trace or
     // dropped): the import dialog, then a calcium target with loss weights V 0, Ca 1 (ODYNN's
     // choice for AVAL). `path` empty: the dialog asks for the file.
