@@ -10,6 +10,7 @@
 
 #include "odynn/errors.hpp"
 #include "odynn/fitting.hpp"
+#include "odynn/run_lock.hpp"
 #include "odynn/stimuli.hpp"
 #include "test_support.hpp"
 
@@ -91,6 +92,15 @@ private slots:
             QCOMPARE(iterate.at(layout.entries()[p].name).get<double>(), b.params[p]);
         }
         QVERIFY(QFile::exists(dir.filePath("best_iterate_circuit.json")));
+        // A new run over this folder (fit --overwrite) leaves no best iterate of the old one.
+        {
+            QTemporaryDir copy;
+            for (const char* f : {"best_iterate.json", "best_iterate_circuit.json", "best.json"})
+                QVERIFY(QFile::copy(dir.filePath(f), copy.filePath(f)));
+            prepareNewRunFolder(copy.path().toStdString(), true);
+            QVERIFY(!QFile::exists(copy.filePath("best_iterate.json")));
+            QVERIFY(!QFile::exists(copy.filePath("best_iterate_circuit.json")));
+        }
         const auto summary = readJson(dir.filePath("summary.json"));
         QCOMPARE(summary.at("best_loss").get<double>(), r.bestLoss);
         QCOMPARE(summary.at("best_iterate_loss").get<double>(), b.loss);

@@ -266,6 +266,12 @@ private slots:
         window.addTargetTrace(t);
         const FitSetup s = fit->setup();
         QVERIFY(s.observed && s.observed->size() == 1 && s.observed->front() == c.neurons[1].label);
+        // A neuron added afterwards has no data: it is not observed.
+        Circuit grown = c;
+        grown.addNeuron("NEW", "celegans", Role::Inter);
+        window.model()->setCircuit(grown);
+        const FitSetup after = fit->setup();
+        QVERIFY2(after.observed && after.observed->size() == 1, "a neuron without data became observed");
     }
 
     void projectKeepsTheFitSetup() {

@@ -248,16 +248,20 @@ void FitPanel::resetLearningRate() {
 }
 
 void FitPanel::refreshObserved() {
-    // Keep the ticks of neurons that are still there; new neurons start observed.
-    QSet<QString> unticked;
+    // Keep the ticks of neurons that are still there; a new neuron is observed when it has data
+    // (every neuron has in a self-fit; with loaded targets, those they name).
+    QSet<QString> ticked, unticked;
     for (int k = 0; k < observed_->count(); ++k)
-        if (observed_->item(k)->checkState() == Qt::Unchecked) unticked << observed_->item(k)->text();
+        (observed_->item(k)->checkState() == Qt::Checked ? ticked : unticked) << observed_->item(k)->text();
+    const bool selfFit = static_cast<TargetSource>(target_->currentData().toInt()) == TargetSource::CurrentSimulation;
     const QSignalBlocker quiet(observed_);
     observed_->clear();
     for (const Neuron& n : model_->circuit().neurons) {
         auto* item = new QListWidgetItem(QString::fromStdString(n.label), observed_);
         item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsUserCheckable);
-        item->setCheckState(unticked.contains(item->text()) ? Qt::Unchecked : Qt::Checked);
+        const bool known = ticked.contains(item->text()) || unticked.contains(item->text());
+        const bool hasData = selfFit || targetNeurons_.isEmpty() || targetNeurons_.contains(item->text());
+        item->setCheckState((known ? ticked.contains(item->text()) : hasData) ? Qt::Checked : Qt::Unchecked);
     }
     refreshFreeInfo();
 }
@@ -282,7 +286,7 @@ QString FitPanel::freeParameterText() const {
     if (f.fixedWithoutData) text += tr(" %1 of neurons without data keep their values.").arg(f.fixedWithoutData);
     if (f.fixedByUser) text += tr(" %1 fixed in the inspector.").arg(f.fixedByUser);
     if (f.freeOutOfBounds)
-        text += tr(" %1 without data lie outside the model's bounds and stay free (the fit moves them inside).")
+        text += tr(" Free although without data, being outside the model's bounds (the fit moves them inside): %1.")
                     .arg(f.freeOutOfBounds);
     return text;
 }
