@@ -322,6 +322,25 @@ private slots:
         QVERIFY(!reopened.isModified());
     }
 
+    void targetTimesRoundTripExactly() {
+        // Uniform times travel as {start, step, count}, others sample by sample; both come back exactly.
+        FitSetup setup;
+        for (const std::vector<double>& time :
+             {std::vector<double>{0.25, 0.75, 1.25, 1.75}, std::vector<double>{0, 1, 3, 3.5}}) {
+            RecordedTarget t;
+            t.time = time;
+            t.columns.push_back({"AVA", false, {1, 2, 3, 4}});
+            setup.targets.push_back(t);
+        }
+        nlohmann::json fit = nlohmann::json::object();
+        fitSetupToJson(setup, fit);
+        QVERIFY(fit["targets"][0]["time"].is_object());
+        QVERIFY(fit["targets"][1]["time"].is_array());
+        const FitSetup back = fitSetupFromJson(nlohmann::json::parse(fit.dump()), "p.odynn.json");
+        QCOMPARE(back.targets[0].time, setup.targets[0].time);
+        QCOMPARE(back.targets[1].time, setup.targets[1].time);
+    }
+
     void damagedSetupIsNamed() {
         nlohmann::json doc = projectToJson(exampleProject());
         doc["fit"]["epochs"] = "many";

@@ -61,6 +61,18 @@ private:
     const std::string& source_;
 };
 
+// Resampled targets have uniform time: {start, step, count} when start + k * step gives every
+// sample exactly, else every sample.
+json timeToJson(const std::vector<double>& time) {
+    if (time.size() >= 2) {
+        const double start = time[0], step = time[1] - time[0];
+        bool uniform = step > 0;
+        for (size_t k = 0; uniform && k < time.size(); ++k) uniform = start + double(k) * step == time[k];
+        if (uniform) return {{"start", start}, {"step", step}, {"count", time.size()}};
+    }
+    return numbers(time);
+}
+
 json targetToJson(const RecordedTarget& t) {
     json columns = json::array(), currents = json::array();
     for (const RecordedColumn& c : t.columns)
@@ -68,7 +80,7 @@ json targetToJson(const RecordedTarget& t) {
     for (const auto& [neuron, values] : t.currents)
         currents.push_back({{"neuron", neuron}, {"values", numbers(values)}});
     return {{"source", t.source},
-            {"time", numbers(t.time)},
+            {"time", timeToJson(t.time)},
             {"columns", columns},
             {"currents", currents},
             {"target_smoothing", t.targetSmoothing}};
@@ -79,7 +91,19 @@ RecordedTarget targetFromJson(const Reader& r, const json& j, const std::string&
     RecordedTarget t;
     if (j.contains("source")) t.source = r.text(j["source"], field + ".source");
     if (!j.contains("time")) r.fail(field + ".time", "missing");
-    t.time = r.samples(j["time"], field + ".time");
+    if (const json& time = j["time"]; time.is_object()) {
+        const std::string f = field + ".time";
+        if (!time.contains("start") || !time.contains("step") || !time.contains("count") ||
+            !time["count"].is_number_unsigned() || time["count"].get<std::uint64_t>() > 1'000'000'000)
+            r.fail(f, "expected {start, step, count} or an array of times");
+        const double start = r.number(time["start"], f + ".start", -std::numeric_limits<double>::max());
+        const double step = r.number(time["step"], f + ".step", std::numeric_limits<double>::min());
+        const auto count = time["count"].get<std::uint64_t>();
+        t.time.reserve(count);
+        for (std::uint64_t k = 0; k < count; ++k) t.time.push_back(start + double(k) * step);
+    } else {
+        t.time = r.samples(time, field + ".time");
+    }
     for (size_t k = 1; k < t.time.size(); ++k)
         if (!(t.time[k] > t.time[k - 1])) r.fail(field + ".time", "time must increase");
     if (j.contains("target_smoothing"))
