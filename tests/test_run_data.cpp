@@ -36,7 +36,7 @@ FitDataset dataset(int steps, int batch, bool calcium, unsigned seed) {
 }
 
 bool sameBits(const std::vector<double>& a, const std::vector<double>& b) {
-    return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0;
+    return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0);
 }
 bool sameData(const FitDataset& a, const FitDataset& b) {
     return a.stimulus.steps == b.stimulus.steps && a.stimulus.batch == b.stimulus.batch &&
