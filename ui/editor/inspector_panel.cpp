@@ -14,12 +14,14 @@
 #include <QRandomGenerator>
 #include <QScrollArea>
 #include <QToolButton>
+#include <QUndoCommand>
 #include <QUndoStack>
 #include <QVBoxLayout>
 #include <cmath>
 #include <limits>
 
 #include "editor/circuit_commands.hpp"
+#include "editor/fit_bound_dialog.hpp"
 #include "odynn/parameter_presets.hpp"
 #include "odynn/parameters.hpp"
 
@@ -31,6 +33,24 @@ QString boundText(double v) {
     if (std::isinf(v)) return v > 0 ? QStringLiteral("∞") : QStringLiteral("−∞");
     return QString::number(v, 'g', 4);
 }
+
+using Range = std::optional<std::pair<double, double>>;
+
+// Fit bounds are the project's, not the circuit's; their undo step acts on the inspector.
+class SetFitBoundCommand : public QUndoCommand {
+public:
+    SetFitBoundCommand(InspectorPanel* panel, QString name, Range before, Range after)
+        : panel_(panel), name_(std::move(name)), before_(before), after_(after) {
+        setText(QObject::tr("fit bounds of %1").arg(name_));
+    }
+    void redo() override { panel_->setFitBound(name_, after_); }
+    void undo() override { panel_->setFitBound(name_, before_); }
+
+private:
+    InspectorPanel* panel_;
+    QString name_;
+    Range before_, after_;
+};
 }  // namespace
 
 InspectorPanel::InspectorPanel(CircuitGraphModel* model, QUndoStack* undoStack, QWidget* parent)
@@ -158,6 +178,61 @@ void InspectorPanel::setFixedParameters(const QSet<QString>& names) {
     updating_ = false;
 }
 
+std::vector<ParameterBound> InspectorPanel::fitBounds() const {
+    std::vector<ParameterBound> out;
+    for (const auto& [name, range] : bounds_) out.push_back({name.toStdString(), range.first, range.second});
+    return out;
+}
+
+void InspectorPanel::setFitBounds(const std::vector<ParameterBound>& bounds) {
+    bounds_.clear();
+    for (const ParameterBound& b : bounds) bounds_[QString::fromStdString(b.name)] = {b.lower, b.upper};
+    for (Row& row : rows_) showBoundsMarker(row);
+}
+
+std::optional<std::pair<double, double>> InspectorPanel::fitBound(const QString& fullName) const {
+    const auto it = bounds_.find(fullName);
+    if (it == bounds_.end()) return std::nullopt;
+    return it->second;
+}
+
+void InspectorPanel::setFitBound(const QString& fullName, std::optional<std::pair<double, double>> bounds) {
+    bounds ? (void)(bounds_[fullName] = *bounds) : (void)bounds_.erase(fullName);
+    for (Row& row : rows_)
+        if (row.fullName == fullName) showBoundsMarker(row);
+    emit fitBoundsChanged();
+}
+
+void InspectorPanel::showBoundsMarker(Row& row) {
+    const Range custom = fitBound(row.fullName);
+    const QString unit = row.unit.isEmpty() ? QString() : QStringLiteral(" ") + row.unit;
+    if (custom) {
+        const QString range = QStringLiteral("[%1, %2]%3").arg(boundText(custom->first), boundText(custom->second), unit);
+        row.nameLabel->setText(row.nameText + QStringLiteral("<br><small>fit %1</small>").arg(range.toHtmlEscaped()));
+        row.bounds->setText(QStringLiteral("[•]"));
+        row.bounds->setToolTip(tr("Fit bounds of %1: %2 (the model's: [%3, %4]%5). Click to change them")
+                                   .arg(row.name, range, boundText(row.lowerBound), boundText(row.upperBound), unit));
+    } else {
+        row.nameLabel->setText(row.nameText);
+        row.bounds->setText(QStringLiteral("[ ]"));
+        row.bounds->setToolTip(tr("Fit bounds of %1: the model's, [%2, %3]%4. Click to narrow them for fitting")
+                                   .arg(row.name, boundText(row.lowerBound), boundText(row.upperBound), unit));
+    }
+}
+
+void InspectorPanel::editBounds(size_t k) {
+    const Row& row = rows_[k];
+    if (row.fullName.isEmpty()) return;
+    auto* dialog = new FitBoundDialog(row.name, row.unit, row.lowerBound, row.upperBound, fitBound(row.fullName), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    const QString name = row.fullName;
+    connect(dialog, &QDialog::accepted, this, [this, dialog, name] {
+        const Range before = fitBound(name), after = dialog->bounds();
+        if (before != after) undoStack_->push(new SetFitBoundCommand(this, name, before, after));
+    });
+    dialog->open();
+}
+
 void InspectorPanel::showNeuron(NeuronId id) {
     neuron_ = id;
     connection_ = 0;
@@ -197,7 +272,7 @@ void InspectorPanel::rebuild() {
     const bool isConnection = model_->hasConnection(connection_);
     if (isNeuron || isConnection) {
         int column = 0;
-        for (const QString& text : {tr("parameter"), tr("adjust"), tr("value"), tr("fixed")}) {
+        for (const QString& text : {tr("parameter"), tr("adjust"), tr("value"), tr("fixed"), tr("bounds")}) {
             auto* l = new QLabel(QStringLiteral("<small>%1</small>").arg(text), rowsHost_);
             grid_->addWidget(l, 0, column++);
         }
@@ -299,8 +374,12 @@ void InspectorPanel::addRow(const QString& name, const QString& fullName, const 
                                  boundText(upperBound), boundText(randomLow), boundText(randomHigh),
                                  boundText(defaultValue), scale.logarithmic ? tr("logarithmic") : tr("linear"));
 
-    auto* nameLabel = new QLabel(unit.isEmpty() ? name : QStringLiteral("%1 <small>[%2]</small>").arg(name, unit), rowsHost_);
-    nameLabel->setToolTip(tip);
+    row.unit = unit;
+    row.lowerBound = lowerBound;
+    row.upperBound = upperBound;
+    row.nameText = unit.isEmpty() ? name : QStringLiteral("%1 <small>[%2]</small>").arg(name, unit);
+    row.nameLabel = new QLabel(row.nameText, rowsHost_);
+    row.nameLabel->setToolTip(tip);
     row.slider = new ParameterSlider(scale, rowsHost_);
     row.slider->setToolTip(tip);
     row.slider->setMinimumWidth(80);
@@ -317,15 +396,18 @@ void InspectorPanel::addRow(const QString& name, const QString& fullName, const 
     row.fixed = new QCheckBox(rowsHost_);
     row.fixed->setToolTip(tr("Keep %1 constant when fitting").arg(name));
     row.fixed->setChecked(fixed_.contains(fullName));
+    row.bounds = new QToolButton(rowsHost_);
+    showBoundsMarker(row);
     auto* reset = new QToolButton(rowsHost_);
     reset->setText(QStringLiteral("↺"));
     reset->setToolTip(tr("Reset %1 to its default, %2 %3").arg(name, boundText(defaultValue), unit));
 
-    grid_->addWidget(nameLabel, r, 0);
+    grid_->addWidget(row.nameLabel, r, 0);
     grid_->addWidget(row.slider, r, 1);
     grid_->addWidget(row.spin, r, 2);
     grid_->addWidget(row.fixed, r, 3);
-    grid_->addWidget(reset, r, 4);
+    grid_->addWidget(row.bounds, r, 4);
+    grid_->addWidget(reset, r, 5);
 
     const size_t k = rows_.size();
     connect(row.slider, &ParameterSlider::parameterChanged, this, [this, k](double v) {
@@ -337,6 +419,7 @@ void InspectorPanel::addRow(const QString& name, const QString& fullName, const 
         if (!updating_) rows_[k].commit(v);
     });
     connect(reset, &QToolButton::clicked, this, [this, k] { rows_[k].commit(rows_[k].defaultValue); });
+    connect(row.bounds, &QToolButton::clicked, this, [this, k] { editBounds(k); });
     connect(row.fixed, &QCheckBox::toggled, this, [this, k](bool on) {
         if (updating_ || rows_[k].fullName.isEmpty()) return;
         on ? (void)fixed_.insert(rows_[k].fullName) : (void)fixed_.remove(rows_[k].fullName);
@@ -438,6 +521,18 @@ QDoubleSpinBox* InspectorPanel::spinBox(const QString& name) const {
 QCheckBox* InspectorPanel::fixedBox(const QString& name) const {
     for (const Row& row : rows_)
         if (row.name == name) return row.fixed;
+    return nullptr;
+}
+
+QToolButton* InspectorPanel::boundsButton(const QString& name) const {
+    for (const Row& row : rows_)
+        if (row.name == name) return row.bounds;
+    return nullptr;
+}
+
+QLabel* InspectorPanel::nameLabel(const QString& name) const {
+    for (const Row& row : rows_)
+        if (row.name == name) return row.nameLabel;
     return nullptr;
 }
 

@@ -22,6 +22,7 @@
 #include <set>
 
 #include "editor/circuit_commands.hpp"
+#include "fit/fit_bounds.hpp"
 #include "fit/fit_data.hpp"
 #include "fit/fit_live_plots.hpp"
 #include "fit/fit_result_plots.hpp"
@@ -285,6 +286,8 @@ QString FitPanel::freeParameterText() const {
     text += QLatin1Char('.');
     if (f.fixedWithoutData) text += tr(" %1 of neurons without data keep their values.").arg(f.fixedWithoutData);
     if (f.fixedByUser) text += tr(" %1 fixed in the inspector.").arg(f.fixedByUser);
+    if (const size_t bounded = boundsInCircuit(bounds_, model_->circuit()).size())
+        text += tr(" %1 with fit bounds from the inspector.").arg(bounded);
     if (f.freeOutOfBounds)
         text += tr(" Free although without data, being outside the model's bounds (the fit moves them inside): %1.")
                     .arg(f.freeOutOfBounds);
@@ -374,6 +377,11 @@ void FitPanel::setFixedParameters(const QSet<QString>& names) {
     refreshFreeInfo();
 }
 
+void FitPanel::setFitBounds(const std::vector<ParameterBound>& bounds) {
+    bounds_ = bounds;
+    refreshFreeInfo();
+}
+
 void FitPanel::setTargetDescription(const QString& text) {
     targetInfo_->setText(text);
     target_->setCurrentIndex(0);
@@ -393,6 +401,7 @@ FitOptions FitPanel::options() const {
     // The inspector's fixed parameters the circuit still knows (labels may have changed since a
     // box was ticked) and, unless every parameter is free, those of neurons without data.
     o.fixed = freeParameterSummary().fixed;
+    o.bounds = boundsInCircuit(bounds_, model_->circuit());
     return o;
 }
 

@@ -57,6 +57,8 @@ public:
     // it the one Continue goes on with. False, with a message, when it cannot be read or is in use.
     bool openRunFolder(const QString& dir);
     void setFixedParameters(const QSet<QString>& names);
+    // The inspector's fit bounds; a fit passes those the circuit still has as FitOptions::bounds.
+    void setFitBounds(const std::vector<ParameterBound>& bounds);
     void setTargetDescription(const QString& text);  // what the loaded traces are
     void setLossWeights(double v, double ca);         // w_V and w_Ca of the loss
     void setObservedNeurons(const QSet<QString>& labels);  // ticks exactly these neurons
@@ -121,6 +123,7 @@ private:
     QString runFolder_;
     std::unique_ptr<RunFolderLock> runLock_;
     QSet<QString> fixed_;
+    std::vector<ParameterBound> bounds_;
     QSet<QString> targetNeurons_;
     BestIterate bestIterate_;
     double totalSeconds_ = 0;           // s of every epoch of the run shown

@@ -40,6 +40,7 @@ nlohmann::json projectToJson(const Project& project) {
     names.sort();
     for (const QString& name : names) fixed.push_back(name.toStdString());
     doc[fitKey] = {{"fixed", fixed}};
+    if (!project.fitBounds.empty()) doc[fitKey]["bounds"] = fitBoundsToJson(project.fitBounds);
     fitSetupToJson(project.fit, doc[fitKey]);
     return doc;
 }
@@ -59,6 +60,7 @@ Project projectFromJson(const nlohmann::json& input, const std::string& sourceNa
         if (fit.is_object() && fit.contains("fixed") && fit["fixed"].is_array())
             for (const auto& name : fit["fixed"])
                 if (name.is_string()) project.fixedParameters.insert(QString::fromStdString(name.get<std::string>()));
+        if (fit.is_object() && fit.contains("bounds")) project.fitBounds = fitBoundsFromJson(fit["bounds"], sourceName);
         project.fit = fitSetupFromJson(fit, sourceName);
         doc.erase(fitKey);
     }

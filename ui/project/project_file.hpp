@@ -1,7 +1,8 @@
 #pragma once
 // The project file: the odynn-circuit JSON document (neuron "position" included) with the
 // app's own top-level keys beside it: "stimuli" (the stimulus editor) and "fit" (parameters
-// kept fixed and the fit setup: targets, observed neurons, method, population, epochs, weights). Other tools read the circuit part and ignore the rest. The project's model
+// kept fixed, the inspector's fit bounds and the fit setup: targets, observed neurons, method,
+// population, epochs, weights). Other tools read the circuit part and ignore the rest. The project's model
 // files travel in the circuit's "models" (their sources), used by a neuron or not.
 #include <QSet>
 #include <QString>
@@ -12,6 +13,7 @@
 
 #include "odynn/circuit.hpp"
 #include "editor/stimulus_spec.hpp"
+#include "fit/fit_bounds.hpp"
 #include "fit/fit_setup.hpp"
 
 namespace odynn::ui {
@@ -20,6 +22,7 @@ struct Project {
     Circuit circuit;
     StimulusSpec stimulus;
     QSet<QString> fixedParameters;  // ParameterLayout names, e.g. "AVA/C_m"
+    std::vector<ParameterBound> fitBounds;  // the inspector's, by ParameterLayout name
     std::vector<std::string> models;  // names of the project's model files (registered)
     FitSetup fit;
 };

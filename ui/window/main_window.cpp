@@ -138,6 +138,10 @@ MainWindow::MainWindow(Options options, QWidget* parent) : QMainWindow(parent), 
         project_->markModified();
         fit_->setFixedParameters(inspector_->fixedParameters());
     });
+    connect(inspector_, &InspectorPanel::fitBoundsChanged, this, [this] {
+        project_->markModified();
+        fit_->setFitBounds(inspector_->fitBounds());
+    });
     connect(project_, &ProjectController::titleChanged, this, [this](const QString& title) {
         setWindowTitle(title);
         setWindowModified(project_->isModified());
@@ -512,6 +516,7 @@ Project MainWindow::currentProject() const {
     p.circuit = model_->circuit();
     p.stimulus = stimulus_->spec();
     p.fixedParameters = inspector_->fixedParameters();
+    p.fitBounds = inspector_->fitBounds();
     p.models = projectModels_;
     p.fit = fit_->setup();
     for (const TargetTrace& t : targets_) p.fit.targets.push_back(toCore(t));
@@ -528,6 +533,8 @@ void MainWindow::applyProject(const Project& project) {
     undoStack_->clear();
     inspector_->setFixedParameters(p.fixedParameters);
     fit_->setFixedParameters(p.fixedParameters);
+    inspector_->setFitBounds(p.fitBounds);
+    fit_->setFitBounds(p.fitBounds);
     stimulus_->setSpec(p.stimulus);
     projectModels_ = p.models;
     clearTargetTraces();
