@@ -208,7 +208,9 @@ void InspectorPanel::showBoundsMarker(Row& row) {
     const QString unit = row.unit.isEmpty() ? QString() : QStringLiteral(" ") + row.unit;
     if (custom) {
         const QString range = QStringLiteral("[%1, %2]%3").arg(boundText(custom->first), boundText(custom->second), unit);
-        row.nameLabel->setText(row.nameText + QStringLiteral("<br><small>fit %1</small>").arg(range.toHtmlEscaped()));
+        // The unit is on the line above; the marker stays short.
+        row.nameLabel->setText(row.nameText + QStringLiteral("<br><small>fit [%1, %2]</small>")
+                                                  .arg(boundText(custom->first), boundText(custom->second)));
         row.bounds->setText(QStringLiteral("[•]"));
         row.bounds->setToolTip(tr("Fit bounds of %1: %2 (the model's: [%3, %4]%5). Click to change them")
                                    .arg(row.name, range, boundText(row.lowerBound), boundText(row.upperBound), unit));
