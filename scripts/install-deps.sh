@@ -7,7 +7,7 @@ packages=(
   cmake ninja-build g++ pkg-config dpkg-dev file
   qt6-base-dev qt6-svg-dev libqcustomplot-dev libgl-dev
   libeigen3-dev libboost-graph-dev nlohmann-json3-dev libcli11-dev libcsv-dev libhdf5-dev libginac-dev
-  libnlopt-cxx-dev openmpi-bin libopenmpi-dev
+  libnlopt-cxx-dev libgsl-dev openmpi-bin libopenmpi-dev
   xvfb xauth fonts-dejavu-core poppler-utils
   qemu-user binutils
 )

@@ -17,6 +17,7 @@ Command addSimulateCommand(CLI::App& app);
 Command addBenchCommand(CLI::App& app);
 Command addGradientCommand(CLI::App& app);
 Command addFitCommand(CLI::App& app);
+Command addUncertaintyCommand(CLI::App& app);
 Command addImportTraceCommand(CLI::App& app);
 Command addConnectomeCommand(CLI::App& app);
 

@@ -29,7 +29,7 @@ int runCommand(int argc, char** argv) {
     app.set_version_flag("--version", [] { return std::string(ODYNN_VERSION) + "\nkernels: " + odynn::kernelLevel(); });
     using namespace odynn::cli;
     const std::vector<Command> commands = {addModelsCommand(app), addSimulateCommand(app), addBenchCommand(app),
-                                           addGradientCommand(app), addFitCommand(app),
+                                           addGradientCommand(app), addFitCommand(app), addUncertaintyCommand(app),
                                            addImportTraceCommand(app), addConnectomeCommand(app)
 };
     try {

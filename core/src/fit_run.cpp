@@ -39,7 +39,7 @@ std::string RobustSettings::problem() const {
     if (screenSets < 0) return "screening sets must not be negative";
     if (adamEpochs < 0 || polishRounds < 0) return "robust stages must not have negative lengths";
     if (!(learningRate > 0) || patience < 1) return "robust Adam needs a positive step and patience";
-    if (polishEvaluations < 1) return "polish evaluations must be at least 1";
+    if (polishEvaluations < 1 || polishIterations < 1) return "polish evaluations and iterations must be at least 1";
     if (polishSets < 0) return "polished sets must not be negative";
     return {};
 }

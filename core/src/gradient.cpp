@@ -71,6 +71,10 @@ struct Pass {
     std::vector<double>& connGrad = ws.connGrad;
     std::vector<double>& elemLoss = ws.elemLoss;
     std::vector<size_t> lossOffset;  // per group, into elemLoss
+    // Optional: signed residuals of every target entry, [set][entry] (lossResiduals).
+    double* residuals = nullptr;
+    const std::vector<int>* residualIndex = nullptr;  // (t-1, batch, neuron, V|Ca) -> entry, -1: no target
+    size_t residualCount = 0;                         // entries per set
 
     Pass(const Engine& e, const FitDataset& d, const Targets& t) : eng(e), data(d), tg(t), T(d.stimulus.steps) {}
 
@@ -118,6 +122,28 @@ struct Pass {
             const int end = std::min(e1, (k / B + 1) * B);  // lanes of one set are B consecutive elements
             elemLoss[lossOffset[g] + k] += lossRange<false>(g, k, end, t, state, nullptr);
             k = end;
+        }
+        if (residuals) recordResiduals(g, e0, e1, t, state);
+    }
+
+    // r = sqrt(w / count * w_n) (x - x*) for the target entries at row t of elements [e0, e1),
+    // so that a set's loss is the sum of its r^2.
+    void recordResiduals(int g, int e0, int e1, int t, const double* state) {
+        const ModelGroup& grp = eng.groups[g];
+        const int L = eng.lanes, B = eng.batch, N = eng.neuronCount;
+        const int ci = grp.spec->calciumIndex >= 0 ? grp.spec->calciumIndex : grp.spec->voltageIndex;
+        const double* ca = state + size_t(ci) * grp.stride;
+        const size_t vRow = grp.voltageRow();
+        const bool useV = tg.scaleV > 0, useCa = tg.scaleCa > 0;
+        for (int k = e0; k < e1; ++k) {
+            const int n = grp.neurons[k / L], lane = k % L, set = lane / B, b = lane % B;
+            const size_t at = (size_t(t - 1) * B + b) * N + n;
+            double* out = residuals + size_t(set) * residualCount;
+            const int iv = (*residualIndex)[2 * at], ic = (*residualIndex)[2 * at + 1];
+            if (useV && iv >= 0)
+                out[iv] = std::sqrt(tg.scaleV * tg.neuronWeight[n]) * (state[vRow + k] - data.targetV[at]);
+            if (useCa && ic >= 0)
+                out[ic] = std::sqrt(tg.scaleCa * tg.neuronWeight[n]) * (ca[k] - data.targetCa[at]);
         }
     }
 
@@ -347,6 +373,38 @@ LossGradient evaluate(const Circuit& c, const std::vector<double>& pop, int sets
 }
 
 }  // namespace
+
+Residuals lossResiduals(const Circuit& c, const std::vector<double>& pop, int sets, const FitDataset& data,
+                        const LossWeights& w, int threads) {
+    const ParameterLayout layout(c);
+    checkData(c, layout, pop, sets, data, w);
+    const Engine eng(c, layout, pop.data(), sets, data.stimulus.batch);
+    const Targets tg(data, w, eng.neuronCount);
+    // Entries with a target and a nonzero weight, in the order (time, batch, neuron, V then Ca).
+    const size_t cells = size_t(data.stimulus.steps) * data.stimulus.batch * eng.neuronCount;
+    std::vector<int> index(2 * cells, -1);
+    Residuals out;
+    for (size_t at = 0; at < cells; ++at) {
+        const double wn = tg.neuronWeight[at % size_t(eng.neuronCount)];
+        if (tg.scaleV > 0 && wn > 0 && std::isfinite(data.targetV[at])) {
+            index[2 * at] = out.perSet++;
+            out.scale.push_back(std::sqrt(tg.scaleV * wn));
+            out.calcium.push_back(0);
+        }
+        if (tg.scaleCa > 0 && wn > 0 && std::isfinite(data.targetCa[at])) {
+            index[2 * at + 1] = out.perSet++;
+            out.scale.push_back(std::sqrt(tg.scaleCa * wn));
+            out.calcium.push_back(1);
+        }
+    }
+    out.values.assign(size_t(sets) * out.perSet, 0.0);
+    Pass pass(eng, data, tg);
+    pass.residuals = out.values.data();
+    pass.residualIndex = &index;
+    pass.residualCount = size_t(out.perSet);
+    pass.run(eng.threadsFor(threads), false, 0);
+    return out;
+}
 
 LossGradient lossAndGradient(const Circuit& c, const std::vector<double>& pop, int sets, const FitDataset& data,
                              const LossWeights& w, int threads, std::size_t historyBytes) {

@@ -160,6 +160,10 @@ std::vector<double> CircuitObjective::loss(const std::vector<double>& population
     return lossOnly(circuit_, population, sets, test ? *test_ : train_, options_.weights, options_.threads);
 }
 
+std::optional<Residuals> CircuitObjective::residuals(const std::vector<double>& population, int sets) const {
+    return lossResiduals(circuit_, population, sets, train_, options_.weights, options_.threads);
+}
+
 LearningRate CircuitObjective::defaultLearningRate() const { return odynn::defaultLearningRate(circuit_); }
 
 json CircuitObjective::settings() const {

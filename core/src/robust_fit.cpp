@@ -35,7 +35,11 @@ constexpr int screenChunk = 512;   // sets simulated at once while screening
 
 double sigmoid(double y) { return 1.0 / (1.0 + std::exp(-y)); }
 
-std::vector<detail::Coordinate> coordinatesOf(const FitObjective& obj) {
+}  // namespace
+
+namespace detail {
+
+std::vector<Coordinate> coordinatesOf(const FitObjective& obj) {
     std::vector<detail::Coordinate> c;
     const auto& freeOf = obj.freeIndex();
     std::vector<int> entryOf(obj.freeCount(), -1);
@@ -61,6 +65,13 @@ void fromCoordinates(const FitObjective& obj, const std::vector<detail::Coordina
         if (freeOf[p] >= 0) set[p] = coords[freeOf[p]].toX(y[freeOf[p]]);
     obj.clipToBounds(set);
 }
+
+}  // namespace detail
+
+namespace {
+using detail::coordinatesOf;
+using detail::fromCoordinates;
+using detail::toCoordinates;
 
 // d loss / d y from the gradient over every entry (shared entries add up).
 void coordinateGradient(const FitObjective& obj, const std::vector<detail::Coordinate>& coords, const double* grad,
@@ -265,11 +276,10 @@ void FitRun::robustAdam(EpochSummary& sum) {
     sum.learningRate = bestSet >= 0 ? r.rate[bestSet] : o.robust.learningRate;
 }
 
-namespace {
+namespace detail {
 
-// L-BFGS from one set's best point in transformed coordinates; returns whether it found a lower loss.
-bool polishSet(const FitObjective& obj, const std::vector<detail::Coordinate>& coords, int evaluations,
-               double* set, double& loss) {
+bool polishWithLbfgs(const FitObjective& obj, const std::vector<Coordinate>& coords, int evaluations, double* set,
+                     double& loss) {
     struct Polish {
         const FitObjective& obj;
         const std::vector<detail::Coordinate>& coords;
@@ -313,7 +323,7 @@ bool polishSet(const FitObjective& obj, const std::vector<detail::Coordinate>& c
     return true;
 }
 
-}  // namespace
+}  // namespace detail
 
 void FitRun::robustPolish(EpochSummary& sum) {
     const FitObjective& obj = *objective_;
@@ -345,7 +355,9 @@ void FitRun::robustPolish(EpochSummary& sum) {
     for (int k = b; k < e; ++k) {
         if (obj.freeCount() == 0 || !std::isfinite(losses[k])) continue;
         try {
-            polishSet(*single, coords, o.robust.polishEvaluations, sets.data() + size_t(k) * P, losses[k]);
+            double* set = sets.data() + size_t(k) * P;
+            if (!detail::polishWithLevenbergMarquardt(*single, coords, o.robust.polishIterations, set, losses[k]))
+                detail::polishWithLbfgs(*single, coords, o.robust.polishEvaluations, set, losses[k]);
         } catch (const std::exception& ex) {
 #pragma omp critical
             failure = ex.what();

@@ -1,12 +1,14 @@
 #pragma once
 // State of the robust method between epochs (checkpointed), and the change of coordinates it
 // optimises in.
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 namespace odynn {
+class FitObjective;
 
 struct RobustState {
     std::vector<double> bestTheta;  // [set x size]: the best point each set reached
@@ -40,6 +42,25 @@ private:
     enum class Kind { LogLogistic, Logistic, AboveBound, BelowBound, Linear } kind_;
     double lo_, hi_, width_;
 };
+
+// The coordinate of every free variable of an objective.
+std::vector<Coordinate> coordinatesOf(const FitObjective& obj);
+// The free variables of a set in transformed coordinates, and back into the set (clipped).
+void toCoordinates(const FitObjective& obj, const std::vector<Coordinate>& coords, const double* set,
+                   std::vector<double>& y);
+void fromCoordinates(const FitObjective& obj, const std::vector<Coordinate>& coords, const double* y, double* set);
+
+// Polishes one set (its best point) towards a minimum in transformed coordinates, keeping the
+// lowest loss it sees; `evaluations` bounds the work (iterations). Both return whether they
+// found a lower loss.
+//  L-BFGS (NLopt) with the exact gradient: any objective.
+bool polishWithLbfgs(const FitObjective& obj, const std::vector<Coordinate>& coords, int evaluations, double* set,
+                     double& loss);
+//  Levenberg-Marquardt (GSL's trust-region solver) on the residuals of objectives whose loss is
+//  a sum of squares (least_squares_polish.cpp); nullopt when the objective has no residuals or
+//  its Jacobian would be too large.
+std::optional<bool> polishWithLevenbergMarquardt(const FitObjective& obj, const std::vector<Coordinate>& coords,
+                                                 int iterations, double* set, double& loss);
 
 }  // namespace detail
 }  // namespace odynn

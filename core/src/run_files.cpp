@@ -167,7 +167,8 @@ json optionsToJson(const FitOptions& o, const LearningRate& lr) {
             {"initial", numbersToJson(o.initial)}, {"method", methodName(o.method)}, {"bounds", bounds},
             {"robust", {{"screen_sets", r.screenSets}, {"adam_epochs", r.adamEpochs}, {"learning_rate", r.learningRate},
                         {"patience", r.patience}, {"polish_evaluations", r.polishEvaluations},
-                        {"polish_rounds", r.polishRounds}, {"polish_sets", r.polishSets}}}};
+                        {"polish_rounds", r.polishRounds}, {"polish_sets", r.polishSets},
+                        {"polish_iterations", r.polishIterations}}}};
 }
 
 FitOptions optionsFromJson(const json& j, const std::string& src) {
@@ -210,7 +211,8 @@ FitOptions optionsFromJson(const json& j, const std::string& src) {
     if (j.contains("robust")) {
         const json& r = j.at("robust");
         o.robust = {r.at("screen_sets"), r.at("adam_epochs"), r.at("learning_rate"), r.at("patience"),
-                    r.at("polish_evaluations"), r.at("polish_rounds"), r.value("polish_sets", 0)};
+                    r.at("polish_evaluations"), r.at("polish_rounds"), r.value("polish_sets", 0),
+                    r.value("polish_iterations", RobustSettings{}.polishIterations)};
     }
     return o;
 }

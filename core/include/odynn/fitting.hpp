@@ -50,6 +50,19 @@ LossGradient lossAndGradient(const Circuit& circuit, const std::vector<double>& 
 std::vector<double> lossOnly(const Circuit& circuit, const std::vector<double>& population, int setCount,
                              const FitDataset& data, const LossWeights& weights, int threads = 0);
 
+// The loss as a sum of squares: per set, loss = sum of r^2 over its `perSet` residuals, one for
+// each target entry with a nonzero weight (V and Ca entries), r = sqrt(w / count * w_neuron)
+// (x - x*). Least-squares methods (the robust method's Gauss-Newton polish, parameter
+// uncertainties) work on these. values is [sets x perSet].
+struct Residuals {
+    int perSet = 0;
+    std::vector<double> values;
+    std::vector<double> scale;            // [perSet] r / (x - x*) of each entry
+    std::vector<unsigned char> calcium;   // [perSet] 1 for a Ca entry, 0 for a V entry
+};
+Residuals lossResiduals(const Circuit& circuit, const std::vector<double>& population, int setCount,
+                        const FitDataset& data, const LossWeights& weights, int threads = 0);
+
 struct LearningRate {
     double initial = 0.1, decaySteps = 9, decayRate = 0.92;  // l0 * r^floor(epoch / k)
     double at(int epoch) const;
@@ -58,8 +71,9 @@ LearningRate defaultLearningRate(const Circuit& circuit);  // neuron (0.1,9,0.92
 
 // How the population is fitted. Odynn: ODYNN's Adam, exact (SPEC 4). Robust: screening of many
 // random sets by forward simulation, Adam with reduce-on-plateau in transformed coordinates
-// (log for positive scale parameters, logistic between finite bounds), then an L-BFGS polish
-// with the exact gradient (robust_fit.cpp).
+// (log for positive scale parameters, logistic between finite bounds), then a Gauss-Newton
+// (Levenberg-Marquardt) polish of the loss's residuals, or L-BFGS with the exact gradient for
+// losses that are not sums of squares (robust_fit.cpp).
 enum class FitMethod { Odynn, Robust };
 const char* methodName(FitMethod method);
 std::optional<FitMethod> methodFromName(const std::string& name);
@@ -79,6 +93,7 @@ struct RobustSettings {
     int polishEvaluations = 400; // loss-and-gradient evaluations per set in each L-BFGS round
     int polishRounds = 12;      // L-BFGS rounds (each restarts from the set's best point)
     int polishSets = 0;         // sets polished, the lowest losses after Adam; 0: a quarter of the population
+    int polishIterations = 40;  // Levenberg-Marquardt iterations per set in each round (sum-of-squares losses)
     int totalEpochs() const { return 1 + adamEpochs + polishRounds; }
     std::string problem() const;
 };

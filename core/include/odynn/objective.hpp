@@ -47,6 +47,9 @@ public:
     virtual LossGradient lossAndGradient(const std::vector<double>& population, int sets) const = 0;
     virtual std::vector<double> loss(const std::vector<double>& population, int sets, bool test) const = 0;
     bool hasTest() const { return test_.has_value(); }
+    // The training loss as a sum of squares (fitting.hpp), for least-squares methods; objectives
+    // whose loss is not one return nothing.
+    virtual std::optional<Residuals> residuals(const std::vector<double>&, int) const { return std::nullopt; }
 
     virtual LearningRate defaultLearningRate() const = 0;
     // settings.json: "format" and the problem's own keys ("circuit", or "network" and "dt").
@@ -89,6 +92,7 @@ public:
     std::vector<std::string> names() const override;
     LossGradient lossAndGradient(const std::vector<double>& population, int sets) const override;
     std::vector<double> loss(const std::vector<double>& population, int sets, bool test) const override;
+    std::optional<Residuals> residuals(const std::vector<double>& population, int sets) const override;
     LearningRate defaultLearningRate() const override;
     nlohmann::json settings() const override;
     bool recordsParameters() const override { return true; }

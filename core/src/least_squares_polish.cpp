@@ -1,0 +1,153 @@
+// Gauss-Newton polish of the robust method: the training loss is a sum of squared residuals
+// (one per target entry), so near a minimum Levenberg-Marquardt converges where first-order
+// steps crawl along the narrow valleys of correlated parameters (a gate's midpoint against its
+// scale, a conductance against a reversal potential). GSL's trust-region solver does the steps;
+// the Jacobian with respect to the transformed coordinates comes from central differences, all
+// 2F perturbed sets simulated together as one population (lanes of the batched engine), so one
+// Jacobian costs about one forward pass of a 2F-set population.
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <optional>
+#include <vector>
+
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_multifit_nlinear.h>
+
+#include "odynn/objective.hpp"
+#include "robust_fit.hpp"
+
+namespace odynn::detail {
+
+namespace {
+
+// Jacobians above this many entries (doubles) are not formed: the polish falls back to L-BFGS.
+constexpr double maxJacobianEntries = 4e7;
+// A residual of a diverged trial point: large enough that the trust region rejects the step,
+// small enough that the sum of squares stays finite.
+constexpr double divergedResidual = 1e100;
+
+struct Problem {
+    const FitObjective& obj;
+    const std::vector<Coordinate>& coords;
+    int residuals = 0;               // per set
+    std::vector<double> set;         // the full set of the current point (fixed entries included)
+    std::vector<double> bestSet;
+    double bestLoss = std::numeric_limits<double>::infinity();
+
+    // The full set at coordinates y.
+    void place(const double* y, double* out) const {
+        std::copy(set.begin(), set.end(), out);
+        fromCoordinates(obj, coords, y, out);
+    }
+};
+
+// Central-difference step in coordinate y: ~cbrt(machine epsilon), relative for large |y|.
+double stepFor(double y) { return 6e-6 * (1.0 + std::abs(y)); }
+
+int residualsAt(const gsl_vector* y, void* data, gsl_vector* f) {
+    auto& p = *static_cast<Problem*>(data);
+    std::vector<double> yv(y->size);
+    for (size_t i = 0; i < y->size; ++i) yv[i] = gsl_vector_get(y, i);
+    std::vector<double> point(p.set.size());
+    p.place(yv.data(), point.data());
+    const std::optional<Residuals> r = p.obj.residuals(point, 1);
+    double loss = 0;
+    for (double v : r->values) loss += v * v;
+    if (!std::isfinite(loss)) {
+        gsl_vector_set_all(f, divergedResidual);
+        return GSL_SUCCESS;
+    }
+    for (int i = 0; i < p.residuals; ++i) gsl_vector_set(f, size_t(i), r->values[size_t(i)]);
+    if (loss < p.bestLoss) {
+        p.bestLoss = loss;
+        p.bestSet = point;
+    }
+    return GSL_SUCCESS;
+}
+
+int jacobianAt(const gsl_vector* y, void* data, gsl_matrix* J) {
+    auto& p = *static_cast<Problem*>(data);
+    const int F = int(y->size), P = int(p.set.size()), n = p.residuals;
+    std::vector<double> yv(static_cast<size_t>(F));
+    for (int i = 0; i < F; ++i) yv[size_t(i)] = gsl_vector_get(y, size_t(i));
+    // Sets 2j and 2j+1: coordinate j moved up and down; the last set is the point itself.
+    std::vector<double> population(static_cast<size_t>(2 * F + 1) * P), h(static_cast<size_t>(F));
+    std::vector<double> moved = yv;
+    for (int j = 0; j < F; ++j) {
+        h[size_t(j)] = stepFor(yv[size_t(j)]);
+        moved[size_t(j)] = yv[size_t(j)] + h[size_t(j)];
+        p.place(moved.data(), population.data() + size_t(2 * j) * P);
+        moved[size_t(j)] = yv[size_t(j)] - h[size_t(j)];
+        p.place(moved.data(), population.data() + size_t(2 * j + 1) * P);
+        moved[size_t(j)] = yv[size_t(j)];
+    }
+    p.place(yv.data(), population.data() + size_t(2 * F) * P);
+    const std::optional<Residuals> r = p.obj.residuals(population, 2 * F + 1);
+    const double* centre = r->values.data() + size_t(2 * F) * n;
+    auto finite = [n](const double* v) {
+        return std::all_of(v, v + n, [](double x) { return std::isfinite(x); });
+    };
+    for (int j = 0; j < F; ++j) {
+        const double* up = r->values.data() + size_t(2 * j) * n;
+        const double* down = up + n;
+        const bool upOk = finite(up), downOk = finite(down);
+        for (int i = 0; i < n; ++i) {
+            // One-sided where the other side diverges; no slope where both do.
+            const double d = upOk && downOk ? (up[i] - down[i]) / (2 * h[size_t(j)])
+                             : upOk         ? (up[i] - centre[i]) / h[size_t(j)]
+                             : downOk       ? (centre[i] - down[i]) / h[size_t(j)]
+                                            : 0.0;
+            gsl_matrix_set(J, size_t(i), size_t(j), std::isfinite(d) ? d : 0.0);
+        }
+    }
+    return GSL_SUCCESS;
+}
+
+}  // namespace
+
+std::optional<bool> polishWithLevenbergMarquardt(const FitObjective& obj, const std::vector<Coordinate>& coords,
+                                                 int iterations, double* set, double& loss) {
+    const int F = obj.freeCount(), P = obj.size();
+    if (F == 0) return false;
+    Problem prob{obj, coords, 0, {}, {}, loss};
+    prob.set.assign(set, set + P);
+    const std::optional<Residuals> first = obj.residuals(prob.set, 1);
+    if (!first || first->perSet < F || double(first->perSet) * (2 * F + 1) > maxJacobianEntries) return std::nullopt;
+    prob.residuals = first->perSet;
+    prob.bestLoss = loss;
+
+    // GSL's default handler aborts; its errors (no progress, singular steps) only end the polish.
+    gsl_set_error_handler_off();
+    gsl_multifit_nlinear_parameters params = gsl_multifit_nlinear_default_parameters();
+    params.trs = gsl_multifit_nlinear_trs_lm;
+    params.scale = gsl_multifit_nlinear_scale_more;    // invariant to the scale of each coordinate
+    params.solver = gsl_multifit_nlinear_solver_qr;    // not the normal equations: J is ill-conditioned
+    gsl_multifit_nlinear_workspace* w =
+        gsl_multifit_nlinear_alloc(gsl_multifit_nlinear_trust, &params, size_t(prob.residuals), size_t(F));
+    gsl_multifit_nlinear_fdf fdf{};
+    fdf.f = residualsAt;
+    fdf.df = jacobianAt;
+    fdf.fvv = nullptr;
+    fdf.n = size_t(prob.residuals);
+    fdf.p = size_t(F);
+    fdf.params = &prob;
+
+    std::vector<double> y;
+    toCoordinates(obj, coords, set, y);
+    gsl_vector_view start = gsl_vector_view_array(y.data(), y.size());
+    if (gsl_multifit_nlinear_init(&start.vector, &fdf, w) == GSL_SUCCESS) {
+        for (int it = 0; it < iterations; ++it) {
+            if (gsl_multifit_nlinear_iterate(w) != GSL_SUCCESS) break;  // no further progress possible
+            int info = 0;
+            if (gsl_multifit_nlinear_test(1e-15, 1e-15, 0.0, &info, w) == GSL_SUCCESS) break;
+        }
+    }
+    gsl_multifit_nlinear_free(w);
+    if (prob.bestSet.empty() || !(prob.bestLoss < loss)) return false;
+    std::copy(prob.bestSet.begin(), prob.bestSet.end(), set);
+    loss = prob.bestLoss;
+    return true;
+}
+
+}  // namespace odynn::detail
