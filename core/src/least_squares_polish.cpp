@@ -120,7 +120,9 @@ std::optional<bool> polishWithLevenbergMarquardt(const FitObjective& obj, const 
     // GSL's default handler aborts; its errors (no progress, singular steps) only end the polish.
     gsl_set_error_handler_off();
     gsl_multifit_nlinear_parameters params = gsl_multifit_nlinear_default_parameters();
-    params.trs = gsl_multifit_nlinear_trs_lm;
+    // Geodesic acceleration (Transtrum and Sethna): a second-order correction of each step,
+    // from one more residual evaluation, that follows curved valleys; plain LM crawls there.
+    params.trs = gsl_multifit_nlinear_trs_lmaccel;
     params.scale = gsl_multifit_nlinear_scale_more;    // invariant to the scale of each coordinate
     params.solver = gsl_multifit_nlinear_solver_qr;    // not the normal equations: J is ill-conditioned
     gsl_multifit_nlinear_workspace* w =
@@ -137,8 +139,14 @@ std::optional<bool> polishWithLevenbergMarquardt(const FitObjective& obj, const 
     toCoordinates(obj, coords, set, y);
     gsl_vector_view start = gsl_vector_view_array(y.data(), y.size());
     if (gsl_multifit_nlinear_init(&start.vector, &fdf, w) == GSL_SUCCESS) {
-        for (int it = 0; it < iterations; ++it) {
-            if (gsl_multifit_nlinear_iterate(w) != GSL_SUCCESS) break;  // no further progress possible
+        // Ends after `stalls` accepted steps in a row that lower the loss by less than 1e-10
+        // (relative): round-off level, where steps only wander.
+        constexpr int stalls = 3;
+        int stalled = 0;
+        for (int it = 0; it < iterations && stalled < stalls; ++it) {
+            const double before = prob.bestLoss;
+            if (gsl_multifit_nlinear_iterate(w) != GSL_SUCCESS) break;  // no acceptable step left
+            stalled = prob.bestLoss < before * (1 - 1e-10) ? 0 : stalled + 1;
             int info = 0;
             if (gsl_multifit_nlinear_test(1e-15, 1e-15, 0.0, &info, w) == GSL_SUCCESS) break;
         }

@@ -92,10 +92,9 @@ Coordinate::Coordinate(double lower, double upper, double randomWidth) : lo_(low
     if (finiteLo && finiteHi) {
         kind_ = lower > 0 && upper / lower > 100 ? Kind::LogLogistic : Kind::Logistic;
         if (kind_ == Kind::LogLogistic) { lo_ = std::log(lower); hi_ = std::log(upper); }
-    } else if (finiteLo) {
-        kind_ = Kind::AboveBound;
-    } else if (finiteHi) {
-        kind_ = Kind::BelowBound;
+    } else if (finiteLo || finiteHi) {
+        kind_ = finiteLo ? Kind::AboveBound : Kind::BelowBound;
+        cap_ = std::log(1e6 * (width_ > 0 && std::isfinite(width_) ? width_ : 1.0));
     } else {
         kind_ = Kind::Linear;
         if (!(width_ > 0) || !std::isfinite(width_)) width_ = 1.0;
@@ -112,8 +111,8 @@ double Coordinate::toY(double x) const {
         const double s = std::clamp((u - lo_) / (hi_ - lo_), edge, 1 - edge);
         return std::log(s / (1 - s));
     }
-    case Kind::AboveBound: return std::log(std::max(x - lo_, edge * std::max(1.0, std::abs(lo_))));
-    case Kind::BelowBound: return std::log(std::max(hi_ - x, edge * std::max(1.0, std::abs(hi_))));
+    case Kind::AboveBound: return std::min(cap_, std::log(std::max(x - lo_, edge * std::max(1.0, std::abs(lo_)))));
+    case Kind::BelowBound: return std::min(cap_, std::log(std::max(hi_ - x, edge * std::max(1.0, std::abs(hi_)))));
     case Kind::Linear: break;
     }
     return x / width_;
@@ -123,8 +122,8 @@ double Coordinate::toX(double y) const {
     switch (kind_) {
     case Kind::LogLogistic: return std::exp(lo_ + (hi_ - lo_) * sigmoid(y));
     case Kind::Logistic: return lo_ + (hi_ - lo_) * sigmoid(y);
-    case Kind::AboveBound: return lo_ + std::exp(y);
-    case Kind::BelowBound: return hi_ - std::exp(y);
+    case Kind::AboveBound: return lo_ + std::exp(std::min(y, cap_));
+    case Kind::BelowBound: return hi_ - std::exp(std::min(y, cap_));
     case Kind::Linear: break;
     }
     return y * width_;
@@ -140,8 +139,8 @@ double Coordinate::dxdy(double y) const {
         const double s = sigmoid(y);
         return (hi_ - lo_) * s * (1 - s);
     }
-    case Kind::AboveBound: return std::exp(y);
-    case Kind::BelowBound: return -std::exp(y);
+    case Kind::AboveBound: return y < cap_ ? std::exp(y) : 0.0;
+    case Kind::BelowBound: return y < cap_ ? -std::exp(y) : 0.0;
     case Kind::Linear: break;
     }
     return width_;

@@ -28,8 +28,10 @@ namespace detail {
 // One free variable x as a function of an unbounded coordinate y:
 //   lower > 0 and upper < inf, upper/lower > 100: x = exp(log lo + (log hi - log lo) s(y))  (s logistic)
 //   both bounds finite otherwise:                x = lo + (hi - lo) s(y)
-//   lower finite only:                           x = lo + exp(y)    (log scale above the bound)
-//   upper finite only:                           x = hi - exp(y)
+//   lower finite only:                           x = lo + exp(min(y, cap))  (log scale above the bound)
+//   upper finite only:                           x = hi - exp(min(y, cap))
+//     cap = log(1e6 w): a parameter stops a million random ranges from its bound (where a
+//     model's response no longer changes) instead of overflowing to infinity
 //   no bounds:                                   x = w y            (w: width of the random range)
 class Coordinate {
 public:
@@ -41,6 +43,7 @@ public:
 private:
     enum class Kind { LogLogistic, Logistic, AboveBound, BelowBound, Linear } kind_;
     double lo_, hi_, width_;
+    double cap_ = 0;  // largest y of the one-bound kinds
 };
 
 // The coordinate of every free variable of an objective.

@@ -93,7 +93,7 @@ struct RobustSettings {
     int polishEvaluations = 400; // loss-and-gradient evaluations per set in each L-BFGS round
     int polishRounds = 12;      // L-BFGS rounds (each restarts from the set's best point)
     int polishSets = 0;         // sets polished, the lowest losses after Adam; 0: a quarter of the population
-    int polishIterations = 40;  // Levenberg-Marquardt iterations per set in each round (sum-of-squares losses)
+    int polishIterations = 20;  // Levenberg-Marquardt iterations per set in each round (sum-of-squares losses)
     int totalEpochs() const { return 1 + adamEpochs + polishRounds; }
     std::string problem() const;
 };

@@ -1,0 +1,144 @@
+// The loss as a sum of squares and what is built on it: residuals that add up to the loss
+// (V and Ca targets, missing entries, per-neuron weights), the robust method's
+// Levenberg-Marquardt polish reaching a known answer to round-off, and linearised parameter
+// uncertainty (which parameters a recording determines).
+#include <cmath>
+
+#include "odynn/fitting.hpp"
+#include "odynn/objective.hpp"
+#include "odynn/stimuli.hpp"
+#include "odynn/uncertainty.hpp"
+#include "test_support.hpp"
+
+using namespace odynn;
+
+namespace {
+
+// Targets simulated from the circuit's own parameters under ODYNN's training currents on
+// every neuron (batch entries = currents); Ca targets of neuron `caNeuron` only.
+FitDataset targetOf(const Circuit& c, double maxT, int batch, int caNeuron = -1) {
+    const auto currents = trainingCurrents(c.dt, maxT);
+    const int T = int(currents[0].size()), N = int(c.neurons.size());
+    FitDataset d;
+    d.stimulus = Stimulus(T, batch, N);
+    for (int t = 0; t < T; ++t)
+        for (int b = 0; b < batch; ++b)
+            for (int n = 0; n < N; ++n) d.stimulus.at(t, b, n) = n == 0 ? currents[size_t(b)][size_t(t)] : 0.0;
+    const ParameterLayout layout(c);
+    SimulationOptions opt;
+    opt.record = Record::VoltageCalcium;
+    const auto r = simulate(c, d.stimulus, opt);
+    const size_t cells = size_t(T) * batch * N;
+    d.targetV.assign(cells, std::nan(""));
+    d.targetCa.assign(cells, std::nan(""));
+    for (int t = 0; t < T; ++t)
+        for (int b = 0; b < batch; ++b)
+            for (int n = 0; n < N; ++n) {
+                const size_t at = (size_t(t) * batch + b) * N + n;
+                d.targetV[at] = r.sets[0].at(t, 0, b, n);
+                if (n == caNeuron) d.targetCa[at] = r.sets[0].at(t, 1, b, n);
+            }
+    return d;
+}
+
+}  // namespace
+
+class TestLeastSquares : public QObject {
+    Q_OBJECT
+private slots:
+    void residualsAddUpToTheLoss() {
+        const Circuit c = test::pairCircuit(0.5);
+        FitDataset d = targetOf(c, 150.0, 2, 1);
+        // Some missing samples, and targets that differ from what the sets simulate.
+        for (size_t at = 0; at < d.targetV.size(); at += 7) d.targetV[at] = std::nan("");
+        for (double& v : d.targetV) v += 0.3;
+        const ParameterLayout layout(c);
+        Rng rng(5);
+        std::vector<double> pop;
+        for (int s = 0; s < 3; ++s) {
+            const auto v = layout.random(c, rng);
+            pop.insert(pop.end(), v.begin(), v.end());
+        }
+        LossWeights w;
+        w.v = 1.0;
+        w.ca = 2.0;
+        w.perNeuron = {1.0, 0.5};
+        const auto loss = lossOnly(c, pop, 3, d, w, 1);
+        const Residuals r = lossResiduals(c, pop, 3, d, w, 2);
+        int expected = 0;
+        for (size_t at = 0; at < d.targetV.size(); ++at)
+            expected += std::isfinite(d.targetV[at]) + std::isfinite(d.targetCa[at]);
+        QCOMPARE(r.perSet, expected);
+        QCOMPARE(int(r.scale.size()), expected);
+        for (int s = 0; s < 3; ++s) {
+            double sum = 0;
+            for (int i = 0; i < r.perSet; ++i) sum += r.values[size_t(s) * r.perSet + i] * r.values[size_t(s) * r.perSet + i];
+            qInfo("set %d: loss %.12g, sum of squares %.12g", s, loss[size_t(s)], sum);
+            QVERIFY(std::abs(sum - loss[size_t(s)]) <= 1e-12 * loss[size_t(s)]);
+        }
+        // A zero neuron weight drops that neuron's entries.
+        w.perNeuron = {0.0, 1.0};
+        const Residuals onlyB = lossResiduals(c, pop, 3, d, w, 1);
+        int ofB = 0;
+        for (size_t at = 1; at < d.targetV.size(); at += 2)
+            ofB += std::isfinite(d.targetV[at]) + std::isfinite(d.targetCa[at]);
+        QCOMPARE(onlyB.perSet, ofB);
+    }
+
+    void polishReachesTheAnswerToRoundOff() {
+        // hhsimple's defaults made the data; after a short Adam stage the Gauss-Newton polish
+        // takes the best start to the answer to round-off.
+        const Circuit c = singleNeuronCircuit("hhsimple", 1.0);
+        FitDataset d = targetOf(c, 400.0, 2);
+        d.targetCa.clear();
+        FitOptions o;
+        o.method = FitMethod::Robust;
+        o.population = 4;
+        o.seed = 2;
+        o.robust.screenSets = 100;
+        o.robust.adamEpochs = 60;
+        o.robust.polishRounds = 3;
+        o.epochs = o.robust.totalEpochs();
+        FitRun run(c, d, std::nullopt, o);
+        const FitResult r = run.run();
+        qInfo("best loss %.3g after %d epochs", r.bestLoss, r.epochsDone);
+        QVERIFY(r.bestLoss < 1e-16);
+        const ParameterLayout layout(c);
+        const auto truth = layout.values(c);
+        const auto names = run.objective().names();
+        for (int p = 0; p < layout.size(); ++p) {
+            const double rel = std::abs(r.bestParams[size_t(p)] - truth[size_t(p)]) / std::abs(truth[size_t(p)]);
+            qInfo("%s: %.9g (truth %.9g)", names[size_t(p)].c_str(), r.bestParams[size_t(p)], truth[size_t(p)]);
+            QVERIFY2(rel < 1e-4, names[size_t(p)].c_str());
+        }
+    }
+
+    void uncertaintyFollowsTheNoiseAndFindsUnidentifiableParameters() {
+        // celegans from voltage alone: rho_ca only scales calcium, which only acts through
+        // h's midpoint and scale, so the three trade off exactly; C_m is pinned down.
+        const Circuit c = singleNeuronCircuit("celegans", 0.5);
+        FitDataset d = targetOf(c, 600.0, 3);
+        d.targetCa.clear();
+        FitOptions o;
+        o.population = 1;
+        const CircuitObjective obj(c, d, std::nullopt, o);
+        const ParameterLayout layout(c);
+        const auto low = parameterUncertainty(obj, layout.values(c), {0.1, 0.01});
+        const auto high = parameterUncertainty(obj, layout.values(c), {0.4, 0.01});
+        QCOMPARE(int(low.size()), obj.freeCount());
+        auto find = [&](const std::vector<ParameterUncertainty>& u, const std::string& name) {
+            for (const auto& e : u)
+                if (e.name == name) return e;
+            return ParameterUncertainty{};
+        };
+        const auto cm = find(low, "C_m");
+        qInfo("C_m %.4g +- %.3g; rho_ca +- %.3g", cm.value, cm.standardError, find(low, "rho_ca").standardError);
+        QVERIFY(cm.standardError > 0 && cm.standardError < 0.01 * cm.value);
+        QVERIFY(find(low, "rho_ca").standardError > 100 * find(low, "rho_ca").value);
+        // Linear in the noise.
+        QVERIFY(std::abs(find(high, "C_m").standardError / cm.standardError - 4.0) < 1e-6);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestLeastSquares)
+#include "test_least_squares.moc"
