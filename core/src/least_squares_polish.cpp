@@ -140,13 +140,18 @@ std::optional<bool> polishWithLevenbergMarquardt(const FitObjective& obj, const 
     gsl_vector_view start = gsl_vector_view_array(y.data(), y.size());
     if (gsl_multifit_nlinear_init(&start.vector, &fdf, w) == GSL_SUCCESS) {
         // Ends after `stalls` accepted steps in a row that lower the loss by less than 1e-10
-        // (relative): round-off level, where steps only wander.
-        constexpr int stalls = 3;
+        // (relative): round-off level, where steps only wander; and when `window` steps lowered
+        // it by less than 0.5% together: a crawl along a valley floor, which the next round
+        // (from the best point, with a fresh trust region) or nothing will shorten.
+        constexpr int stalls = 3, window = 5;
         int stalled = 0;
+        std::vector<double> seen{prob.bestLoss};
         for (int it = 0; it < iterations && stalled < stalls; ++it) {
             const double before = prob.bestLoss;
             if (gsl_multifit_nlinear_iterate(w) != GSL_SUCCESS) break;  // no acceptable step left
             stalled = prob.bestLoss < before * (1 - 1e-10) ? 0 : stalled + 1;
+            seen.push_back(prob.bestLoss);
+            if (seen.size() > window && prob.bestLoss > seen[seen.size() - 1 - window] * (1 - 5e-3)) break;
             int info = 0;
             if (gsl_multifit_nlinear_test(1e-15, 1e-15, 0.0, &info, w) == GSL_SUCCESS) break;
         }
