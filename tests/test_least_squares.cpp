@@ -2,6 +2,9 @@
 // (V and Ca targets, missing entries, per-neuron weights), the robust method's
 // Levenberg-Marquardt polish reaching a known answer to round-off, and linearised parameter
 // uncertainty (which parameters a recording determines).
+#include <QFile>
+#include <QTemporaryDir>
+#include <atomic>
 #include <cmath>
 
 #include "odynn/fitting.hpp"
@@ -111,6 +114,44 @@ private slots:
             qInfo("%s: %.9g (truth %.9g)", names[size_t(p)].c_str(), r.bestParams[size_t(p)], truth[size_t(p)]);
             QVERIFY2(rel < 1e-4, names[size_t(p)].c_str());
         }
+    }
+
+    void anInterruptAbandonsAPolishRoundAndResumeRepeatsIt() {
+        const Circuit c = singleNeuronCircuit("hhsimple", 1.0);
+        FitDataset d = targetOf(c, 300.0, 2);
+        d.targetCa.clear();
+        FitOptions o;
+        o.method = FitMethod::Robust;
+        o.population = 4;
+        o.seed = 3;
+        o.robust.screenSets = 60;
+        o.robust.adamEpochs = 10;
+        o.robust.polishRounds = 3;
+        o.epochs = o.robust.totalEpochs();
+        QTemporaryDir straight, interrupted;
+        FitRun a(c, d, std::nullopt, o);
+        a.attachRunDirectory(straight.path().toStdString());
+        a.run();
+        FitRun b(c, d, std::nullopt, o);
+        b.attachRunDirectory(interrupted.path().toStdString());
+        // Asked to stop a few polish steps into the first polish round.
+        std::atomic<int> polls{0};
+        b.setInterrupt([&] { return ++polls > 5; });
+        const FitResult stopped = b.run();
+        QVERIFY(stopped.termination == Termination::Stopped);
+        QCOMPARE(stopped.epochsDone, 1 + 10);  // screen and Adam done, the polish round abandoned
+        QCOMPARE(b.epochsDone(), 11);
+        FitRun resumed = FitRun::resume(interrupted.path().toStdString());
+        const FitResult r = resumed.run();
+        QVERIFY(r.termination == Termination::Completed);
+        QCOMPARE(r.epochsDone, o.epochs);
+        auto read = [](const QString& f) {
+            QFile h(f);
+            h.open(QIODevice::ReadOnly);
+            return h.readAll();
+        };
+        for (const char* f : {"history.csv", "best.json", "params.csv"})
+            QCOMPARE(read(interrupted.filePath(f)), read(straight.filePath(f)));
     }
 
     void uncertaintyFollowsTheNoiseAndFindsUnidentifiableParameters() {

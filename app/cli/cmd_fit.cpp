@@ -31,7 +31,8 @@ struct FitArgs {
     bool overwrite = false;
 };
 
-// Ctrl-C stops after the current epoch; the checkpoint keeps everything already computed.
+// Ctrl-C stops after the current epoch (a long polish round is abandoned at once and repeated
+// on resume); the checkpoint keeps everything already computed.
 volatile std::sig_atomic_t interrupted = 0;
 void onInterrupt(int) { interrupted = 1; }
 
@@ -49,6 +50,7 @@ std::unique_ptr<RunFolderLock> claimNewRunFolder(Run& run, const std::string& di
 template <class Run>
 int runFit(Run& run) {
     run.setPartition(processPartition());
+    run.setInterrupt([] { return interrupted != 0; });
     ProgressBar bar(isReportingProcess() ? run.options().epochs : 0);
     std::signal(SIGINT, onInterrupt);
     const FitResult r = run.run([&](const EpochSummary& s) {

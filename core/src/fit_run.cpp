@@ -268,7 +268,14 @@ FitResult FitRun::run(const EpochCallback& callback) {
     const int N = options().population, P = objective_->size();
     FitResult result;
     while (epoch_ < options().epochs) {
-        const EpochSummary sum = step();
+        EpochSummary sum;
+        try {
+            sum = step();
+        } catch (const detail::EpochInterrupted&) {
+            // The epoch was abandoned before it changed anything: the run stands as before it.
+            result.termination = Termination::Stopped;
+            break;
+        }
         if (callback && callback(sum) == FitControl::Stop) {
             result.termination = Termination::Stopped;
             break;

@@ -107,7 +107,8 @@ int jacobianAt(const gsl_vector* y, void* data, gsl_matrix* J) {
 }  // namespace
 
 std::optional<bool> polishWithLevenbergMarquardt(const FitObjective& obj, const std::vector<Coordinate>& coords,
-                                                 int iterations, double* set, double& loss) {
+                                                 int iterations, double* set, double& loss,
+                                                 const Interrupt& interrupted) {
     const int F = obj.freeCount(), P = obj.size();
     if (F == 0) return false;
     Problem prob{obj, coords, 0, {}, {}, loss};
@@ -147,6 +148,7 @@ std::optional<bool> polishWithLevenbergMarquardt(const FitObjective& obj, const 
         int stalled = 0;
         std::vector<double> seen{prob.bestLoss};
         for (int it = 0; it < iterations && stalled < stalls; ++it) {
+            if (interrupted && interrupted()) break;
             const double before = prob.bestLoss;
             if (gsl_multifit_nlinear_iterate(w) != GSL_SUCCESS) break;  // no acceptable step left
             stalled = prob.bestLoss < before * (1 - 1e-10) ? 0 : stalled + 1;

@@ -10,6 +10,7 @@
 //  later epochs (polish): L-BFGS (NLopt) from each set's best point with the exact gradient.
 // Every set keeps the best point it reached; the fit ends with every set at that point.
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <limits>
 #include <numeric>
@@ -278,13 +279,14 @@ void FitRun::robustAdam(EpochSummary& sum) {
 namespace detail {
 
 bool polishWithLbfgs(const FitObjective& obj, const std::vector<Coordinate>& coords, int evaluations, double* set,
-                     double& loss) {
+                     double& loss, const Interrupt& interrupted) {
     struct Polish {
         const FitObjective& obj;
         const std::vector<detail::Coordinate>& coords;
         std::vector<double> set, bestSet;
         double bestLoss;
-    } pol{obj, coords, std::vector<double>(set, set + obj.size()), {}, loss};
+        const Interrupt& interrupted;
+    } pol{obj, coords, std::vector<double>(set, set + obj.size()), {}, loss, interrupted};
     std::vector<double> y;
     toCoordinates(obj, coords, set, y);
     nlopt::opt opt(nlopt::LD_LBFGS, unsigned(obj.freeCount()));
@@ -294,6 +296,7 @@ bool polishWithLbfgs(const FitObjective& obj, const std::vector<Coordinate>& coo
     opt.set_min_objective(
         [](unsigned n, const double* yv, double* grad, void* data) -> double {
             auto& p = *static_cast<Polish*>(data);
+            if (p.interrupted && p.interrupted()) throw nlopt::forced_stop();
             fromCoordinates(p.obj, p.coords, yv, p.set.data());
             const LossGradient lg = p.obj.lossAndGradient(p.set, 1);
             const double l = lg.loss[0];
@@ -350,18 +353,28 @@ void FitRun::robustPolish(EpochSummary& sum) {
         single = oneThread.get();
     }
     std::string failure;
+    // An interrupt is honoured only when this process alone polishes every set.
+    const detail::Interrupt interrupted = partition_->size() == 1 ? interrupt_ : detail::Interrupt{};
+    std::atomic<bool> abandoned{false};
 #pragma omp parallel for schedule(dynamic) num_threads(o.threads > 0 ? o.threads : omp_get_max_threads()) if (e - b > 1 && o.threads != 1)
     for (int k = b; k < e; ++k) {
-        if (obj.freeCount() == 0 || !std::isfinite(losses[k])) continue;
+        if (obj.freeCount() == 0 || !std::isfinite(losses[k]) || abandoned) continue;
+        if (interrupted && interrupted()) {
+            abandoned = true;
+            continue;
+        }
         try {
             double* set = sets.data() + size_t(k) * P;
-            if (!detail::polishWithLevenbergMarquardt(*single, coords, o.robust.polishIterations, set, losses[k]))
-                detail::polishWithLbfgs(*single, coords, o.robust.polishEvaluations, set, losses[k]);
+            if (!detail::polishWithLevenbergMarquardt(*single, coords, o.robust.polishIterations, set, losses[k],
+                                                      interrupted))
+                detail::polishWithLbfgs(*single, coords, o.robust.polishEvaluations, set, losses[k], interrupted);
+            if (interrupted && interrupted()) abandoned = true;
         } catch (const std::exception& ex) {
 #pragma omp critical
             failure = ex.what();
         }
     }
+    if (abandoned) throw detail::EpochInterrupted{};
     if (!failure.empty()) throw std::runtime_error(failure);
     partition_->share(sets, K, P);
     partition_->share(losses, K, 1);

@@ -1,6 +1,7 @@
 #pragma once
 // State of the robust method between epochs (checkpointed), and the change of coordinates it
 // optimises in.
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -57,13 +58,20 @@ void fromCoordinates(const FitObjective& obj, const std::vector<Coordinate>& coo
 // lowest loss it sees; `evaluations` bounds the work (iterations). Both return whether they
 // found a lower loss.
 //  L-BFGS (NLopt) with the exact gradient: any objective.
+// `interrupted` (may be empty) is polled between steps; when it returns true the polish ends
+// at once and its result must be discarded.
+using Interrupt = std::function<bool()>;
 bool polishWithLbfgs(const FitObjective& obj, const std::vector<Coordinate>& coords, int evaluations, double* set,
-                     double& loss);
+                     double& loss, const Interrupt& interrupted = {});
 //  Levenberg-Marquardt (GSL's trust-region solver) on the residuals of objectives whose loss is
 //  a sum of squares (least_squares_polish.cpp); nullopt when the objective has no residuals or
 //  its Jacobian would be too large.
 std::optional<bool> polishWithLevenbergMarquardt(const FitObjective& obj, const std::vector<Coordinate>& coords,
-                                                 int iterations, double* set, double& loss);
+                                                 int iterations, double* set, double& loss,
+                                                 const Interrupt& interrupted = {});
+
+// Thrown out of an epoch that an interrupt abandoned (FitRun::setInterrupt).
+struct EpochInterrupted {};
 
 }  // namespace detail
 }  // namespace odynn

@@ -101,6 +101,11 @@ void FitWorker::launch(std::shared_ptr<FitRun> given, std::optional<std::tuple<C
             std::unique_ptr<Simulation> traceSim;
             auto lastTrace = std::chrono::steady_clock::now() - std::chrono::seconds(10);
             const int P = run->layout().size();
+            // Stop also cuts a long polish round short (the round is repeated on Continue).
+            run->setInterrupt([control] {
+                std::lock_guard lock(control->mutex);
+                return control->stop;
+            });
             outcome.result = run->run([&](const EpochSummary& summary) {
                 FitProgress p;
                 p.summary = summary;

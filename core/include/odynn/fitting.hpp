@@ -203,6 +203,11 @@ public:
     void setEpochs(int epochs);
     // Splits the sets among processes; only rank 0 writes the run folder.
     void setPartition(std::shared_ptr<const SetPartition> partition);
+    // Polled (from any thread) during long epochs (the robust method's polish rounds): when it
+    // returns true, run() abandons the epoch, leaving the run as it was before it (the run
+    // folder too), and ends Stopped; resuming repeats the epoch, so results stay bit for bit.
+    // Not honoured when the sets are shared among processes (every process must finish).
+    void setInterrupt(std::function<bool()> requested) { interrupt_ = std::move(requested); }
 
     const FitObjective& objective() const { return *objective_; }
     // Circuit objectives only (std::logic_error otherwise).
@@ -250,6 +255,7 @@ private:
     BestIterate bestIterate_;
     double wallSeconds_ = 0;
     std::string dir_;
+    std::function<bool()> interrupt_;
 };
 
 }  // namespace odynn
