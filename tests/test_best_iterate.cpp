@@ -19,21 +19,7 @@ using namespace odynn;
 namespace {
 
 // The voltage of a lone celegans neuron on two short training currents (dt 1 ms).
-FitDataset selfTarget(const Circuit& c) {
-    const auto all = trainingCurrents(1.0, 300.0);
-    const int T = int(all[0].size()), B = 2;
-    FitDataset d;
-    d.stimulus = Stimulus(T, B, 1);
-    for (int t = 0; t < T; ++t)
-        for (int b = 0; b < B; ++b) d.stimulus.at(t, b, 0) = all[b][t];
-    SimulationOptions opt;
-    opt.record = Record::VoltageCalcium;
-    const auto r = simulate(c, d.stimulus, opt);
-    d.targetV.resize(size_t(T) * B);
-    for (int t = 0; t < T; ++t)
-        for (int b = 0; b < B; ++b) d.targetV[size_t(t) * B + b] = r.sets[0].at(t, 0, b, 0);
-    return d;
-}
+FitDataset selfTarget(const Circuit& c) { return test::simulatedTarget(c, 300.0, 2); }
 
 // A learning rate far too large for the neuron: the losses jump about, so the final sets are
 // seldom the best ones seen (after 7 epochs, the lowest loss was seen at epoch 4).

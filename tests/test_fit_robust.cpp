@@ -15,21 +15,7 @@ using namespace odynn;
 
 namespace {
 
-FitDataset targetOf(const Circuit& c, double maxT) {
-    const auto currents = trainingCurrents(c.dt, maxT);
-    FitDataset d;
-    const int T = int(currents[0].size()), B = 2;
-    d.stimulus = Stimulus(T, B, 1);
-    for (int t = 0; t < T; ++t)
-        for (int b = 0; b < B; ++b) d.stimulus.at(t, b, 0) = currents[b][t];
-    SimulationOptions opt;
-    opt.record = Record::VoltageCalcium;
-    const auto r = simulate(c, d.stimulus, opt);
-    d.targetV.resize(size_t(T) * B);
-    for (int t = 0; t < T; ++t)
-        for (int b = 0; b < B; ++b) d.targetV[size_t(t) * B + b] = r.sets[0].at(t, 0, b, 0);
-    return d;
-}
+FitDataset targetOf(const Circuit& c, double maxT) { return test::simulatedTarget(c, maxT, 2); }
 
 FitOptions robustOptions(int population, int adamEpochs) {
     FitOptions o;

@@ -15,43 +15,13 @@
 
 using namespace odynn;
 
-namespace {
-
-// Targets simulated from the circuit's own parameters under ODYNN's training currents on
-// every neuron (batch entries = currents); Ca targets of neuron `caNeuron` only.
-FitDataset targetOf(const Circuit& c, double maxT, int batch, int caNeuron = -1) {
-    const auto currents = trainingCurrents(c.dt, maxT);
-    const int T = int(currents[0].size()), N = int(c.neurons.size());
-    FitDataset d;
-    d.stimulus = Stimulus(T, batch, N);
-    for (int t = 0; t < T; ++t)
-        for (int b = 0; b < batch; ++b)
-            for (int n = 0; n < N; ++n) d.stimulus.at(t, b, n) = n == 0 ? currents[size_t(b)][size_t(t)] : 0.0;
-    const ParameterLayout layout(c);
-    SimulationOptions opt;
-    opt.record = Record::VoltageCalcium;
-    const auto r = simulate(c, d.stimulus, opt);
-    const size_t cells = size_t(T) * batch * N;
-    d.targetV.assign(cells, std::nan(""));
-    d.targetCa.assign(cells, std::nan(""));
-    for (int t = 0; t < T; ++t)
-        for (int b = 0; b < batch; ++b)
-            for (int n = 0; n < N; ++n) {
-                const size_t at = (size_t(t) * batch + b) * N + n;
-                d.targetV[at] = r.sets[0].at(t, 0, b, n);
-                if (n == caNeuron) d.targetCa[at] = r.sets[0].at(t, 1, b, n);
-            }
-    return d;
-}
-
-}  // namespace
 
 class TestLeastSquares : public QObject {
     Q_OBJECT
 private slots:
     void residualsAddUpToTheLoss() {
         const Circuit c = test::pairCircuit(0.5);
-        FitDataset d = targetOf(c, 150.0, 2, 1);
+        FitDataset d = test::simulatedTarget(c, 150.0, 2, 1);
         // Some missing samples, and targets that differ from what the sets simulate.
         for (size_t at = 0; at < d.targetV.size(); at += 7) d.targetV[at] = std::nan("");
         for (double& v : d.targetV) v += 0.3;
@@ -92,8 +62,7 @@ private slots:
         // hhsimple's defaults made the data; after a short Adam stage the Gauss-Newton polish
         // takes the best start to the answer to round-off.
         const Circuit c = singleNeuronCircuit("hhsimple", 1.0);
-        FitDataset d = targetOf(c, 400.0, 2);
-        d.targetCa.clear();
+        FitDataset d = test::simulatedTarget(c, 400.0, 2);
         FitOptions o;
         o.method = FitMethod::Robust;
         o.population = 4;
@@ -118,8 +87,7 @@ private slots:
 
     void anInterruptAbandonsAPolishRoundAndResumeRepeatsIt() {
         const Circuit c = singleNeuronCircuit("hhsimple", 1.0);
-        FitDataset d = targetOf(c, 300.0, 2);
-        d.targetCa.clear();
+        FitDataset d = test::simulatedTarget(c, 300.0, 2);
         FitOptions o;
         o.method = FitMethod::Robust;
         o.population = 4;
@@ -158,8 +126,7 @@ private slots:
         // celegans from voltage alone: rho_ca only scales calcium, which only acts through
         // h's midpoint and scale, so the three trade off exactly; C_m is pinned down.
         const Circuit c = singleNeuronCircuit("celegans", 0.5);
-        FitDataset d = targetOf(c, 600.0, 3);
-        d.targetCa.clear();
+        FitDataset d = test::simulatedTarget(c, 600.0, 3);
         FitOptions o;
         o.population = 1;
         const CircuitObjective obj(c, d, std::nullopt, o);

@@ -7,7 +7,9 @@
 #include <string>
 
 #include "odynn/circuit.hpp"
+#include "odynn/fitting.hpp"
 #include "odynn/simulator.hpp"
+#include "odynn/stimuli.hpp"
 
 namespace odynn::test {
 
@@ -34,6 +36,33 @@ inline Circuit pairCircuit(double dt) {
     c.synapses.push_back({1, 0, presets::excitatory1});
     c.gaps.push_back({0, 1, presets::gap});
     return c;
+}
+
+// Fitting data with a known answer: the circuit simulated from its own parameters under the
+// first `batch` of ODYNN's training currents (into neuron 0; the others get none), V targets of
+// every neuron and, when caNeuron >= 0, Ca targets of that neuron (no Ca targets otherwise).
+inline FitDataset simulatedTarget(const Circuit& c, double maxT, int batch, int caNeuron = -1) {
+    const auto currents = trainingCurrents(c.dt, maxT);
+    const int T = int(currents[0].size()), N = int(c.neurons.size());
+    FitDataset d;
+    d.stimulus = Stimulus(T, batch, N);
+    for (int t = 0; t < T; ++t)
+        for (int b = 0; b < batch; ++b)
+            for (int n = 0; n < N; ++n) d.stimulus.at(t, b, n) = n == 0 ? currents[size_t(b)][size_t(t)] : 0.0;
+    SimulationOptions opt;
+    opt.record = Record::VoltageCalcium;
+    const auto r = simulate(c, d.stimulus, opt);
+    const size_t cells = size_t(T) * batch * N;
+    d.targetV.assign(cells, std::nan(""));
+    if (caNeuron >= 0) d.targetCa.assign(cells, std::nan(""));
+    for (int t = 0; t < T; ++t)
+        for (int b = 0; b < batch; ++b)
+            for (int n = 0; n < N; ++n) {
+                const size_t at = (size_t(t) * batch + b) * N + n;
+                d.targetV[at] = r.sets[0].at(t, 0, b, n);
+                if (n == caNeuron) d.targetCa[at] = r.sets[0].at(t, 1, b, n);
+            }
+    return d;
 }
 
 }  // namespace odynn::test

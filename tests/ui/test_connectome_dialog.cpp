@@ -21,6 +21,7 @@
 #include "editor/circuit_graph_model.hpp"
 #include "import/connectome_dialog.hpp"
 #include "window/main_window.hpp"
+#include "window_test_support.hpp"
 #include "odynn/connectome.hpp"
 #include "plots/voltage_heatmap.hpp"
 
@@ -28,15 +29,6 @@ using namespace odynn;
 using namespace odynn::ui;
 
 namespace {
-
-MainWindow::Options testOptions() {
-    MainWindow::Options o;
-    o.showDialogs = false;
-    o.restoreSettings = false;
-    o.offerRecovery = false;
-    o.autoSimulate = false;
-    return o;
-}
 
 // Runs `act` on the dialog of type D once it is shown modally (exec() blocks the caller).
 template <class D>
@@ -185,7 +177,7 @@ private slots:
     }
 
     void windowCreatesTheProject() {
-        MainWindow window(testOptions());
+        MainWindow window(test::windowOptions());
         window.undoStack()->clear();
         QVERIFY(!window.isModified());
         whenShown<ConnectomeDialog>([](ConnectomeDialog* d) {
@@ -215,7 +207,7 @@ private slots:
     }
 
     void heatmapOf302Neurons() {
-        MainWindow window(testOptions());
+        MainWindow window(test::windowOptions());
         const Connectome con = loadConnectome(findConnectomeDir().toStdString(), ConnectomeSource::Cook2019);
         Project p;
         p.circuit = connectomeCircuit(con, allConnectomeNeurons(con), 0.1);

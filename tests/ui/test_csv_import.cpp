@@ -14,6 +14,7 @@
 #include "import/column_mapping_dialog.hpp"
 #include "fit/fit_panel.hpp"
 #include "window/main_window.hpp"
+#include "window_test_support.hpp"
 #include "odynn/csv.hpp"
 #include "odynn/errors.hpp"
 
@@ -36,14 +37,6 @@ QByteArray imagingCsv() {
     return text;
 }
 
-MainWindow::Options testOptions() {
-    MainWindow::Options o;
-    o.showDialogs = false;
-    o.restoreSettings = false;
-    o.offerRecovery = false;
-    o.autoSimulate = false;
-    return o;
-}
 }  // namespace
 
 class TestCsvImport : public QObject {
@@ -112,7 +105,7 @@ private slots:
         const QString imaging = writeFile(dir, QStringLiteral("imaging.csv"), imagingCsv());
         const QString ragged = writeFile(dir, QStringLiteral("ragged.csv"), "t,V\n0,1\n1\n");
         const QString letters = writeFile(dir, QStringLiteral("letters.csv"), "t,V\n0,1\n1,abc\n");
-        MainWindow window(testOptions());
+        MainWindow window(test::windowOptions());
         int asked = 0;
         bool accept = true;
         window.setMappingChooser([&](const CsvTable& table, const std::vector<ColumnMapping>& guess)

@@ -7,19 +7,11 @@
 
 #include "plots/figure_export.hpp"
 #include "window/main_window.hpp"
+#include "window_test_support.hpp"
 
 using namespace odynn::ui;
 
 namespace {
-
-MainWindow::Options testOptions() {
-    MainWindow::Options o;
-    o.showDialogs = false;
-    o.restoreSettings = false;
-    o.offerRecovery = false;
-    o.autoSimulate = false;
-    return o;
-}
 
 // The first page of a PDF as an image at `dpi`, through pdftoppm.
 QImage rasterise(const QString& pdf, int dpi) {
@@ -48,7 +40,7 @@ class TestFigureExport : public QObject {
 private slots:
     void plotHasTheRequestedSize() {
         QTemporaryDir dir;
-        MainWindow window(testOptions());
+        MainWindow window(test::windowOptions());
         window.resize(1280, 720);
         window.show();
         QVERIFY(window.simulateNow());
@@ -78,7 +70,7 @@ private slots:
     // at the PNG's resolution, has about as many dark pixels as the PNG.
     void diagramPdfShowsLabels() {
         QTemporaryDir dir;
-        MainWindow window(testOptions());
+        MainWindow window(test::windowOptions());
         FigureSettings s;
         s.width = 100;
         s.height = 70;
@@ -99,7 +91,7 @@ private slots:
 
     void badSuffixIsNamed() {
         QTemporaryDir dir;
-        MainWindow window(testOptions());
+        MainWindow window(test::windowOptions());
         const QString error = window.exportFigure(1, dir.filePath(QStringLiteral("plot.bmp")), FigureSettings{});
         QVERIFY2(error.contains(QStringLiteral("plot.bmp")), qPrintable(error));
     }

@@ -26,31 +26,12 @@
 #include "odynn/parameters.hpp"
 #include "project/project_file.hpp"
 #include "window/main_window.hpp"
+#include "window_test_support.hpp"
 
 using namespace odynn;
 using namespace odynn::ui;
 
 namespace {
-MainWindow::Options testOptions() {
-    MainWindow::Options o;
-    o.showDialogs = false;
-    o.restoreSettings = false;
-    o.offerRecovery = false;
-    o.autoSimulate = false;
-    return o;
-}
-
-// 50 ms at dt 0.1 ms keeps the fit quick.
-void shortenStimulus(MainWindow& window) {
-    StimulusSpec spec = window.stimulusEditor()->spec();
-    spec.duration = 50.0;
-    for (BatchEntry& e : spec.entries)
-        for (CurrentSource& s : e.sources) {
-            s.start = 10.0;
-            s.stop = 40.0;
-        }
-    window.stimulusEditor()->setSpec(spec);
-}
 
 // Clicks the row's bounds button and returns the dialog it opened.
 FitBoundDialog* openBounds(InspectorPanel* inspector, const QString& name) {
@@ -83,7 +64,7 @@ private slots:
     void cleanupTestCase() { QDir(runFolderRoot({})).removeRecursively(); }
 
     void badBoundsAreRefused() {
-        MainWindow window(testOptions());  // the example: celegans neurons, C_m in [0.5, inf) uF/cm2
+        MainWindow window(test::windowOptions());  // the example: celegans neurons, C_m in [0.5, inf) uF/cm2
         InspectorPanel* inspector = window.inspector();
         inspector->showNeuron(window.model()->neuronIdByLabel(QStringLiteral("AVA")));
         FitBoundDialog* dialog = openBounds(inspector, QStringLiteral("C_m"));
@@ -107,7 +88,7 @@ private slots:
         const QString path = dir.filePath(QStringLiteral("bounds.odynn.json"));
         const QString full = QStringLiteral("AVA/C_m");
         {
-            MainWindow window(testOptions());
+            MainWindow window(test::windowOptions());
             QVERIFY(ParameterLayout(window.model()->circuit()).find(full.toStdString()) >= 0);
             InspectorPanel* inspector = window.inspector();
             inspector->showNeuron(window.model()->neuronIdByLabel(QStringLiteral("AVA")));
@@ -143,7 +124,7 @@ private slots:
         const nlohmann::json doc = nlohmann::json::parse(file.readAll().toStdString());
         QCOMPARE(doc["fit"]["bounds"].dump(), std::string(R"({"AVA/C_m":[1.0,30.0]})"));
 
-        MainWindow reopened(testOptions());
+        MainWindow reopened(test::windowOptions());
         QVERIFY(reopened.openProject(path));
         QCOMPARE(reopened.inspector()->fitBound(full), std::make_optional(std::make_pair(1.0, 30.0)));
         reopened.inspector()->showNeuron(reopened.model()->neuronIdByLabel(QStringLiteral("AVA")));
@@ -157,7 +138,7 @@ private slots:
         QCOMPARE(o.bounds[0].upper, 30.0);
 
         // A fit started in the app writes them into its run folder's settings.json.
-        shortenStimulus(reopened);
+        test::shortenStimulus(reopened, 50.0, 10.0, 40.0);
         QVERIFY(reopened.simulateNow());
         fit->populationBox()->setValue(2);
         fit->epochsBox()->setValue(1);

@@ -20,6 +20,7 @@
 #include "fit/run_folder_place.hpp"
 #include "fit/fit_result_plots.hpp"
 #include "window/main_window.hpp"
+#include "window_test_support.hpp"
 #include "fit/population_stats.hpp"
 #include "editor/stimulus_editor.hpp"
 
@@ -27,26 +28,6 @@ using namespace odynn;
 using namespace odynn::ui;
 
 namespace {
-MainWindow::Options testOptions() {
-    MainWindow::Options o;
-    o.showDialogs = false;
-    o.restoreSettings = false;
-    o.offerRecovery = false;
-    o.autoSimulate = false;
-    return o;
-}
-
-// A short stimulus keeps each epoch quick: 150 ms at dt 0.1 ms.
-void shortenStimulus(MainWindow& window) {
-    StimulusSpec spec = window.stimulusEditor()->spec();
-    spec.duration = 150.0;
-    for (BatchEntry& e : spec.entries)
-        for (CurrentSource& s : e.sources) {
-            s.start = 20.0;
-            s.stop = 120.0;
-        }
-    window.stimulusEditor()->setSpec(spec);
-}
 
 // Pixels of the best set's red (214, 39, 40) in a rendering of the plot.
 int redPixels(QCustomPlot* plot) {
@@ -107,10 +88,10 @@ private slots:
     }
 
     void robustMethodFromThePanel() {
-        MainWindow window(testOptions());
+        MainWindow window(test::windowOptions());
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
-        shortenStimulus(window);
+        test::shortenStimulus(window, 150.0, 20.0, 120.0);
         QVERIFY(window.simulateNow());
         FitPanel* fit = window.fitPanel();
         window.showFitView();
@@ -133,11 +114,11 @@ private slots:
     }
 
     void liveFitFiguresAndApplyBest() {
-        MainWindow window(testOptions());
+        MainWindow window(test::windowOptions());
         window.resize(1366, 768);
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
-        shortenStimulus(window);
+        test::shortenStimulus(window, 150.0, 20.0, 120.0);
         QVERIFY(window.simulateNow());
         FitPanel* fit = window.fitPanel();
         window.showFitView();
@@ -204,8 +185,8 @@ private slots:
     }
 
     void pauseStopContinue() {
-        MainWindow window(testOptions());
-        shortenStimulus(window);
+        MainWindow window(test::windowOptions());
+        test::shortenStimulus(window, 150.0, 20.0, 120.0);
         QVERIFY(window.simulateNow());
         FitPanel* fit = window.fitPanel();
         fit->populationBox()->setValue(3);
@@ -249,8 +230,8 @@ private slots:
     }
 
     void refusesAFitWithoutObservedTargets() {
-        MainWindow window(testOptions());
-        shortenStimulus(window);
+        MainWindow window(test::windowOptions());
+        test::shortenStimulus(window, 150.0, 20.0, 120.0);
         QVERIFY(window.simulateNow());
         FitPanel* fit = window.fitPanel();
         for (int k = 0; k < fit->observedList()->count(); ++k) fit->observedList()->item(k)->setCheckState(Qt::Unchecked);

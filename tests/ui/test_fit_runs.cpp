@@ -30,31 +30,12 @@
 #include "odynn/parameters.hpp"
 #include "project/project_file.hpp"
 #include "window/main_window.hpp"
+#include "window_test_support.hpp"
 
 using namespace odynn;
 using namespace odynn::ui;
 
 namespace {
-MainWindow::Options testOptions() {
-    MainWindow::Options o;
-    o.showDialogs = false;
-    o.restoreSettings = false;
-    o.offerRecovery = false;
-    o.autoSimulate = false;
-    return o;
-}
-
-// 100 ms at dt 0.1 ms keeps each epoch quick.
-void shortenStimulus(MainWindow& window) {
-    StimulusSpec spec = window.stimulusEditor()->spec();
-    spec.duration = 100.0;
-    for (BatchEntry& e : spec.entries)
-        for (CurrentSource& s : e.sources) {
-            s.start = 10.0;
-            s.stop = 80.0;
-        }
-    window.stimulusEditor()->setSpec(spec);
-}
 
 QByteArray readAll(const QString& path) {
     QFile f(path);
@@ -106,8 +87,8 @@ private slots:
 
     void appRunFolderResumesWithTheCliToTheSameResult() {
         QTemporaryDir dir;
-        MainWindow window(testOptions());
-        shortenStimulus(window);
+        MainWindow window(test::windowOptions());
+        test::shortenStimulus(window, 100.0, 10.0, 80.0);
         QVERIFY(window.simulateNow());
         const QString project = dir.filePath(QStringLiteral("tap.odynn.json"));
         QVERIFY(window.saveProjectAs(project));
@@ -142,7 +123,7 @@ private slots:
                         &out),
                  0);
         // ...and the app opens the other copy and continues it as far.
-        MainWindow later(testOptions());
+        MainWindow later(test::windowOptions());
         FitPanel* laterFit = later.fitPanel();
         QVERIFY2(later.openFitRun(appCopy), qPrintable(laterFit->statusText()));
         QVERIFY(laterFit->continueButton()->isEnabled());
@@ -178,7 +159,7 @@ private slots:
                    &out),
             0);
         {
-            MainWindow window(testOptions());
+            MainWindow window(test::windowOptions());
             FitPanel* fit = window.fitPanel();
             QVERIFY2(window.openFitRun(run), qPrintable(fit->statusText()));
             // The live views: every set's loss of every epoch, the parameters and the best trace.
@@ -213,14 +194,14 @@ private slots:
             QCOMPARE(now.neurons[0].params[0], iterate.at(ParameterLayout(now).entries()[0].name).get<double>());
             QVERIFY(window.undoStack()->undoText().contains(QStringLiteral("lowest loss seen")));
             // While this window has the run, no other fit may write it.
-            MainWindow other(testOptions());
+            MainWindow other(test::windowOptions());
             QVERIFY(!other.openFitRun(run));
             QVERIFY2(other.lastError().contains(QStringLiteral("in use")), qPrintable(other.lastError()));
         }
 
         // The same run, interrupted (no summary yet): the lowest loss seen can still be applied.
         QFile::remove(QDir(run).filePath(QStringLiteral("summary.json")));
-        MainWindow again(testOptions());
+        MainWindow again(test::windowOptions());
         QVERIFY(again.openFitRun(run));
         QVERIFY(!again.fitPanel()->best().has_value());
         QVERIFY(again.fitPanel()->applyButton()->isEnabled());
@@ -231,7 +212,7 @@ private slots:
     }
 
     void neuronsWithoutDataKeepTheirParameters() {
-        MainWindow window(testOptions());  // the example: AVA, AVB, PVD, PLM
+        MainWindow window(test::windowOptions());  // the example: AVA, AVB, PVD, PLM
         FitPanel* fit = window.fitPanel();
         const Circuit& c = window.model()->circuit();
         QVERIFY(c.neurons.size() > 1);
@@ -279,7 +260,7 @@ private slots:
         const QString path = dir.filePath(QStringLiteral("setup.odynn.json"));
         FitSetup saved;
         {
-            MainWindow window(testOptions());
+            MainWindow window(test::windowOptions());
             TargetTrace t;
             t.source = QStringLiteral("rec.csv");
             for (int k = 0; k < 40; ++k) t.time.push_back(0.5 * k);
@@ -298,7 +279,7 @@ private slots:
             saved = fit->setup();
             QVERIFY(window.saveProjectAs(path));
         }
-        MainWindow reopened(testOptions());
+        MainWindow reopened(test::windowOptions());
         QVERIFY(reopened.openProject(path));
         const FitSetup loaded = reopened.fitPanel()->setup();
         QCOMPARE(loaded.population, 37);

@@ -20,6 +20,7 @@
 
 #include "fit/fit_panel.hpp"
 #include "window/main_window.hpp"
+#include "window_test_support.hpp"
 #include "odynn/trace_import.hpp"
 #include "import/trace_import_dialog.hpp"
 
@@ -29,15 +30,6 @@ using namespace odynn::ui;
 namespace {
 
 const QString aval1 = QStringLiteral(ODYNN_TEST_DATA_DIR "/AVAL1.csv");
-
-MainWindow::Options testOptions() {
-    MainWindow::Options o;
-    o.showDialogs = false;
-    o.restoreSettings = false;
-    o.offerRecovery = false;
-    o.autoSimulate = false;
-    return o;
-}
 
 template <class D>
 void whenShown(std::function<void(D*)> act) {
@@ -204,7 +196,7 @@ private slots:
         // status bar says the same number once the target is loaded.
         const QString steps = QLocale().toString(t->steps()) + QStringLiteral(" steps");
         QVERIFY2(d.infoText().contains(steps), qPrintable(d.infoText() + QStringLiteral(" / ") + steps));
-        MainWindow w(testOptions());
+        MainWindow w(test::windowOptions());
         w.addTargetTrace(*t);
         const QString status = w.statusBar()->currentMessage();
         QVERIFY2(status.contains(steps), qPrintable(status));
@@ -240,7 +232,7 @@ private slots:
     }
 
     void droppedRecordingBecomesACalciumTarget() {
-        MainWindow window(testOptions());
+        MainWindow window(test::windowOptions());
         QVERIFY(!isCalciumRecording(QStringLiteral(":/examples/avoidance.json")));
         bool shown = false;
         whenShown<TraceImportDialog>([&shown](TraceImportDialog* d) {
