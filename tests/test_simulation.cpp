@@ -1,9 +1,12 @@
 // The reusable Simulation object: repeated runs with new parameters, new currents or another
 // recording give exactly what a fresh simulate() gives, and reuse their storage while the
 // shapes stay the same.
+#include <set>
+
 #include "odynn/errors.hpp"
 #include "odynn/simulation.hpp"
 #include "odynn/datasets.hpp"
+#include "odynn/fitting.hpp"
 #include "odynn/stimuli.hpp"
 #include "test_support.hpp"
 
@@ -130,6 +133,55 @@ private slots:
         a.setParameters(pop);
         b.setParameters(pop);
         QVERIFY(identical(a.run(s), b.run(s)));
+    }
+
+    // The forward simulation sums each neuron's inputs itself, with one activation per distinct
+    // (presynaptic neuron, mdp, scale); the gradient pass works synapse by synapse. Both give the
+    // same states bit for bit (the loss against the simulation's own V is exactly 0) with shared
+    // and distinct synapse parameters, mixed models, one lane or several, and any threads.
+    void circuitInputsEqualTheGradientPass() {
+        Circuit c;
+        c.dt = 0.2;
+        const int N = 13;
+        for (int i = 0; i < N; ++i) c.addNeuron("n" + std::to_string(i), i % 6 == 1 ? "hhsimple" : i % 6 == 4 ? "leaky" : "celegans");
+        Rng rng(7);
+        std::uniform_int_distribution<int> pick(0, N - 1);
+        std::uniform_real_distribution<double> jitter(0.8, 1.2);
+        std::set<std::pair<int, int>> used;
+        while (c.synapses.size() < 60) {
+            const int a = pick(rng), b = pick(rng);
+            if (a == b || !used.insert({a, b}).second) continue;
+            Synapse syn{a, b, c.synapses.size() % 2 ? presets::excitatory1 : presets::inhibitory1};
+            if (c.synapses.size() % 5 == 0) {  // a synapse of its own, beside preset ones from the same neuron
+                syn.p.mdp *= jitter(rng);
+                syn.p.scale *= jitter(rng);
+            }
+            c.synapses.push_back(syn);
+        }
+        used.clear();
+        while (c.gaps.size() < 15) {
+            const int a = pick(rng), b = pick(rng);
+            if (a == b || !used.insert({std::min(a, b), std::max(a, b)}).second) continue;
+            c.gaps.push_back({a, b, 0.05 * jitter(rng)});
+        }
+        for (const auto& [sets, batch] : {std::pair{1, 1}, std::pair{3, 2}}) {
+            const auto pop = scaledSets(c, sets, 0.01);
+            FitDataset d;
+            d.stimulus = steps(N, 400, batch, 0.2, 15.0);
+            for (int threads : {1, 2, 3}) {
+                SimulationOptions o;
+                o.threads = threads;
+                o.record = Record::VoltageCalcium;
+                const SimulationResult r = simulate(c, pop, sets, d.stimulus, o);
+                d.targetV.clear();
+                for (int t = 0; t < d.stimulus.steps; ++t)
+                    for (int b = 0; b < batch; ++b)
+                        for (int n = 0; n < N; ++n) d.targetV.push_back(r.sets[0].at(t, 0, b, n));
+                const std::vector<double> loss = lossOnly(c, pop, sets, d, LossWeights{}, threads);
+                QVERIFY2(loss[0] == 0.0, qPrintable(QString::number(loss[0], 'g', 17)));
+                for (int set = 1; set < sets; ++set) QVERIFY(loss[size_t(set)] > 0.0);  // other parameters, other states
+            }
+        }
     }
 
     void circuitParametersChangeInPlace() {

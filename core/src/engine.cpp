@@ -255,6 +255,12 @@ void Engine::stepGroup(int gi, const double* old, double* out, int e0, int e1, c
     }
 }
 
+void Engine::stepGroup(int gi, const double* old, double* out, int e0, int e1, const double* input, Scratch& s) const {
+    const ModelGroup& g = groups[gi];
+    for (int b0 = e0; b0 < e1; b0 += block)
+        g.kernels->step(g, Block{b0, std::min(block, e1 - b0), g.stride}, old, out, input + (b0 - e0), s, dt);
+}
+
 void Engine::reverseGroup(int gi, const double* old, const double* neu, const double* adjNew, double* adjOld,
                           double* adjInput, double* grad, int e0, int e1, const Stimulus& stim, int t,
                           const double* cur, Scratch& s) const {

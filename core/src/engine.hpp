@@ -64,6 +64,8 @@ public:
     // Steps elements [e0, e1) of group g: input = stimulus row t + incoming connection currents.
     void stepGroup(int g, const double* old, double* out, int e0, int e1, const Stimulus& stim, int t,
                    const double* cur, Scratch& s) const;
+    // The same with the elements' total input currents given, input[k - e0] for element k.
+    void stepGroup(int g, const double* old, double* out, int e0, int e1, const double* input, Scratch& s) const;
     // Reverse of stepGroup for elements [e0, e1); adjInput is [elem] of the group. grad is
     // [param][stride] (per-set weights: [set][weightStride]). Kernels whose reverse reads the
     // input current get it again, which needs the step's stimulus row and connection currents.

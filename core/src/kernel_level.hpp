@@ -38,11 +38,28 @@ struct ModelMath {
                     const double* adjNew, double* adjOld, double* adjInput, double* grad, double dt);
 };
 
+// A circuit's connection terms laid out for summing `packet` neurons side by side (circuit_inputs.hpp).
+// Slice s holds the places i = s * packet + k, k < packet, and the rows [start[s], start[s + 1]):
+// synapse rows up to middle[s], gap junction rows after it. Element q = row * packet + k of a row
+// belongs to place i; place i has synapses[i] synapse terms in the first rows of its slice and
+// gaps[i] gap junction terms in the first rows after middle[s], and adds them in that order:
+//   synapse:       acc[i] += (G[q] * table[index[q]]) * (E[q] - table[post[i]])   (index: its activation)
+//   gap junction:  acc[i] += G[q] * (table[index[q]] - table[post[i]])           (index: the other V)
+struct ConnectionSlices {
+    int count;
+    const int *start, *middle;
+    const int *post, *synapses, *gaps;
+    const double *G, *E;
+    const int* index;
+};
+
 struct KernelLevel {
     const char* name;  // "x86-64-v1" ... "x86-64-v4", or "native"
     ModelMath celegans, hhSimple, leaky;
     // out[k] = 1 / (1 + exp((mdp[k] - vPre[k]) * inv[k])) for k in [0, n), n whole packets.
     void (*synapseSigmoid)(const double* mdp, const double* inv, const double* vPre, double* out, int n);
+    // A circuit's connection currents summed onto neurons side by side (ConnectionSlices).
+    void (*connectionSums)(const ConnectionSlices& slices, const double* table, double* acc);
     // Runs `count` bytecode instructions over elements [k0, k0 + n) (odm/program.hpp); registers
     // holds the program's temporaries (registers x odm::chunk values).
     void (*odmRun)(const odm::Instruction* code, int count, double* registers, const double* const* arrays, int E,

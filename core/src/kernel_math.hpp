@@ -84,6 +84,7 @@ void reverseLeaky(const Block& b, const double* raw, const double* der, const do
                   const double* adjNew, double* adjOld, double* adjInput, double* grad, double dt);
 
 void synapseSigmoid(const double* mdp, const double* inv, const double* vPre, double* out, int n);
+void connectionSums(const ConnectionSlices& slices, const double* table, double* acc);
 
 void odmRun(const odm::Instruction* code, int count, double* registers, const double* const* arrays, int E, int k0,
             int n, int blockBegin, const double* consts);

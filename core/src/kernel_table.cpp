@@ -10,6 +10,7 @@ const KernelLevel& table() {
         {hhsimple::DerivedCount, deriveHhSimple, stepHhSimple, reverseHhSimple},
         {leaky::DerivedCount, deriveLeaky, stepLeaky, reverseLeaky},
         synapseSigmoid,
+        connectionSums,
         odmRun,
     };
     return level;

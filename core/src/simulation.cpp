@@ -1,8 +1,8 @@
 // Forward simulation over lanes (sets x batch), threaded with OpenMP: each thread owns a fixed
-// range of elements of every model group and of the connections from the first step to the
-// last. Circuits with connections separate "compute connection currents from the old state"
-// and "step all neurons" by two barriers per step; independent lanes (no connections) never
-// wait for each other.
+// range of elements of every model group from the first step to the last. In a circuit with
+// connections each thread works out its own elements' inputs from the whole state before the
+// step (circuit_inputs.hpp) and steps them; one barrier per step keeps the next step from
+// reading an unfinished state. Independent lanes (no connections) never wait for each other.
 #include "odynn/simulation.hpp"
 
 #include <omp.h>
@@ -11,6 +11,7 @@
 #include <cmath>
 #include <optional>
 
+#include "circuit_inputs.hpp"
 #include "engine.hpp"
 #include "odynn/errors.hpp"
 
@@ -80,7 +81,6 @@ struct Simulation::Impl {
     std::vector<double> population;
     std::optional<Engine> engine;  // rebuilt when the parameters or the batch size change
     std::vector<AlignedVector> bufA, bufB;
-    std::vector<double> cur;
     SimulationResult result;
     Record recordedAs = Record::None;  // of the storage in result (its padding rows depend on it)
 
@@ -126,7 +126,7 @@ struct Simulation::Impl {
         checkStimulus(circuit, stim);
         if (!engine || engine->batch != stim.batch) engine.emplace(circuit, layout, population.data(), sets, stim.batch);
         const Engine& eng = *engine;
-        const int L = eng.lanes, N = eng.neuronCount, B = stim.batch, T = stim.steps;
+        const int N = eng.neuronCount, B = stim.batch, T = stim.steps;
         const Record record = options.record;
         const int MS = widestStateCount(circuit);
         const int S = record == Record::AllStates ? MS : record == Record::VoltageCalcium ? 2 : 0;
@@ -140,7 +140,6 @@ struct Simulation::Impl {
         eng.initialState(bufA);
         bufB.resize(bufA.size());
         for (size_t g = 0; g < bufA.size(); ++g) bufB[g].resize(bufA[g].size());
-        cur.assign(size_t(eng.conn.count) * L, 0.0);
 
         const int threads = eng.threadsFor(options.threads);
         const bool coupled = eng.conn.count > 0;
@@ -154,7 +153,6 @@ struct Simulation::Impl {
         {
             const int tid = omp_get_thread_num(), nth = omp_get_num_threads();
             Scratch scratch(Engine::block);
-            const auto [c0, c1] = splitRange(eng.conn.count, nth, tid);
             std::vector<std::pair<int, int>> range(eng.groups.size());
             std::vector<RecordRun> runs;
             for (size_t g = 0; g < eng.groups.size(); ++g) {
@@ -162,18 +160,21 @@ struct Simulation::Impl {
                 if (S > 0) addRuns(eng, int(g), range[g].first, range[g].second, runs);
             }
             Recorder recorder(*this, eng, range, S, T);
+            std::optional<CircuitInputs> inputs;
+            if (coupled) inputs.emplace(eng, range);
             std::vector<const double*> oldPtr(eng.groups.size());
             for (int t = 0; t < T; ++t) {
                 auto& oldBuf = (t % 2 == 0) ? bufA : bufB;
                 auto& newBuf = (t % 2 == 0) ? bufB : bufA;
                 for (size_t g = 0; g < eng.groups.size(); ++g) oldPtr[g] = oldBuf[g].data();
-                if (coupled) {
-                    eng.connectionCurrents(oldPtr, cur.data(), c0, c1, scratch);
-#pragma omp barrier
+                if (coupled) inputs->compute(oldPtr, stim, t);
+                for (size_t g = 0; g < eng.groups.size(); ++g) {
+                    const auto [e0, e1] = range[g];
+                    if (coupled)
+                        eng.stepGroup(int(g), oldBuf[g].data(), newBuf[g].data(), e0, e1, inputs->input(int(g)), scratch);
+                    else
+                        eng.stepGroup(int(g), oldBuf[g].data(), newBuf[g].data(), e0, e1, stim, t, nullptr, scratch);
                 }
-                for (size_t g = 0; g < eng.groups.size(); ++g)
-                    eng.stepGroup(int(g), oldBuf[g].data(), newBuf[g].data(), range[g].first, range[g].second, stim, t,
-                                  cur.data(), scratch);
                 if (S > 0) recorder.stage(newBuf, t, runs);
                 if (!details.empty()) recordDetail(details, newBuf, t, range);
                 const bool check = (t + 1) % checkEvery == 0;
