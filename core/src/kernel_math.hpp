@@ -9,21 +9,102 @@
 #ifndef ODYNN_ISA
 #error "kernel_math.hpp is for the per-level kernel builds (core/CMakeLists.txt)"
 #endif
+#include <cstring>
+
 #include "kernel_level.hpp"
 #include "level_eigen.hpp"
 
 namespace odynn::detail::ODYNN_ISA {
 
-// One packet of elements, held in registers by the kernels.
-using Pk = Eigen::Array<double, packet, 1>;
+// One packet of elements, held in registers by the kernels; PkN<W> is W elements (a whole
+// number of packets), for kernels that work on more than one packet at a time so that the
+// processor has independent work to overlap with each long chain of dependent operations.
+template <int W>
+using PkN = Eigen::Array<double, W, 1>;
+using Pk = PkN<packet>;
 using PkMap = Eigen::Map<Pk>;
 using PkCMap = Eigen::Map<const Pk>;
 
-// Row `row` of an SoA array at the packet starting with element k.
+// Doubles in one of this level's vector registers. The exp below is written with GCC's (and
+// clang's) vector extensions at exactly this width: wider vectors are split by the compiler,
+// and some operations (comparisons, selects) then fall back to one element at a time.
+#if defined(__AVX512F__)
+inline constexpr int registerDoubles = 8;
+#elif defined(__AVX__)
+inline constexpr int registerDoubles = 4;
+#else
+inline constexpr int registerDoubles = 2;
+#endif
+// Elements the kernels take at once where they can: four registers' worth for each value, a
+// whole number of packets. How elements are grouped never changes a result: every element
+// goes through the same operations.
+inline constexpr int wide = 4 * registerDoubles > packet ? 4 * registerDoubles : packet;
+
+typedef double RegisterDoubles __attribute__((vector_size(registerDoubles * sizeof(double))));
+typedef long long RegisterInts __attribute__((vector_size(registerDoubles * sizeof(double))));
+
+// exp of one register of doubles (expNoDivide below explains).
+inline RegisterDoubles expRegister(RegisterDoubles x) {
+    using Vd = RegisterDoubles;
+    using Vl = RegisterInts;
+    const Vd hi = Vd{} + 709.0, lo = Vd{} - 708.0;
+    x = x > hi ? hi : x;  // a comparison with NaN is false: NaN passes through
+    x = x < lo ? lo : x;
+    // Adding 1.5 * 2^52 rounds x/ln2 to an integer k held in the low bits of t.
+    constexpr double shifter = 0x1.8p52;
+    const Vd t = x * 1.4426950408889634 + shifter;
+    const Vd k = t - shifter;
+    // ln2 in two parts (Cody and Waite): k * ln2Hi is exact (ln2Hi ends in 32 zero bits).
+    constexpr double ln2Hi = 6.93147180369123816490e-01, ln2Lo = 1.90821492927058770002e-10;
+    const Vd r = (x - k * ln2Hi) - k * ln2Lo;
+    // exp(r) = 1 + r + r^2 q(r), q by Estrin's scheme: short chains of dependent operations.
+    const Vd r2 = r * r, r4 = r2 * r2, r8 = r4 * r4;
+    const Vd q01 = 5.000000000000001e-01 + r * 1.6666666666666669e-01;
+    const Vd q23 = 4.1666666666624164e-02 + r * 8.333333333330065e-03;
+    const Vd q45 = 1.388888891719689e-03 + r * 1.9841269863040675e-04;
+    const Vd q67 = 2.480152132210459e-05 + r * 2.7557268480106926e-06;
+    const Vd q89 = 2.762007600563138e-07 + r * 2.5100375929185925e-08;
+    const Vd q = (q01 + r2 * q23) + r4 * (q45 + r2 * q67) + r8 * q89;
+    const Vd p = 1.0 + (r + r2 * q);
+    // 2^k: k + 1023 in the exponent field (the low 12 bits of t's pattern hold k).
+    const Vl twoK = ((Vl)t << 52) + (Vl{} + (1023LL << 52));
+    return p * (Vd)twoK;
+}
+
+// exp(x) of W elements with multiplies and adds only (Eigen's exp for doubles divides once per
+// packet, the slowest instruction here): x = k ln2 + r with k = round(x / ln2) and
+// |r| <= ln2/2, exp(r) by a degree-11 polynomial (relative error 1.6e-17, a near-minimax fit
+// on Chebyshev nodes), 2^k put into the exponent bits. At most about 1 ulp from the exact
+// value. x is clipped to [-708, 709], where exp(x) and 2^k stay normal: exp(709) = 8.2e307
+// stands in for an overflow, exp(-708) = 3.3e-308 for an underflow; NaN stays NaN. Every
+// level does the same IEEE operations on each element, so every level gives the same bits.
+template <typename Expr, int W = Expr::SizeAtCompileTime>
+inline PkN<W> expNoDivide(const Eigen::ArrayBase<Expr>& expr) {
+    static_assert(W % registerDoubles == 0);
+    PkN<W> v = expr;
+    for (int i = 0; i < W; i += registerDoubles) {
+        RegisterDoubles x;
+        std::memcpy(&x, v.data() + i, sizeof x);
+        x = expRegister(x);
+        std::memcpy(v.data() + i, &x, sizeof x);
+    }
+    return v;
+}
+
+// 1 / (1 + exp(z)), the gates' steady states and the synapse's activation.
+template <typename Expr, int W = Expr::SizeAtCompileTime>
+inline PkN<W> sigmoidOfNegative(const Eigen::ArrayBase<Expr>& z) {
+    return 1.0 / (1.0 + expNoDivide(z));
+}
+
+// Row `row` of an SoA array at the W elements starting with element k.
+template <int W = packet>
 struct PacketRows {
     int E, k;
-    PkCMap c(const double* base, int row) const { return PkCMap(base + size_t(row) * E + k); }
-    PkMap m(double* base, int row) const { return PkMap(base + size_t(row) * E + k); }
+    Eigen::Map<const PkN<W>> c(const double* base, int row) const {
+        return Eigen::Map<const PkN<W>>(base + size_t(row) * E + k);
+    }
+    Eigen::Map<PkN<W>> m(double* base, int row) const { return Eigen::Map<PkN<W>>(base + size_t(row) * E + k); }
 };
 
 // Index tables of the parameters (ModelSpec order, alphabetical) and states of each model.

@@ -1,5 +1,7 @@
 // C. elegans neuron (SPEC 1.1): forward step and its exact reverse, one packet of elements at
 // a time so that every intermediate stays in registers.
+#include <algorithm>
+
 #include "kernel_math.hpp"
 
 namespace odynn::detail::ODYNN_ISA {
@@ -18,105 +20,135 @@ void deriveCelegans(const double* raw, double* der, int E, double dt) {
     }
 }
 
-void stepCelegans(const Block& b, const double* raw, const double* der, const double* old, double* out,
-                  const double* input, double) {
-    for (int k = b.begin; k < b.begin + b.n; k += packet) {
-        const PacketRows r{b.E, k};
-        const Pk v = r.c(old, V), pp = r.c(old, p), qq = r.c(old, q), nn = r.c(old, State::n), ee = r.c(old, e),
-                 ff = r.c(old, f), ca = r.c(old, cac);
-        const Pk in = PkCMap(input + (k - b.begin));
-        // h = 1 + (inf_h(cac) - 1) * alpha; inf(x) = 1 / (1 + exp((mdp - x) / scale))
-        const Pk h = 1.0 + (1.0 / (1.0 + ((r.c(raw, h_mdp) - ca) * r.c(der, hInv)).exp()) - 1.0) * r.c(raw, h_alpha);
-        const Pk gCa = r.c(raw, g_Ca) * ee.square() * ff * h;
-        const Pk gK = r.c(raw, g_Ks) * nn + r.c(raw, g_Kf) * pp.square().square() * qq;
-        // Semi-implicit voltage update, conductances from the previous step.
-        const Pk vNew = (v * r.c(der, cdt) + in + gCa * r.c(raw, E_Ca) + gK * r.c(raw, E_K) + r.c(der, glEl)) /
-                        (r.c(der, cdtPlusGl) + gCa + gK);
-        r.m(out, V) = vNew;
-        r.m(out, cac) = r.c(der, kappa) * (ca - gCa * (vNew - r.c(raw, E_Ca)) * r.c(raw, rho_ca));
-        for (int g = 0; g < 5; ++g) {
-            const Gate& gt = gates[g];
-            r.m(out, gt.state) = r.c(der, gateBase + 3 * g) * r.c(old, gt.state) +
-                                 r.c(der, gateBase + 3 * g + 1) /
-                                     (1.0 + ((r.c(raw, gt.mdp) - vNew) * r.c(der, gateBase + 3 * g + 2)).exp());
-        }
+namespace {
+
+// Forward step of the W elements starting at k.
+template <int W>
+void stepElements(const Block& b, int k, const double* raw, const double* der, const double* old, double* out,
+                  const double* input) {
+    using P = PkN<W>;
+    const PacketRows<W> r{b.E, k};
+    const P v = r.c(old, V), pp = r.c(old, p), qq = r.c(old, q), nn = r.c(old, State::n), ee = r.c(old, e),
+             ff = r.c(old, f), ca = r.c(old, cac);
+    const P in = Eigen::Map<const P>(input + (k - b.begin));
+    // h = 1 + (inf_h(cac) - 1) * alpha; inf(x) = 1 / (1 + exp((mdp - x) / scale))
+    const P h = 1.0 + (sigmoidOfNegative((r.c(raw, h_mdp) - ca) * r.c(der, hInv)) - 1.0) * r.c(raw, h_alpha);
+    const P gCa = r.c(raw, g_Ca) * ee.square() * ff * h;
+    const P gK = r.c(raw, g_Ks) * nn + r.c(raw, g_Kf) * pp.square().square() * qq;
+    // Semi-implicit voltage update, conductances from the previous step.
+    const P vNew = (v * r.c(der, cdt) + in + gCa * r.c(raw, E_Ca) + gK * r.c(raw, E_K) + r.c(der, glEl)) /
+                    (r.c(der, cdtPlusGl) + gCa + gK);
+    r.m(out, V) = vNew;
+    r.m(out, cac) = r.c(der, kappa) * (ca - gCa * (vNew - r.c(raw, E_Ca)) * r.c(raw, rho_ca));
+    for (int g = 0; g < 5; ++g) {
+        const Gate& gt = gates[g];
+        r.m(out, gt.state) = r.c(der, gateBase + 3 * g) * r.c(old, gt.state) +
+                             r.c(der, gateBase + 3 * g + 1) /
+                                 (1.0 + expNoDivide((r.c(raw, gt.mdp) - vNew) * r.c(der, gateBase + 3 * g + 2)));
     }
 }
 
+}  // namespace
+
+void stepCelegans(const Block& b, const double* raw, const double* der, const double* old, double* out,
+                  const double* input, double) {
+    // Several packets at a time: independent work to overlap with each exp's chain of operations.
+    int k = b.begin;
+    for (; k + wide <= b.begin + b.n; k += wide) stepElements<wide>(b, k, raw, der, old, out, input);
+    for (; k < b.begin + b.n; k += packet) stepElements<packet>(b, k, raw, der, old, out, input);
+}
+
+namespace {
+
+// Reverse step of the W elements starting at k.
+template <int W>
+void reverseElements(const Block& b, int k, const double* raw, const double* der, const double* old,
+                     const double* neu, const double* adjNew, double* adjOld, double* adjInput, double* grad,
+                     double dt) {
+    using P = PkN<W>;
+    const PacketRows<W> r{b.E, k};
+    auto G = [&](int i) { return r.m(grad, i); };
+    const P v = r.c(old, V), pp = r.c(old, p), qq = r.c(old, q), nn = r.c(old, State::n), ee = r.c(old, e),
+             ff = r.c(old, f), ca = r.c(old, cac);
+    const P vNew = r.c(neu, V);
+    P aV = r.c(adjNew, V);
+
+    // Gates: x' = ka*x + kb*s, s = 1/(1+exp((mdp - V')/scale)); dx'/dtau = dt (x - s) / (tau + dt)^2.
+    for (int g = 0; g < 5; ++g) {
+        const Gate& gt = gates[g];
+        const P aX = r.c(adjNew, gt.state), mdp = r.c(raw, gt.mdp), inv = r.c(der, gateBase + 3 * g + 2);
+        const P sig = sigmoidOfNegative((mdp - vNew) * inv);
+        const P dsig = sig * (1.0 - sig) * inv;            // ds/dV'
+        const P aS = aX * r.c(der, gateBase + 3 * g + 1);  // adjoint of s
+        r.m(adjOld, gt.state) = aX * r.c(der, gateBase + 3 * g);
+        aV += aS * dsig;
+        G(gt.mdp) -= aS * dsig;
+        G(gt.scale) += aS * dsig * (mdp - vNew) * inv;
+        G(gt.tau) += aX * dt * (r.c(old, gt.state) - sig) / (r.c(raw, gt.tau) + dt).square();
+    }
+
+    // Recompute the conductances of the forward step.
+    const P alpha = r.c(raw, h_alpha), hInvA = r.c(der, hInv), hMdp = r.c(raw, h_mdp);
+    const P sh = sigmoidOfNegative((hMdp - ca) * hInvA);
+    const P h = 1.0 + (sh - 1.0) * alpha;
+    const P gCaP = r.c(raw, g_Ca), gKs = r.c(raw, g_Ks), gKf = r.c(raw, g_Kf);
+    const P gCa = gCaP * ee.square() * ff * h;
+    const P p4 = pp.square().square();
+    const P gK = gKs * nn + gKf * p4 * qq;
+    const P eCa = r.c(raw, E_Ca), rho = r.c(raw, rho_ca), kap = r.c(der, kappa), aCa = r.c(adjNew, cac);
+
+    // Calcium: cac' = kappa * (cac - gCa (V' - E_Ca) rho), kappa = decay / (decay + dt).
+    P aCacOld = aCa * kap;
+    P aGCa = -aCa * kap * (vNew - eCa) * rho;
+    aV -= aCa * kap * gCa * rho;
+    G(E_Ca) += aCa * kap * gCa * rho;
+    G(rho_ca) -= aCa * kap * gCa * (vNew - eCa);
+    G(decay_ca) += aCa * (ca - gCa * (vNew - eCa) * rho) * dt / (r.c(raw, decay_ca) + dt).square();
+
+    // Voltage: V' = N / D.  aN = aV'/D, aD = -aV' V'/D.
+    const P aN = aV / (r.c(der, cdtPlusGl) + gCa + gK);
+    const P aD = -aN * vNew;
+    r.m(adjOld, V) = aN * r.c(der, cdt);
+    Eigen::Map<P>(adjInput + (k - b.begin)) = aN;
+    G(C_m) += (aN * v + aD) / dt;
+    aGCa += aN * eCa + aD;
+    G(E_Ca) += aN * gCa;
+    const P aGK = aN * r.c(raw, E_K) + aD;
+    G(E_K) += aN * gK;
+    G(g_L) += aN * r.c(raw, E_L) + aD;
+    G(E_L) += aN * r.c(raw, g_L);
+
+    // Conductances: gCa = g_Ca e^2 f h, gKs = g_Ks n, gKf = g_Kf p^4 q.
+    G(g_Ca) += aGCa * ee.square() * ff * h;
+    r.m(adjOld, e) += aGCa * gCaP * 2.0 * ee * ff * h;
+    r.m(adjOld, f) += aGCa * gCaP * ee.square() * h;
+    const P aH = aGCa * gCaP * ee.square() * ff;
+    G(g_Ks) += aGK * nn;
+    r.m(adjOld, State::n) += aGK * gKs;
+    G(g_Kf) += aGK * p4 * qq;
+    r.m(adjOld, p) += aGK * gKf * 4.0 * pp.cube() * qq;
+    r.m(adjOld, q) += aGK * gKf * p4;
+
+    // h = 1 + (sh - 1) alpha, sh = 1/(1+exp((h_mdp - cac)/h_scale)).
+    G(h_alpha) += aH * (sh - 1.0);
+    const P aShD = aH * alpha * sh * (1.0 - sh) * hInvA;  // adjoint of sh times dsh/dcac
+    aCacOld += aShD;
+    r.m(adjOld, cac) = aCacOld;
+    G(h_mdp) -= aShD;
+    G(h_scale) += aShD * (hMdp - ca) * hInvA;
+}
+
+}  // namespace
+
 void reverseCelegans(const Block& b, const double* raw, const double* der, const double* old, const double* neu,
                      const double* adjNew, double* adjOld, double* adjInput, double* grad, double dt) {
-    for (int k = b.begin; k < b.begin + b.n; k += packet) {
-        const PacketRows r{b.E, k};
-        auto G = [&](int i) { return r.m(grad, i); };
-        const Pk v = r.c(old, V), pp = r.c(old, p), qq = r.c(old, q), nn = r.c(old, State::n), ee = r.c(old, e),
-                 ff = r.c(old, f), ca = r.c(old, cac);
-        const Pk vNew = r.c(neu, V);
-        Pk aV = r.c(adjNew, V);
-
-        // Gates: x' = ka*x + kb*s, s = 1/(1+exp((mdp - V')/scale)); dx'/dtau = dt (x - s) / (tau + dt)^2.
-        for (int g = 0; g < 5; ++g) {
-            const Gate& gt = gates[g];
-            const Pk aX = r.c(adjNew, gt.state), mdp = r.c(raw, gt.mdp), inv = r.c(der, gateBase + 3 * g + 2);
-            const Pk sig = 1.0 / (1.0 + ((mdp - vNew) * inv).exp());
-            const Pk dsig = sig * (1.0 - sig) * inv;            // ds/dV'
-            const Pk aS = aX * r.c(der, gateBase + 3 * g + 1);  // adjoint of s
-            r.m(adjOld, gt.state) = aX * r.c(der, gateBase + 3 * g);
-            aV += aS * dsig;
-            G(gt.mdp) -= aS * dsig;
-            G(gt.scale) += aS * dsig * (mdp - vNew) * inv;
-            G(gt.tau) += aX * dt * (r.c(old, gt.state) - sig) / (r.c(raw, gt.tau) + dt).square();
-        }
-
-        // Recompute the conductances of the forward step.
-        const Pk alpha = r.c(raw, h_alpha), hInvA = r.c(der, hInv), hMdp = r.c(raw, h_mdp);
-        const Pk sh = 1.0 / (1.0 + ((hMdp - ca) * hInvA).exp());
-        const Pk h = 1.0 + (sh - 1.0) * alpha;
-        const Pk gCaP = r.c(raw, g_Ca), gKs = r.c(raw, g_Ks), gKf = r.c(raw, g_Kf);
-        const Pk gCa = gCaP * ee.square() * ff * h;
-        const Pk p4 = pp.square().square();
-        const Pk gK = gKs * nn + gKf * p4 * qq;
-        const Pk eCa = r.c(raw, E_Ca), rho = r.c(raw, rho_ca), kap = r.c(der, kappa), aCa = r.c(adjNew, cac);
-
-        // Calcium: cac' = kappa * (cac - gCa (V' - E_Ca) rho), kappa = decay / (decay + dt).
-        Pk aCacOld = aCa * kap;
-        Pk aGCa = -aCa * kap * (vNew - eCa) * rho;
-        aV -= aCa * kap * gCa * rho;
-        G(E_Ca) += aCa * kap * gCa * rho;
-        G(rho_ca) -= aCa * kap * gCa * (vNew - eCa);
-        G(decay_ca) += aCa * (ca - gCa * (vNew - eCa) * rho) * dt / (r.c(raw, decay_ca) + dt).square();
-
-        // Voltage: V' = N / D.  aN = aV'/D, aD = -aV' V'/D.
-        const Pk aN = aV / (r.c(der, cdtPlusGl) + gCa + gK);
-        const Pk aD = -aN * vNew;
-        r.m(adjOld, V) = aN * r.c(der, cdt);
-        PkMap(adjInput + (k - b.begin)) = aN;
-        G(C_m) += (aN * v + aD) / dt;
-        aGCa += aN * eCa + aD;
-        G(E_Ca) += aN * gCa;
-        const Pk aGK = aN * r.c(raw, E_K) + aD;
-        G(E_K) += aN * gK;
-        G(g_L) += aN * r.c(raw, E_L) + aD;
-        G(E_L) += aN * r.c(raw, g_L);
-
-        // Conductances: gCa = g_Ca e^2 f h, gKs = g_Ks n, gKf = g_Kf p^4 q.
-        G(g_Ca) += aGCa * ee.square() * ff * h;
-        r.m(adjOld, e) += aGCa * gCaP * 2.0 * ee * ff * h;
-        r.m(adjOld, f) += aGCa * gCaP * ee.square() * h;
-        const Pk aH = aGCa * gCaP * ee.square() * ff;
-        G(g_Ks) += aGK * nn;
-        r.m(adjOld, State::n) += aGK * gKs;
-        G(g_Kf) += aGK * p4 * qq;
-        r.m(adjOld, p) += aGK * gKf * 4.0 * pp.cube() * qq;
-        r.m(adjOld, q) += aGK * gKf * p4;
-
-        // h = 1 + (sh - 1) alpha, sh = 1/(1+exp((h_mdp - cac)/h_scale)).
-        G(h_alpha) += aH * (sh - 1.0);
-        const Pk aShD = aH * alpha * sh * (1.0 - sh) * hInvA;  // adjoint of sh times dsh/dcac
-        aCacOld += aShD;
-        r.m(adjOld, cac) = aCacOld;
-        G(h_mdp) -= aShD;
-        G(h_scale) += aShD * (hMdp - ca) * hInvA;
-    }
+    // Half as many elements at a time as the forward step: the reverse keeps more values live.
+    constexpr int width = std::max(packet, wide / 2);
+    int k = b.begin;
+    for (; k + width <= b.begin + b.n; k += width)
+        reverseElements<width>(b, k, raw, der, old, neu, adjNew, adjOld, adjInput, grad, dt);
+    for (; k < b.begin + b.n; k += packet)
+        reverseElements<packet>(b, k, raw, der, old, neu, adjNew, adjOld, adjInput, grad, dt);
 }
 
 }  // namespace odynn::detail::ODYNN_ISA

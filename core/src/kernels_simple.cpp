@@ -17,7 +17,7 @@ void stepHhSimple(const Block& b, const double* raw, const double* der, const do
                   const double* input, double dt) {
     using namespace hhsimple;
     for (int k = b.begin; k < b.begin + b.n; k += packet) {
-        const PacketRows r{b.E, k};
+        const PacketRows<> r{b.E, k};
         const Pk v = r.c(old, V), aa = r.c(old, a), bb = r.c(old, hhsimple::b);
         const Pk in = PkCMap(input + (k - b.begin));
         // Explicit Euler: V' = V + dt (I + g_L (E_L - V) + g_K a^3 b (E_K - V)) / C_m
@@ -37,7 +37,7 @@ void reverseHhSimple(const Block& b, const double* raw, const double* der, const
                      const double* adjNew, double* adjOld, double* adjInput, double* grad, double dt) {
     using namespace hhsimple;
     for (int k = b.begin; k < b.begin + b.n; k += packet) {
-        const PacketRows r{b.E, k};
+        const PacketRows<> r{b.E, k};
         auto G = [&](int i) { return r.m(grad, i); };
         const Pk v = r.c(old, V), aa = r.c(old, a), bb = r.c(old, hhsimple::b), vNew = r.c(neu, V);
         Pk aV = r.c(adjNew, V);
@@ -82,7 +82,7 @@ void stepLeaky(const Block& b, const double*, const double* der, const double* o
                double) {
     using namespace leaky;
     for (int k = b.begin; k < b.begin + b.n; k += packet) {
-        const PacketRows r{b.E, k};
+        const PacketRows<> r{b.E, k};
         // Implicit Euler: V' = (V C/dt + I + g_L E_L) / (C/dt + g_L)
         r.m(out, V) = (r.c(old, V) * r.c(der, cdt) + PkCMap(input + (k - b.begin)) + r.c(der, glEl)) /
                       r.c(der, cdtPlusGl);
@@ -93,7 +93,7 @@ void reverseLeaky(const Block& b, const double* raw, const double* der, const do
                   const double* adjNew, double* adjOld, double* adjInput, double* grad, double dt) {
     using namespace leaky;
     for (int k = b.begin; k < b.begin + b.n; k += packet) {
-        const PacketRows r{b.E, k};
+        const PacketRows<> r{b.E, k};
         const Pk aN = r.c(adjNew, V) / r.c(der, cdtPlusGl);
         const Pk vNew = r.c(neu, V);
         r.m(adjOld, V) = aN * r.c(der, cdt);
