@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <optional>
 
 #include "circuit_inputs.hpp"
@@ -159,7 +160,7 @@ struct Simulation::Impl {
                 range[g] = eng.rangeFor(int(g), nth, tid);
                 if (S > 0) addRuns(eng, int(g), range[g].first, range[g].second, runs);
             }
-            Recorder recorder(*this, eng, range, S, T);
+            const Recorder recorder(*this, eng, runs, S);
             std::optional<CircuitInputs> inputs;
             if (coupled) inputs.emplace(eng, range);
             std::vector<const double*> oldPtr(eng.groups.size());
@@ -175,7 +176,7 @@ struct Simulation::Impl {
                     else
                         eng.stepGroup(int(g), oldBuf[g].data(), newBuf[g].data(), e0, e1, stim, t, nullptr, scratch);
                 }
-                if (S > 0) recorder.stage(newBuf, t, runs);
+                if (S > 0) recorder.record(newBuf, t);
                 if (!details.empty()) recordDetail(details, newBuf, t, range);
                 const bool check = (t + 1) % checkEvery == 0;
                 if (coupled) {
@@ -188,15 +189,11 @@ struct Simulation::Impl {
                         }
                     }
 #pragma omp barrier
-                    if (stop) {
-                        recorder.flush(t + 1, runs);
-                        break;
-                    }
+                    if (stop) break;
                 } else if (check) {
                     // Independent lanes: each thread looks for itself, thread 0 reports.
                     if (cancel && cancel->load()) {
                         anyStopped = true;
-                        recorder.flush(t + 1, runs);
                         break;
                     }
                     if (tid == 0 && progress) progress(double(t + 1) / T);
@@ -251,82 +248,69 @@ struct Simulation::Impl {
         }
     }
 
-    // Recorded rows of a thread's elements go first to a small staging area, a block of steps at a
-    // time ([step][row][element], one contiguous copy per row and step), and from there to each
-    // set's trajectory, where a block of steps is one contiguous stretch per set and neuron.
+    // Writes the recorded rows of a thread's elements after each step straight into the sets'
+    // trajectories, in their final layout. Each run of consecutive elements of one (neuron, set)
+    // becomes one copy per recorded row, whose source and destination are worked out once per
+    // simulation: a step then only adds its offset.
     struct Recorder {
-        static constexpr int blockSteps = 16;
-        static constexpr size_t directRuns = 4;  // up to this many runs a thread records without staging
-        Impl& sim;
-        const Engine& eng;
-        const std::vector<std::pair<int, int>>& range;
-        int S, steps;
-        std::vector<int> rows;                 // per group
-        std::vector<std::vector<int>> source;  // per group and recorded row: the state row
-        std::vector<AlignedVector> staged;     // per group
-        int first = 0;                         // step of staged row 0
+        struct Copy {
+            int group;
+            size_t from;  // offset in the group's state buffer
+            double* to;   // destination of step 0
+            int count;    // elements; destination stride = neurons
+        };
+        std::vector<Copy> copies;
+        size_t stepSize;  // values of one step in a trajectory
+        int N;
 
-        Recorder(Impl& s, const Engine& e, const std::vector<std::pair<int, int>>& r, int states, int T)
-            : sim(s), eng(e), range(r), S(states), steps(T), rows(e.groups.size()), source(e.groups.size()),
-              staged(e.groups.size()) {
+        Recorder(Impl& sim, const Engine& eng, const std::vector<RecordRun>& runs, int S)
+            : stepSize(size_t(S) * eng.batch * eng.neuronCount), N(eng.neuronCount) {
             const Record record = sim.options.record;
-            for (size_t g = 0; g < eng.groups.size(); ++g) {
-                const ModelGroup& grp = eng.groups[g];
-                const int vi = grp.spec->voltageIndex;
-                const int ci = grp.spec->calciumIndex >= 0 ? grp.spec->calciumIndex : vi;  // Ca = V without calcium
-                rows[g] = record == Record::VoltageCalcium ? 2 : grp.recordStates;
-                for (int row = 0; row < rows[g]; ++row)
-                    source[g].push_back(record == Record::VoltageCalcium ? (row == 0 ? vi : ci) : row);
-                staged[g].resize(size_t(blockSteps) * rows[g] * width(int(g)));
-            }
-        }
-        int width(int g) const { return std::max(0, std::min(range[g].second, eng.groups[g].elems) - range[g].first); }
-
-        // Stages the state after step t; hands a full block on to the trajectories.
-        void stage(const std::vector<AlignedVector>& state, int t, const std::vector<RecordRun>& runs) {
-            if (runs.size() <= directRuns) {  // a few values per step: straight into the trajectories
-                for (const RecordRun& r : runs) {
-                    const ModelGroup& grp = eng.groups[r.group];
-                    const int N = eng.neuronCount;
-                    double* to = sim.result.sets[r.set].values.data() + size_t(t) * S * eng.batch * N + r.dstOffset;
-                    for (int row = 0; row < rows[r.group]; ++row, to += size_t(eng.batch) * N) {
-                        const double* from = state[r.group].data() + size_t(source[r.group][row]) * grp.stride + r.elem;
-                        for (int b = 0; b < r.count; ++b) to[size_t(b) * N] = from[b];
-                    }
-                }
-                first = t + 1;
-                return;
-            }
-            for (size_t g = 0; g < eng.groups.size(); ++g) {
-                const int w = width(int(g));
-                if (w == 0) continue;
-                const ModelGroup& grp = eng.groups[g];
-                for (int row = 0; row < rows[g]; ++row)
-                    Map(staged[g].data() + (size_t(t - first) * rows[g] + row) * w, w) =
-                        CMap(state[g].data() + size_t(source[g][row]) * grp.stride + range[g].first, w);
-            }
-            if (t + 1 - first == blockSteps || t + 1 == steps) flush(t + 1, runs);
-        }
-
-        // Copies staged steps [first, end) into the trajectories.
-        void flush(int end, const std::vector<RecordRun>& runs) {
-            const int N = eng.neuronCount;
             const size_t rowSize = size_t(eng.batch) * N;
             for (const RecordRun& r : runs) {
-                const int g = r.group, w = width(g), R = rows[g];
-                Trajectory& tr = sim.result.sets[r.set];
-                const double* from = staged[g].data() + (r.elem - range[g].first);
-                for (int t = first; t < end; ++t)
-                    for (int row = 0; row < R; ++row) {
-                        const double* src = from + (size_t(t - first) * R + row) * w;
-                        double* to = tr.values.data() + (size_t(t) * S + row) * rowSize + r.dstOffset;
-                        if (N == 1)
-                            for (int b = 0; b < r.count; ++b) to[b] = src[b];
-                        else
-                            for (int b = 0; b < r.count; ++b) to[size_t(b) * N] = src[b];
-                    }
+                const ModelGroup& grp = eng.groups[r.group];
+                const int vi = grp.spec->voltageIndex;
+                const int ci = grp.spec->calciumIndex >= 0 ? grp.spec->calciumIndex : vi;  // Ca = V without calcium
+                const int rows = record == Record::VoltageCalcium ? 2 : grp.recordStates;
+                double* to = sim.result.sets[r.set].values.data() + r.dstOffset;
+                for (int row = 0; row < rows; ++row) {
+                    const int state = record == Record::VoltageCalcium ? (row == 0 ? vi : ci) : row;
+                    copies.push_back({r.group, size_t(state) * grp.stride + r.elem, to + row * rowSize, r.count});
+                }
             }
-            first = end;
+        }
+
+        // The recorded rows of `state`, the state after step t.
+        void record(const std::vector<AlignedVector>& state, int t) const {
+            const size_t at = size_t(t) * stepSize;
+            for (const Copy& c : copies) {
+                const double* from = state[c.group].data() + c.from;
+                double* to = c.to + at;
+                __builtin_prefetch(to + 16 * stepSize, 1);
+                if (N == 1) copyShort(from, c.count, to);
+                else
+                    for (int b = 0; b < c.count; ++b) to[size_t(b) * N] = from[b];
+            }
+        }
+
+        // A run is one set's batch entries, usually a few: copies of a known length are a few
+        // moves, where a loop of unknown length would cost more than the copying.
+        static void copyShort(const double* from, int count, double* to) {
+            switch (count) {
+            case 1: copyFixed<1>(from, to); return;
+            case 2: copyFixed<2>(from, to); return;
+            case 3: copyFixed<3>(from, to); return;
+            case 4: copyFixed<4>(from, to); return;
+            case 5: copyFixed<5>(from, to); return;
+            case 6: copyFixed<6>(from, to); return;
+            case 7: copyFixed<7>(from, to); return;
+            case 8: copyFixed<8>(from, to); return;
+            default: std::copy_n(from, count, to);
+            }
+        }
+        template <int C>
+        static void copyFixed(const double* from, double* to) {
+            for (int b = 0; b < C; ++b) to[b] = from[b];
         }
     };
 
