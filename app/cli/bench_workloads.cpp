@@ -10,6 +10,7 @@
 #include <sstream>
 #include <set>
 #include <stdexcept>
+#include <thread>
 
 #include "odynn/datasets.hpp"
 #include "odynn/fitting.hpp"
@@ -134,11 +135,11 @@ WorkloadResult benchCircuit300(int repeats, int threads) {
         for (int n = 0; n < N; n += 7) s.at(t, 0, n) = (t > 2000 && t < 6000) ? 10.0 : 0.0;
     SimulationOptions opt;
     opt.record = Record::None;
-    opt.threads = threads;
+    opt.threads = circuitThreads(threads);
     const double sec = medianSeconds(repeats, [&] { simulate(c, s, opt); });
     return {"circuit300", double(N) * steps, sec,
             "300 celegans neurons, 3,700 chemical synapses, 1,100 gap junctions (random wiring), 10,000 steps at dt 0.1 "
-            "(1 s of biological time)"};
+            "(1 s of biological time), " + std::to_string(opt.threads) + " thread(s)"};
 }
 
 // The default neuron's voltage on the 5 training currents at dt 1 ms, as a fitting target.
@@ -225,6 +226,8 @@ WorkloadResult benchCheckpointing(int repeats, int threads) {
                   stored, checkpointed / stored);
     return {"checkpoint", 100.0 * 5 * T, checkpointed, note};
 }
+
+int circuitThreads(int threads) { return threads > 0 ? threads : int(std::max(1u, std::thread::hardware_concurrency())); }
 
 std::vector<std::string> workloadNames() {
     return {"single", "population", "population_text", "circuit300", "epoch1", "epoch10", "epoch100", "epoch100_text",

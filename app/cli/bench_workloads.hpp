@@ -16,4 +16,9 @@ std::vector<std::string> workloadNames();
 // threads: 0 uses every core (the single-neuron workload always runs on one thread).
 WorkloadResult runWorkload(const std::string& name, int repeats, int threads = 0);
 
+// Threads a circuit workload runs on: `threads`, or with 0 every core. Left to itself a simulation
+// splits a circuit across threads only when each step holds much more work than these circuits
+// (engine.hpp, Engine::threadsFor), which a benchmark of every core must not do.
+int circuitThreads(int threads);
+
 }  // namespace odynn::cli

@@ -24,7 +24,7 @@ WorkloadResult benchWorm(int repeats, int threads) {
             for (int t = 2000; t < 6000; ++t) s.at(t, 0, k) = 10.0;
     SimulationOptions opt;
     opt.record = Record::None;
-    opt.threads = threads;
+    opt.threads = circuitThreads(threads);
     SimulationResult last;
     auto run = [&] { last = simulate(c, s, opt); };
     run();  // warm-up
@@ -39,7 +39,8 @@ WorkloadResult benchWorm(int repeats, int threads) {
         throw std::runtime_error("worm workload: the simulation diverged");
     return {"worm", double(n) * steps, times[times.size() / 2],
             "whole Cook 2019 connectome: 302 celegans neurons, 3,671 chemical synapses, 1,093 gap junctions, "
-            "10,000 steps at dt 0.1 (1 s of biological time), final state only"};
+            "10,000 steps at dt 0.1 (1 s of biological time), final state only, " + std::to_string(opt.threads) +
+                " thread(s)"};
 }
 
 }  // namespace odynn::cli
