@@ -118,8 +118,11 @@ inline constexpr Gate gates[5] = {{p, p_mdp, p_scale, p_tau}, {q, q_mdp, q_scale
                                   {e, e_mdp, e_scale, e_tau}, {f, f_mdp, f_scale, f_tau}};
 // Derived per-element constants: cdt = C_m/dt, cdtPlusGl = C_m/dt + g_L, glEl = g_L*E_L,
 // kappa = decay/(decay+dt), hInv = 1/h_scale, and per gate: ka = k/dt, kb = k/tau, inv = 1/scale
-// with k = tau*dt/(tau+dt), so that x' = ka*x + kb*inf(V').
-enum Derived { cdt, cdtPlusGl, glEl, kappa, hInv, gateBase, DerivedCount = gateBase + 15 };
+// with k = tau*dt/(tau+dt), so that x' = ka*x + kb*inf(V'). For the reverse step, which would
+// otherwise divide by them every step: dKappa = dkappa/ddecay = dt/(decay+dt)^2 and per gate
+// dKa = dka/dtau = dt/(tau+dt)^2 = -dkb/dtau, so that dx'/dtau = dKa (x - inf(V')).
+enum Derived { cdt, cdtPlusGl, glEl, kappa, hInv, gateBase, dKappa = gateBase + 15, dKaBase,
+               DerivedCount = dKaBase + 5 };
 }  // namespace celegans
 
 namespace hhsimple {

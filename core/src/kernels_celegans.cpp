@@ -16,7 +16,11 @@ void deriveCelegans(const double* raw, double* der, int E, double dt) {
         D(glEl) = P(g_L) * P(E_L);
         D(kappa) = P(decay_ca) / (P(decay_ca) + dt);
         D(hInv) = 1.0 / P(h_scale);
-        for (int g = 0; g < 5; ++g) deriveGate(P(gates[g].tau), P(gates[g].scale), dt, der, gateBase + 3 * g, E, k);
+        D(dKappa) = dt / ((P(decay_ca) + dt) * (P(decay_ca) + dt));
+        for (int g = 0; g < 5; ++g) {
+            deriveGate(P(gates[g].tau), P(gates[g].scale), dt, der, gateBase + 3 * g, E, k);
+            D(dKaBase + g) = dt / ((P(gates[g].tau) + dt) * (P(gates[g].tau) + dt));
+        }
     }
 }
 
@@ -84,7 +88,7 @@ void reverseElements(const Block& b, int k, const double* raw, const double* der
         aV += aS * dsig;
         G(gt.mdp) -= aS * dsig;
         G(gt.scale) += aS * dsig * (mdp - vNew) * inv;
-        G(gt.tau) += aX * dt * (r.c(old, gt.state) - sig) / (r.c(raw, gt.tau) + dt).square();
+        G(gt.tau) += aX * (r.c(old, gt.state) - sig) * r.c(der, dKaBase + g);
     }
 
     // Recompute the conductances of the forward step.
@@ -103,14 +107,14 @@ void reverseElements(const Block& b, int k, const double* raw, const double* der
     aV -= aCa * kap * gCa * rho;
     G(E_Ca) += aCa * kap * gCa * rho;
     G(rho_ca) -= aCa * kap * gCa * (vNew - eCa);
-    G(decay_ca) += aCa * (ca - gCa * (vNew - eCa) * rho) * dt / (r.c(raw, decay_ca) + dt).square();
+    G(decay_ca) += aCa * (ca - gCa * (vNew - eCa) * rho) * r.c(der, dKappa);
 
     // Voltage: V' = N / D.  aN = aV'/D, aD = -aV' V'/D.
     const P aN = aV / (r.c(der, cdtPlusGl) + gCa + gK);
     const P aD = -aN * vNew;
     r.m(adjOld, V) = aN * r.c(der, cdt);
     Eigen::Map<P>(adjInput + (k - b.begin)) = aN;
-    G(C_m) += (aN * v + aD) / dt;
+    G(C_m) += (aN * v + aD) * (1.0 / dt);
     aGCa += aN * eCa + aD;
     G(E_Ca) += aN * gCa;
     const P aGK = aN * r.c(raw, E_K) + aD;
