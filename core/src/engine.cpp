@@ -50,6 +50,9 @@ Engine::Engine(const Circuit& c, const ParameterLayout& layout, const double* po
     for (auto& g : groups) {
         g.elems = int(g.neurons.size()) * lanes;
         g.stride = roundUpToPacket(g.elems);
+        g.inputColumn.resize(size_t(g.elems));
+        for (int k = 0; k < g.elems; ++k)
+            g.inputColumn[size_t(k)] = (k % lanes) % batch * neuronCount + g.neurons[size_t(k / lanes)];
         g.raw.assign(size_t(g.params) * g.stride, 0.0);
         g.derived.assign(size_t(g.derivedCount) * g.stride, 0.0);
         if (g.net) {
@@ -211,11 +214,10 @@ void Engine::gatherInput(int gi, int b0, int n, const Stimulus& stim, int t, con
     int slot = b0 / L, lane = b0 % L, entry = lane % batch;
     const double* row = stim.current.data() + size_t(t) * stim.batch * stim.neurons;
     if (conn.count == 0) {  // independent neurons: the stimulus alone
-        for (int k = 0; k < n; ++k) {
-            in[k] = b0 + k < g.elems ? row[size_t(entry) * stim.neurons + g.neurons[slot]] : 0.0;
-            if (++entry == batch) entry = 0;
-            if (++lane == L) { lane = 0; entry = 0; ++slot; }
-        }
+        const int valid = std::clamp(g.elems - b0, 0, n);
+        const int* column = g.inputColumn.data() + b0;
+        for (int k = 0; k < valid; ++k) in[k] = row[column[k]];
+        std::fill(in + valid, in + n, 0.0);  // padding
         return;
     }
     for (int k = 0; k < n; ++k) {

@@ -19,6 +19,7 @@ struct ModelGroup {
     int batch = 1;             // lanes of one parameter set are `batch` consecutive elements
     std::vector<int> neurons;  // circuit neuron indices, in circuit order
     int elems = 0;             // neurons.size() * lanes; element = slot * lanes + lane
+    std::vector<int> inputColumn;  // per element: batch entry * neurons + neuron, its column in a stimulus row
     int stride = 0;            // elems rounded up to whole packets; padding elements copy the last
     int states = 0, params = 0, derivedCount = 0;
     AlignedVector raw;      // [param][stride]
