@@ -80,49 +80,46 @@ struct Pass {
 
     size_t stateSize(int g) const { return size_t(eng.groups[g].states) * eng.groups[g].stride; }
 
-    // Loss of elements [e0, e1) of group g at history row t (t >= 1); with WithAdjoint, also
-    // adds its derivative into adj (same layout as the state). Walks (slot, lane, batch entry)
-    // incrementally to avoid integer division per element.
-    template <bool WithAdjoint>
-    double lossRange(int g, int e0, int e1, int t, const double* state, double* adj) const {
+    // The loss terms of elements [e0, e1) of group g at history row t (t >= 1): with WithLoss
+    // each element's term is added to loss[k], with WithAdjoint its derivative into adj (same
+    // layout as the state). An element's stimulus column is also its target column.
+    template <bool WithLoss, bool WithAdjoint>
+    void lossRange(int g, int e0, int e1, int t, const double* state, double* loss, double* adj) const {
         const ModelGroup& grp = eng.groups[g];
         const int L = eng.lanes, B = eng.batch, N = eng.neuronCount;
         const int ci = grp.spec->calciumIndex >= 0 ? grp.spec->calciumIndex : grp.spec->voltageIndex;  // Ca = V without calcium
+        const double* v = state + grp.voltageRow();
         const double* ca = state + size_t(ci) * grp.stride;
-        const size_t vRow = grp.voltageRow();
-        e1 = std::min(e1, grp.elems);  // padding elements have no loss
         const bool useV = tg.scaleV > 0, useCa = tg.scaleCa > 0;
-        int slot = e0 / L, lane = e0 % L, b = lane % B;
-        double total = 0;
+        const double* targetV = useV ? data.targetV.data() + size_t(t - 1) * B * N : nullptr;
+        const double* targetCa = useCa ? data.targetCa.data() + size_t(t - 1) * B * N : nullptr;
+        const int* column = grp.inputColumn.data();
+        e1 = std::min(e1, grp.elems);  // padding elements have no loss
+        int slot = e0 / L, lane = e0 % L;
         for (int k = e0; k < e1; ++k) {
-            const int n = grp.neurons[slot];
-            const size_t at = (size_t(t - 1) * B + b) * N + n;
-            const double wn = tg.neuronWeight[n];
-            if (useV && std::isfinite(data.targetV[at])) {
-                const double d = state[vRow + k] - data.targetV[at];
-                total += tg.scaleV * wn * d * d;
-                if constexpr (WithAdjoint) adj[vRow + k] += 2.0 * tg.scaleV * wn * d;
+            const int at = column[k];
+            const double wn = tg.neuronWeight[grp.neurons[slot]];
+            double term = 0;
+            if (useV && std::isfinite(targetV[at])) {
+                const double d = v[k] - targetV[at];
+                term += tg.scaleV * wn * d * d;
+                if constexpr (WithAdjoint) adj[grp.voltageRow() + k] += 2.0 * tg.scaleV * wn * d;
             }
-            if (useCa && std::isfinite(data.targetCa[at])) {
-                const double d = ca[k] - data.targetCa[at];
-                total += tg.scaleCa * wn * d * d;
+            if (useCa && std::isfinite(targetCa[at])) {
+                const double d = ca[k] - targetCa[at];
+                term += tg.scaleCa * wn * d * d;
                 if constexpr (WithAdjoint) adj[size_t(ci) * grp.stride + k] += 2.0 * tg.scaleCa * wn * d;
             }
-            if (++b == B) b = 0;
-            if (++lane == L) { lane = 0; b = 0; ++slot; }
+            if constexpr (WithLoss) loss[k] += term;
+            if (++lane == L) { lane = 0; ++slot; }
         }
-        return total;
     }
 
-    // Adds the loss at row t of elements [e0, e1) into elemLoss, per run of one set's lanes.
+    // Adds the loss at row t of elements [e0, e1) into elemLoss, element by element (so that a
+    // set's loss does not depend on how its lanes are split between threads).
     void accumulateLoss(int g, int e0, int e1, int t, const double* state) {
-        const int B = eng.batch;
         e1 = std::min(e1, eng.groups[g].elems);  // padding elements have no loss
-        for (int k = e0; k < e1;) {
-            const int end = std::min(e1, (k / B + 1) * B);  // lanes of one set are B consecutive elements
-            elemLoss[lossOffset[g] + k] += lossRange<false>(g, k, end, t, state, nullptr);
-            k = end;
-        }
+        lossRange<true, false>(g, e0, e1, t, state, elemLoss.data() + lossOffset[g], nullptr);
         if (residuals) recordResiduals(g, e0, e1, t, state);
     }
 
@@ -264,7 +261,7 @@ struct Pass {
                 if (!storeAll) recompute(T - 1);
                 // adj(H[T]) = dLoss/dH[T]
                 for (int g = 0; g < G; ++g)
-                    lossRange<true>(g, range[g].first, range[g].second, T, row(g, T), adjA[g].data());
+                    lossRange<false, true>(g, range[g].first, range[g].second, T, row(g, T), nullptr, adjA[g].data());
                 std::vector<const double*> adjInPtr(G);
                 for (int g = 0; g < G; ++g) adjInPtr[g] = adjIn[g].data();
                 for (int t = T - 1; t >= 0; --t) {
@@ -308,7 +305,8 @@ struct Pass {
                     }
                     if (t >= 1)
                         for (int g = 0; g < G; ++g)
-                            lossRange<true>(g, range[g].first, range[g].second, t, ptr[g], adjOld[g].data());
+                            lossRange<false, true>(g, range[g].first, range[g].second, t, ptr[g], nullptr,
+                                                   adjOld[g].data());
                 }
             }
         }
