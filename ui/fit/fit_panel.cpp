@@ -435,8 +435,8 @@ void FitPanel::startFit() {
     bestIterate_ = {};
     totalSeconds_ = 0;
     fitCircuit_ = model_->circuit();
-    train_ = *data;
-    test_ = test;
+    train_ = std::move(*data);
+    test_ = std::move(test);
     live_->reset(o.population, fitCircuit_, train_, o.weights);
     results_->clear();
     views_->setTabEnabled(1, false);

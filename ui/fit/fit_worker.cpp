@@ -55,8 +55,7 @@ bool FitWorker::start(const Circuit& circuit, const FitDataset& train, const std
         return false;
     }
     run_.reset();
-    train_ = train;
-    test_ = test;
+    data_ = std::make_shared<const Recordings>(Recordings{train, test});
     launch(nullptr, std::make_tuple(circuit, options), runFolder);
     return true;
 }
@@ -64,8 +63,7 @@ bool FitWorker::start(const Circuit& circuit, const FitDataset& train, const std
 void FitWorker::adopt(std::shared_ptr<FitRun> run) {
     if (isRunning()) return;
     run_ = std::move(run);
-    train_ = run_->objective().train();
-    test_ = run_->objective().test();
+    data_ = std::make_shared<const Recordings>(Recordings{run_->objective().train(), run_->objective().test()});
 }
 
 bool FitWorker::continueRun(int moreEpochs) {
@@ -87,10 +85,11 @@ void FitWorker::launch(std::shared_ptr<FitRun> given, std::optional<std::tuple<C
     }
     emit pausedChanged(false);
     auto control = control_;
-    const FitDataset train = train_;
-    const std::optional<FitDataset> test = test_;
-    watcher_.setFuture(QtConcurrent::run([this, control, given, fresh, train, test, runFolder]() {
+    auto data = data_;
+    watcher_.setFuture(QtConcurrent::run([this, control, given, fresh = std::move(fresh), data, runFolder]() {
         lowerCurrentThreadPriority();  // the fit's threads, started from here, inherit it
+        const FitDataset& train = data->train;
+        const std::optional<FitDataset>& test = data->test;
         FitOutcome outcome;
         try {
             std::shared_ptr<FitRun> run =
