@@ -76,9 +76,37 @@ struct Pass {
     const std::vector<int>* residualIndex = nullptr;  // (t-1, batch, neuron, V|Ca) -> entry, -1: no target
     size_t residualCount = 0;                         // entries per set
 
-    Pass(const Engine& e, const FitDataset& d, const Targets& t) : eng(e), data(d), tg(t), T(d.stimulus.steps) {}
+    Pass(const Engine& e, const FitDataset& d, const Targets& t) : eng(e), data(d), tg(t), T(d.stimulus.steps) {
+        deriveLossFactors();
+    }
 
     size_t stateSize(int g) const { return size_t(eng.groups[g].states) * eng.groups[g].stride; }
+
+    // Per group and element, the factors of its loss terms: scale * neuron weight (loss) and
+    // 2 * scale * neuron weight (derivative), for V and for Ca; worked out once per pass so that
+    // the loss of a step needs no lookup of the element's neuron. Each product is the one the
+    // terms below begin with, so the loss and its derivative are the same bits as multiplying
+    // them out every step.
+    struct LossFactors {
+        std::vector<double> v, ca, dv, dca;
+    };
+    std::vector<LossFactors> lossFactors;
+
+    void deriveLossFactors() {
+        lossFactors.resize(eng.groups.size());
+        for (size_t g = 0; g < eng.groups.size(); ++g) {
+            const ModelGroup& grp = eng.groups[g];
+            LossFactors& f = lossFactors[g];
+            for (auto* x : {&f.v, &f.ca, &f.dv, &f.dca}) x->resize(size_t(grp.elems));
+            for (int k = 0; k < grp.elems; ++k) {
+                const double wn = tg.neuronWeight[grp.neurons[k / eng.lanes]];
+                f.v[k] = tg.scaleV * wn;
+                f.ca[k] = tg.scaleCa * wn;
+                f.dv[k] = 2.0 * tg.scaleV * wn;
+                f.dca[k] = 2.0 * tg.scaleCa * wn;
+            }
+        }
+    }
 
     // The loss terms of elements [e0, e1) of group g at history row t (t >= 1): with WithLoss
     // each element's term is added to loss[k], with WithAdjoint its derivative into adj (same
@@ -86,32 +114,32 @@ struct Pass {
     template <bool WithLoss, bool WithAdjoint>
     void lossRange(int g, int e0, int e1, int t, const double* state, double* loss, double* adj) const {
         const ModelGroup& grp = eng.groups[g];
-        const int L = eng.lanes, B = eng.batch, N = eng.neuronCount;
+        const LossFactors& f = lossFactors[g];
+        const int B = eng.batch, N = eng.neuronCount;
         const int ci = grp.spec->calciumIndex >= 0 ? grp.spec->calciumIndex : grp.spec->voltageIndex;  // Ca = V without calcium
         const double* v = state + grp.voltageRow();
         const double* ca = state + size_t(ci) * grp.stride;
+        double* adjV = WithAdjoint ? adj + grp.voltageRow() : nullptr;
+        double* adjCa = WithAdjoint ? adj + size_t(ci) * grp.stride : nullptr;
         const bool useV = tg.scaleV > 0, useCa = tg.scaleCa > 0;
         const double* targetV = useV ? data.targetV.data() + size_t(t - 1) * B * N : nullptr;
         const double* targetCa = useCa ? data.targetCa.data() + size_t(t - 1) * B * N : nullptr;
         const int* column = grp.inputColumn.data();
         e1 = std::min(e1, grp.elems);  // padding elements have no loss
-        int slot = e0 / L, lane = e0 % L;
         for (int k = e0; k < e1; ++k) {
             const int at = column[k];
-            const double wn = tg.neuronWeight[grp.neurons[slot]];
             double term = 0;
             if (useV && std::isfinite(targetV[at])) {
                 const double d = v[k] - targetV[at];
-                term += tg.scaleV * wn * d * d;
-                if constexpr (WithAdjoint) adj[grp.voltageRow() + k] += 2.0 * tg.scaleV * wn * d;
+                term += f.v[k] * d * d;
+                if constexpr (WithAdjoint) adjV[k] += f.dv[k] * d;
             }
             if (useCa && std::isfinite(targetCa[at])) {
                 const double d = ca[k] - targetCa[at];
-                term += tg.scaleCa * wn * d * d;
-                if constexpr (WithAdjoint) adj[size_t(ci) * grp.stride + k] += 2.0 * tg.scaleCa * wn * d;
+                term += f.ca[k] * d * d;
+                if constexpr (WithAdjoint) adjCa[k] += f.dca[k] * d;
             }
             if constexpr (WithLoss) loss[k] += term;
-            if (++lane == L) { lane = 0; ++slot; }
         }
     }
 
