@@ -1,10 +1,11 @@
 // Gauss-Newton polish of the robust method: the training loss is a sum of squared residuals
 // (one per target entry), so near a minimum Levenberg-Marquardt converges where first-order
 // steps crawl along the narrow valleys of correlated parameters (a gate's midpoint against its
-// scale, a conductance against a reversal potential). GSL's trust-region solver does the steps;
-// the Jacobian with respect to the transformed coordinates comes from central differences, all
-// 2F perturbed sets simulated together as one population (lanes of the batched engine), so one
-// Jacobian costs about one forward pass of a 2F-set population.
+// scale, a conductance against a reversal potential). GSL's trust-region solver does the steps
+// (its linear algebra in blocked_qr_solver.cpp); the Jacobian with respect to the transformed
+// coordinates comes from forward differences, all F perturbed sets simulated together as one
+// population (lanes of the batched engine), so one Jacobian costs about one forward pass of an
+// F-set population.
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -15,6 +16,7 @@
 #include <gsl/gsl_multifit_nlinear.h>
 
 #include "odynn/objective.hpp"
+#include "blocked_qr_solver.hpp"
 #include "robust_fit.hpp"
 
 namespace odynn::detail {
@@ -33,6 +35,7 @@ struct Problem {
     int residuals = 0;               // per set
     std::vector<double> set;         // the full set of the current point (fixed entries included)
     std::vector<double> bestSet;
+    std::vector<double> lastY, lastResiduals;  // the last point whose residuals were computed
     double bestLoss = std::numeric_limits<double>::infinity();
 
     // The full set at coordinates y.
@@ -42,18 +45,22 @@ struct Problem {
     }
 };
 
-// Central-difference step in coordinate y: ~cbrt(machine epsilon), relative for large |y|.
-double stepFor(double y) { return 6e-6 * (1.0 + std::abs(y)); }
+// Forward-difference step in coordinate y: ~sqrt(machine epsilon), relative for large |y|.
+// (One-sided differences are accurate to ~1e-8 relative, enough for Gauss-Newton steps: the
+// steps converge to the same zero of J^T r, and at a perfect fit r = 0 whatever J's error.)
+double stepFor(double y) { return 1.5e-8 * (1.0 + std::abs(y)); }
 
 int residualsAt(const gsl_vector* y, void* data, gsl_vector* f) {
     auto& p = *static_cast<Problem*>(data);
+    std::vector<double> point(p.set.size());
     std::vector<double> yv(y->size);
     for (size_t i = 0; i < y->size; ++i) yv[i] = gsl_vector_get(y, i);
-    std::vector<double> point(p.set.size());
+    p.lastY = yv;
     p.place(yv.data(), point.data());
     const std::optional<Residuals> r = p.obj.residuals(point, 1);
     double loss = 0;
     for (double v : r->values) loss += v * v;
+    p.lastResiduals = r->values;
     if (!std::isfinite(loss)) {
         gsl_vector_set_all(f, divergedResidual);
         return GSL_SUCCESS;
@@ -71,33 +78,52 @@ int jacobianAt(const gsl_vector* y, void* data, gsl_matrix* J) {
     const int F = int(y->size), P = int(p.set.size()), n = p.residuals;
     std::vector<double> yv(static_cast<size_t>(F));
     for (int i = 0; i < F; ++i) yv[size_t(i)] = gsl_vector_get(y, size_t(i));
-    // Sets 2j and 2j+1: coordinate j moved up and down; the last set is the point itself.
-    std::vector<double> population(static_cast<size_t>(2 * F + 1) * P), h(static_cast<size_t>(F));
+    // GSL asks for the Jacobian where it last evaluated the residuals; otherwise the point
+    // itself is simulated too (the last set).
+    const bool known = p.lastY == yv;
+    // Set j: coordinate j moved up by h_j.
+    std::vector<double> population(static_cast<size_t>(F + (known ? 0 : 1)) * P), h(static_cast<size_t>(F));
     std::vector<double> moved = yv;
     for (int j = 0; j < F; ++j) {
         h[size_t(j)] = stepFor(yv[size_t(j)]);
         moved[size_t(j)] = yv[size_t(j)] + h[size_t(j)];
-        p.place(moved.data(), population.data() + size_t(2 * j) * P);
-        moved[size_t(j)] = yv[size_t(j)] - h[size_t(j)];
-        p.place(moved.data(), population.data() + size_t(2 * j + 1) * P);
+        p.place(moved.data(), population.data() + size_t(j) * P);
         moved[size_t(j)] = yv[size_t(j)];
     }
-    p.place(yv.data(), population.data() + size_t(2 * F) * P);
-    const std::optional<Residuals> r = p.obj.residuals(population, 2 * F + 1);
-    const double* centre = r->values.data() + size_t(2 * F) * n;
+    if (!known) p.place(yv.data(), population.data() + size_t(F) * P);
+    const std::optional<Residuals> r = p.obj.residuals(population, F + (known ? 0 : 1));
+    const double* centre = known ? p.lastResiduals.data() : r->values.data() + size_t(F) * n;
     auto finite = [n](const double* v) {
         return std::all_of(v, v + n, [](double x) { return std::isfinite(x); });
     };
+    // Coordinates whose upward step diverges take the step downwards instead.
+    std::vector<int> downward;
+    for (int j = 0; j < F; ++j)
+        if (!finite(r->values.data() + size_t(j) * n)) downward.push_back(j);
+    std::optional<Residuals> down;
+    if (!downward.empty()) {
+        std::vector<double> lower(downward.size() * size_t(P));
+        for (size_t k = 0; k < downward.size(); ++k) {
+            const int j = downward[k];
+            moved[size_t(j)] = yv[size_t(j)] - h[size_t(j)];
+            p.place(moved.data(), lower.data() + k * P);
+            moved[size_t(j)] = yv[size_t(j)];
+        }
+        down = p.obj.residuals(lower, int(downward.size()));
+    }
+    const bool centreOk = finite(centre);
+    size_t nextDown = 0;
     for (int j = 0; j < F; ++j) {
-        const double* up = r->values.data() + size_t(2 * j) * n;
-        const double* down = up + n;
-        const bool upOk = finite(up), downOk = finite(down);
+        const double* side = r->values.data() + size_t(j) * n;
+        double sign = 1;
+        if (nextDown < downward.size() && downward[nextDown] == j) {
+            side = down->values.data() + nextDown++ * n;
+            sign = -1;
+        }
+        // No slope where both the step and the point diverge.
+        const bool ok = centreOk && finite(side);
         for (int i = 0; i < n; ++i) {
-            // One-sided where the other side diverges; no slope where both do.
-            const double d = upOk && downOk ? (up[i] - down[i]) / (2 * h[size_t(j)])
-                             : upOk         ? (up[i] - centre[i]) / h[size_t(j)]
-                             : downOk       ? (centre[i] - down[i]) / h[size_t(j)]
-                                            : 0.0;
+            const double d = ok ? sign * (side[i] - centre[i]) / h[size_t(j)] : 0.0;
             gsl_matrix_set(J, size_t(i), size_t(j), std::isfinite(d) ? d : 0.0);
         }
     }
@@ -111,7 +137,7 @@ std::optional<bool> polishWithLevenbergMarquardt(const FitObjective& obj, const 
                                                  const Interrupt& interrupted) {
     const int F = obj.freeCount(), P = obj.size();
     if (F == 0) return false;
-    Problem prob{obj, coords, 0, {}, {}, loss};
+    Problem prob{obj, coords, 0, {}, {}, {}, {}, loss};
     prob.set.assign(set, set + P);
     const std::optional<Residuals> first = obj.residuals(prob.set, 1);
     if (!first || first->perSet < F || double(first->perSet) * (2 * F + 1) > maxJacobianEntries) return std::nullopt;
@@ -125,7 +151,7 @@ std::optional<bool> polishWithLevenbergMarquardt(const FitObjective& obj, const 
     // from one more residual evaluation, that follows curved valleys; plain LM crawls there.
     params.trs = gsl_multifit_nlinear_trs_lmaccel;
     params.scale = gsl_multifit_nlinear_scale_more;    // invariant to the scale of each coordinate
-    params.solver = gsl_multifit_nlinear_solver_qr;    // not the normal equations: J is ill-conditioned
+    params.solver = blockedQrSolver();  // QR, not the normal equations: J is ill-conditioned
     gsl_multifit_nlinear_workspace* w =
         gsl_multifit_nlinear_alloc(gsl_multifit_nlinear_trust, &params, size_t(prob.residuals), size_t(F));
     gsl_multifit_nlinear_fdf fdf{};
