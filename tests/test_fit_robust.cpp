@@ -25,6 +25,8 @@ FitOptions robustOptions(int population, int adamEpochs) {
     o.robust.screenSets = 100;
     o.robust.adamEpochs = adamEpochs;
     o.robust.polishRounds = 2;
+    o.robust.hopRounds = 2;
+    o.robust.hopCandidates = 20;
     o.robust.polishEvaluations = 150;
     return o;
 }
@@ -49,7 +51,7 @@ private slots:
         const double start = run.lossHistory().front()[0];  // best screened start
         qInfo("loss %.3g -> %.3g in %.1f s", start, r.bestLoss, r.wallSeconds);
         QVERIFY(r.bestLoss * 1e3 <= start);
-        QCOMPARE(run.epochsDone(), 1 + 60 + 2);
+        QCOMPARE(run.epochsDone(), 1 + 60 + 2 + 2);
         // Every set ends at the best point it reached, inside the bounds.
         const auto& L = run.layout();
         for (int s = 0; s < 4; ++s)
@@ -172,7 +174,7 @@ private slots:
             straight.run();
         }
         const FitRun reference = FitRun::resume(dirA.path().toStdString());
-        for (int stopAfter : {0, 3, 7}) {  // screen, adam, first polish round
+        for (int stopAfter : {0, 3, 7, 9}) {  // screen, adam, first polish round, first hop
             QTemporaryDir dirB;
             {
                 FitRun first(c, d, d, o);
@@ -194,6 +196,7 @@ private slots:
         QVERIFY(rows[1].endsWith(",screen"));
         QVERIFY(rows[2].endsWith(",adam"));
         QVERIFY(rows[8].endsWith(",polish"));
+        QVERIFY(rows[10].endsWith(",hop"));
     }
 };
 

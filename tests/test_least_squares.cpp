@@ -6,7 +6,10 @@
 #include <QTemporaryDir>
 #include <atomic>
 #include <cmath>
+#include <map>
 
+#include "odynn/csv.hpp"
+#include "odynn/datasets.hpp"
 #include "odynn/fitting.hpp"
 #include "odynn/objective.hpp"
 #include "odynn/stimuli.hpp"
@@ -120,6 +123,53 @@ private slots:
         };
         for (const char* f : {"history.csv", "best.json", "params.csv"})
             QCOMPARE(read(interrupted.filePath(f)), read(straight.filePath(f)));
+    }
+
+    void basinHopsLeaveAValleyThatThePolishCannot() {
+        // ODYNN's DEFAULT_2 neuron (tests/data/fit_synthetic) from a point where an earlier
+        // robust fit stopped: the fast potassium gates p and q in another basin, E_Ca 1.2 % off
+        // to compensate, loss 3.8e-5 mV^2.
+        const Circuit c = singleNeuronCircuit("celegans", 1.0);
+        std::vector<CsvTable> tables;
+        for (int b = 0; b < 5; ++b)
+            tables.push_back(readCsv(test::dataPath("fit_synthetic/train_b" + std::to_string(b) + ".csv")));
+        const FitDataset d = datasetFromTables(c, tables);
+        const std::map<std::string, double> valley{
+            {"C_m", 19.997832469422676},  {"E_Ca", 20.238173427526345},  {"E_K", -59.999623756061055},
+            {"E_L", -60.391024843161375}, {"decay_ca", 110.8110704630199}, {"e__mdp", -6.099629412495942},
+            {"e__scale", 15.007911195088996}, {"e__tau", 19.96360938295069}, {"f__mdp", 5.220694734286498},
+            {"f__scale", -19.76866765888567}, {"f__tau", 296.7444342507988}, {"g_Ca", 2.9774039621780926},
+            {"g_Kf", 0.160087312228776},  {"g_Ks", 6.028750073087795},   {"g_L", 0.004965487858395006},
+            {"h__alpha", 0.2815018149569289}, {"h__mdp", 289.0758260436625}, {"h__scale", -1.025826048098318},
+            {"n__mdp", 2.1146768243888276}, {"n__scale", 20.01553354929048}, {"n__tau", 1052.812235382587},
+            {"p__mdp", 20.43019135074722}, {"p__scale", 64.30012671288429}, {"p__tau", 35.975937286174194},
+            {"q__mdp", 8337122.474967512}, {"q__scale", -1.000000000001}, {"q__tau", 661.8078564722707},
+            {"rho_ca", 0.2170948564399607}};
+        FitOptions o;
+        o.method = FitMethod::Robust;
+        o.population = 1;
+        o.seed = 1;
+        o.robust.screenSets = 1;  // the given set only
+        o.robust.adamEpochs = 0;
+        o.robust.polishRounds = 1;
+        const ParameterLayout layout(c);
+        for (const auto& e : layout.entries()) o.initial.push_back(valley.at(e.name));
+        auto fit = [&](int hops) {
+            o.robust.hopRounds = hops;
+            o.epochs = o.robust.totalEpochs();
+            FitRun run(c, d, std::nullopt, o);
+            return run.run();
+        };
+        const FitResult polished = fit(0), hopped = fit(RobustSettings{}.hopRounds);
+        qInfo("polish only: %.3g; with hops over gates e, f, h, n, p, q twice: %.3g", polished.bestLoss, hopped.bestLoss);
+        QVERIFY(polished.bestLoss > 1e-6);
+        QVERIFY(hopped.bestLoss < 1e-15);
+        // tests/data/fit_synthetic/truth.json
+        const std::map<std::string, double> answer{{"E_Ca", 20.0}, {"g_Kf", 0.07}, {"p__mdp", -8.05}, {"q__mdp", -15.6}};
+        for (const auto& [name, value] : answer) {
+            const int p = layout.find(name);
+            QVERIFY2(std::abs(hopped.bestParams[size_t(p)] / value - 1) < 1e-4, name.c_str());
+        }
     }
 
     void uncertaintyFollowsTheNoiseAndFindsUnidentifiableParameters() {

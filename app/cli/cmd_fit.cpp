@@ -92,7 +92,7 @@ Command addFitCommand(CLI::App& app) {
     sub->add_option("--lr", a->lr, "Learning rate l0,k,r: l0 * r^floor(epoch/k) (neuron 0.1,9,0.92; circuit 0.9,9,0.95; lstm 0.01,9,0.95)");
     sub->add_option("--method", a->method,
                     "odynn: ODYNN's Adam, exact (default); robust: screening, Adam in log/logistic coordinates with "
-                    "reduce-on-plateau, then a Levenberg-Marquardt polish (L-BFGS for LSTM neurons)")
+                    "reduce-on-plateau, a Levenberg-Marquardt polish (L-BFGS for LSTM neurons), then basin hops over gates")
         ->check(CLI::IsMember({"odynn", "robust"}));
     sub->add_option("--screen", a->screen, "robust: random sets screened by a forward simulation (default 50 per start)")
         ->check(CLI::NonNegativeNumber);

@@ -37,7 +37,9 @@ std::optional<FitMethod> methodFromName(const std::string& name) {
 
 std::string RobustSettings::problem() const {
     if (screenSets < 0) return "screening sets must not be negative";
-    if (adamEpochs < 0 || polishRounds < 0) return "robust stages must not have negative lengths";
+    if (adamEpochs < 0 || polishRounds < 0 || hopRounds < 0) return "robust stages must not have negative lengths";
+    if (hopCandidates < 1 || hopPolished < 1 || hopPolished > hopCandidates || hopPolishRounds < 1)
+        return "basin hops need at least one candidate, polished ones among them, and one polish round";
     if (!(learningRate > 0) || patience < 1) return "robust Adam needs a positive step and patience";
     if (polishEvaluations < 1 || polishIterations < 1) return "polish evaluations and iterations must be at least 1";
     if (polishSets < 0) return "polished sets must not be negative";
@@ -131,10 +133,12 @@ const FitOptions& FitRun::options() const { return objective_->options(); }
 
 void FitRun::setEpochs(int epochs) {
     if (options().method == FitMethod::Robust) {
-        // Epochs after the Adam stage are polish rounds: a longer robust run polishes more; a
-        // robust run always finishes its screening and Adam stages.
+        // Epochs after the Adam stage are polish rounds and then basin hops: a longer robust run
+        // hops more (a shorter one polishes less); it always finishes screening and Adam.
         RobustSettings& r = objective_->options().robust;
-        r.polishRounds = std::max(0, epochs - 1 - r.adamEpochs);
+        const int after = std::max(0, epochs - 1 - r.adamEpochs);
+        r.hopRounds = std::max(0, after - r.polishRounds);
+        r.polishRounds = std::min(r.polishRounds, after);
         epochs = r.totalEpochs();
     }
     objective_->options().epochs = epochs;

@@ -7,7 +7,10 @@
 //    parameters with a positive lower bound, logistic between finite bounds), so no parameter
 //    sticks to a bound without a gradient; each set halves its step when its loss has not
 //    improved for `patience` epochs and then restarts from its best point.
-//  later epochs (polish): L-BFGS (NLopt) from each set's best point with the exact gradient.
+//  next polishRounds epochs (polish): Levenberg-Marquardt on the residuals (least_squares_polish.cpp;
+//    L-BFGS with the exact gradient where the loss is not a sum of squares) from the best points
+//    of the sets with the lowest losses.
+//  last hopRounds epochs (hop): basin hops from the best set (robust_hop.cpp).
 // Every set keeps the best point it reached; the fit ends with every set at that point.
 #include <algorithm>
 #include <atomic>
@@ -186,9 +189,12 @@ EpochSummary FitRun::robustStep() {
     } else if (epoch_ <= A) {
         sum.stage = "adam";
         robustAdam(sum);
-    } else {
+    } else if (epoch_ <= A + options().robust.polishRounds) {
         sum.stage = "polish";
         robustPolish(sum);
+    } else {
+        sum.stage = "hop";
+        robustHop(sum);
     }
     return sum;
 }
@@ -278,6 +284,14 @@ void FitRun::robustAdam(EpochSummary& sum) {
 
 namespace detail {
 
+std::vector<int> lowestFirst(const std::vector<double>& losses) {
+    std::vector<int> order(losses.size());
+    std::iota(order.begin(), order.end(), 0);
+    auto key = [&](int i) { return std::isfinite(losses[i]) ? losses[i] : std::numeric_limits<double>::infinity(); };
+    std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return key(a) < key(b); });
+    return order;
+}
+
 bool polishWithLbfgs(const FitObjective& obj, const std::vector<Coordinate>& coords, int evaluations, double* set,
                      double& loss, const Interrupt& interrupted) {
     struct Polish {
@@ -327,24 +341,12 @@ bool polishWithLbfgs(const FitObjective& obj, const std::vector<Coordinate>& coo
 
 }  // namespace detail
 
-void FitRun::robustPolish(EpochSummary& sum) {
+void FitRun::polishInParallel(std::vector<double>& sets, std::vector<double>& losses, int rounds) {
     const FitObjective& obj = *objective_;
     const FitOptions& o = options();
-    const int N = o.population, P = obj.size();
+    const int K = int(losses.size()), P = obj.size();
     const auto coords = coordinatesOf(obj);
-    RobustState& r = *robust_;
-    // The sets with the lowest losses (ties by index), shared out among processes, and among
-    // threads within one (each polish runs single-threaded).
-    std::vector<int> order(N);
-    std::iota(order.begin(), order.end(), 0);
-    auto key = [&](int i) { return std::isfinite(r.bestLoss[i]) ? r.bestLoss[i] : std::numeric_limits<double>::infinity(); };
-    std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return key(a) < key(b); });
-    const int K = std::min(N, o.robust.polishSets > 0 ? o.robust.polishSets : (N + 3) / 4);
-    std::vector<double> sets(size_t(K) * P), losses(K);
-    for (int k = 0; k < K; ++k) {
-        std::copy_n(r.bestTheta.begin() + size_t(order[k]) * P, P, sets.begin() + size_t(k) * P);
-        losses[k] = r.bestLoss[order[k]];
-    }
+    // Shared out among processes, and among threads within one (each polish runs single-threaded).
     const int b = partition_->begin(K), e = partition_->end(K);
     const FitObjective* single = &obj;
     std::shared_ptr<FitObjective> oneThread;
@@ -365,10 +367,13 @@ void FitRun::robustPolish(EpochSummary& sum) {
         }
         try {
             double* set = sets.data() + size_t(k) * P;
-            if (!detail::polishWithLevenbergMarquardt(*single, coords, o.robust.polishIterations, set, losses[k],
-                                                      interrupted))
-                detail::polishWithLbfgs(*single, coords, o.robust.polishEvaluations, set, losses[k], interrupted);
-            if (interrupted && interrupted()) abandoned = true;
+            // Each round restarts from the best point with a fresh trust region.
+            for (int round = 0; round < rounds && !abandoned; ++round) {
+                if (!detail::polishWithLevenbergMarquardt(*single, coords, o.robust.polishIterations, set, losses[k],
+                                                          interrupted))
+                    detail::polishWithLbfgs(*single, coords, o.robust.polishEvaluations, set, losses[k], interrupted);
+                if (interrupted && interrupted()) abandoned = true;
+            }
         } catch (const std::exception& ex) {
 #pragma omp critical
             failure = ex.what();
@@ -378,6 +383,22 @@ void FitRun::robustPolish(EpochSummary& sum) {
     if (!failure.empty()) throw std::runtime_error(failure);
     partition_->share(sets, K, P);
     partition_->share(losses, K, 1);
+}
+
+void FitRun::robustPolish(EpochSummary& sum) {
+    const FitObjective& obj = *objective_;
+    const FitOptions& o = options();
+    const int N = o.population, P = obj.size();
+    RobustState& r = *robust_;
+    // The sets with the lowest losses (ties by index).
+    const std::vector<int> order = detail::lowestFirst(r.bestLoss);
+    const int K = std::min(N, o.robust.polishSets > 0 ? o.robust.polishSets : (N + 3) / 4);
+    std::vector<double> sets(size_t(K) * P), losses(K);
+    for (int k = 0; k < K; ++k) {
+        std::copy_n(r.bestTheta.begin() + size_t(order[k]) * P, P, sets.begin() + size_t(k) * P);
+        losses[k] = r.bestLoss[order[k]];
+    }
+    polishInParallel(sets, losses, 1);
     for (int k = 0; k < K; ++k) {
         std::copy_n(sets.begin() + size_t(k) * P, P, r.bestTheta.begin() + size_t(order[k]) * P);
         r.bestLoss[order[k]] = losses[k];

@@ -70,6 +70,14 @@ std::optional<bool> polishWithLevenbergMarquardt(const FitObjective& obj, const 
                                                  int iterations, double* set, double& loss,
                                                  const Interrupt& interrupted = {});
 
+// Set indices by loss, lowest first (ties by index, NaN last).
+std::vector<int> lowestFirst(const std::vector<double>& losses);
+
+// The groups of free variables that a basin hop draws afresh together (robust_hop.cpp): the
+// parameters of one gate of one neuron (names "<gate>__<name>", "<neuron>/<gate>__<name>"),
+// each group as free-variable indices, in order of first appearance.
+std::vector<std::vector<int>> hopGroups(const FitObjective& obj);
+
 // Thrown out of an epoch that an interrupt abandoned (FitRun::setInterrupt).
 struct EpochInterrupted {};
 

@@ -168,7 +168,9 @@ json optionsToJson(const FitOptions& o, const LearningRate& lr) {
             {"robust", {{"screen_sets", r.screenSets}, {"adam_epochs", r.adamEpochs}, {"learning_rate", r.learningRate},
                         {"patience", r.patience}, {"polish_evaluations", r.polishEvaluations},
                         {"polish_rounds", r.polishRounds}, {"polish_sets", r.polishSets},
-                        {"polish_iterations", r.polishIterations}}}};
+                        {"polish_iterations", r.polishIterations}, {"hop_rounds", r.hopRounds},
+                        {"hop_candidates", r.hopCandidates}, {"hop_polished", r.hopPolished},
+                        {"hop_polish_rounds", r.hopPolishRounds}}}};
 }
 
 FitOptions optionsFromJson(const json& j, const std::string& src) {
@@ -212,7 +214,11 @@ FitOptions optionsFromJson(const json& j, const std::string& src) {
         const json& r = j.at("robust");
         o.robust = {r.at("screen_sets"), r.at("adam_epochs"), r.at("learning_rate"), r.at("patience"),
                     r.at("polish_evaluations"), r.at("polish_rounds"), r.value("polish_sets", 0),
-                    r.value("polish_iterations", RobustSettings{}.polishIterations)};
+                    r.value("polish_iterations", RobustSettings{}.polishIterations),
+                    // Folders written before basin hops existed have none.
+                    r.value("hop_rounds", 0), r.value("hop_candidates", RobustSettings{}.hopCandidates),
+                    r.value("hop_polished", RobustSettings{}.hopPolished),
+                    r.value("hop_polish_rounds", RobustSettings{}.hopPolishRounds)};
     }
     return o;
 }

@@ -104,10 +104,10 @@ private slots:
         fit->startFit();
         QVERIFY2(fit->worker()->isRunning(), qPrintable(fit->statusText()));
         QVERIFY(finished.wait(120000));
-        // Screening, 3 Adam epochs, the polish rounds; the stages reach the panel.
-        QCOMPARE(epochs.size(), 1 + 3 + RobustSettings{}.polishRounds);
+        // Screening, 3 Adam epochs, the polish rounds, the basin hops; the stages reach the panel.
+        QCOMPARE(epochs.size(), 1 + 3 + RobustSettings{}.polishRounds + RobustSettings{}.hopRounds);
         QCOMPARE(epochs.first().at(0).value<FitProgress>().summary.stage, std::string("screen"));
-        QCOMPARE(epochs.last().at(0).value<FitProgress>().summary.stage, std::string("polish"));
+        QCOMPARE(epochs.last().at(0).value<FitProgress>().summary.stage, std::string("hop"));
         const FitOutcome outcome = finished.last().at(0).value<FitOutcome>();
         QVERIFY2(outcome.error.isEmpty(), qPrintable(outcome.error));
         QVERIFY(std::isfinite(outcome.result.bestLoss));

@@ -93,7 +93,8 @@ FitPanel::FitPanel(CircuitGraphModel* model, QUndoStack* undoStack, QWidget* par
     method_->addItem(tr("ODYNN (Adam)"), int(FitMethod::Odynn));
     method_->addItem(tr("Robust"), int(FitMethod::Robust));
     method_->setToolTip(tr("ODYNN: ODYNN's optimizer, exactly. Robust: screens many random sets, then Adam in "
-                           "log/logistic coordinates (Epochs) and an L-BFGS polish; reaches the answer far more often"));
+                           "log/logistic coordinates (Epochs), a Levenberg-Marquardt polish and basin hops; reaches the answer "
+                           "far more often"));
     seed_ = new QSpinBox(this);
     seed_->setRange(0, 1'000'000);
     seed_->setToolTip(tr("Random seed of the initial population; the same seed gives the same fit"));

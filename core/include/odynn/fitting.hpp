@@ -94,7 +94,14 @@ struct RobustSettings {
     int polishRounds = 12;      // L-BFGS rounds (each restarts from the set's best point)
     int polishSets = 0;         // sets polished, the lowest losses after Adam; 0: a quarter of the population
     int polishIterations = 20;  // Levenberg-Marquardt iterations per set in each round (sum-of-squares losses)
-    int totalEpochs() const { return 1 + adamEpochs + polishRounds; }
+    // Basin hops after the polish rounds: each draws one gate's parameters of the best set afresh
+    // from their random ranges (hopCandidates times), polishes the hopPolished lowest losses of
+    // those (hopPolishRounds polish rounds each) and keeps the result when it beats the best set.
+    int hopRounds = 12;
+    int hopCandidates = 200;
+    int hopPolished = 2;
+    int hopPolishRounds = 3;
+    int totalEpochs() const { return 1 + adamEpochs + polishRounds + hopRounds; }
     std::string problem() const;
 };
 
@@ -241,6 +248,11 @@ private:
     void robustScreen(EpochSummary& sum);
     void robustAdam(EpochSummary& sum);
     void robustPolish(EpochSummary& sum);
+    void robustHop(EpochSummary& sum);
+    // Polishes each set of `sets` [k x size] from its loss in `losses` (updated in place) for
+    // `rounds` rounds, shared among processes and threads; throws detail::EpochInterrupted
+    // when interrupted.
+    void polishInParallel(std::vector<double>& sets, std::vector<double>& losses, int rounds);
 
     std::shared_ptr<FitObjective> objective_;
     std::shared_ptr<const SetPartition> partition_;
