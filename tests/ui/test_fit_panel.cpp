@@ -103,7 +103,7 @@ private slots:
         QSignalSpy finished(fit->worker(), &FitWorker::finished);
         fit->startFit();
         QVERIFY2(fit->worker()->isRunning(), qPrintable(fit->statusText()));
-        QVERIFY(finished.wait(120000));
+        QVERIFY(finished.wait(300000));
         // Screening, 3 Adam epochs, the polish rounds, the basin hops; the stages reach the panel.
         QCOMPARE(epochs.size(), 1 + 3 + RobustSettings{}.polishRounds + RobustSettings{}.hopRounds);
         QCOMPARE(epochs.first().at(0).value<FitProgress>().summary.stage, std::string("screen"));
