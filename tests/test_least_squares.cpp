@@ -152,6 +152,9 @@ private slots:
         o.robust.screenSets = 1;  // the given set only
         o.robust.adamEpochs = 0;
         o.robust.polishRounds = 1;
+        // A draw of p or q polished reaches the answer about one time in three: four draws per
+        // hop and two passes over the gates leave a failure chance of ~0.7^16.
+        o.robust.hopPolished = 4;
         const ParameterLayout layout(c);
         for (const auto& e : layout.entries()) o.initial.push_back(valley.at(e.name));
         auto fit = [&](int hops) {
