@@ -151,24 +151,54 @@ struct Pass {
         if (residuals) recordResiduals(g, e0, e1, t, state);
     }
 
+    // Per group and element, where its residuals go and their factors: the offset of its set's
+    // residuals, its cell (batch * N + neuron) within a row of targets, and sqrt(scale * neuron
+    // weight) for V and Ca; worked out once per pass (deriveResidualFactors) so that a step needs
+    // no division to find the element's neuron, lane and set. The factors are the products the
+    // residuals were always made of, so the residuals are the same bits.
+    struct ResidualFactors {
+        std::vector<size_t> setOffset, cell;
+        std::vector<double> v, ca;
+    };
+    std::vector<ResidualFactors> residualFactors;
+
+    void deriveResidualFactors() {
+        const int L = eng.lanes, B = eng.batch, N = eng.neuronCount;
+        residualFactors.resize(eng.groups.size());
+        for (size_t g = 0; g < eng.groups.size(); ++g) {
+            const ModelGroup& grp = eng.groups[g];
+            ResidualFactors& f = residualFactors[g];
+            f.setOffset.resize(size_t(grp.elems));
+            f.cell.resize(size_t(grp.elems));
+            f.v.resize(size_t(grp.elems));
+            f.ca.resize(size_t(grp.elems));
+            for (int k = 0; k < grp.elems; ++k) {
+                const int n = grp.neurons[k / L], lane = k % L, set = lane / B, b = lane % B;
+                f.setOffset[k] = size_t(set) * residualCount;
+                f.cell[k] = size_t(b) * N + n;
+                f.v[k] = std::sqrt(tg.scaleV * tg.neuronWeight[n]);
+                f.ca[k] = std::sqrt(tg.scaleCa * tg.neuronWeight[n]);
+            }
+        }
+    }
+
     // r = sqrt(w / count * w_n) (x - x*) for the target entries at row t of elements [e0, e1),
     // so that a set's loss is the sum of its r^2.
-    void recordResiduals(int g, int e0, int e1, int t, const double* state) {
+    void recordResiduals(int g, int e0, int e1, int t, const double* state) const {
         const ModelGroup& grp = eng.groups[g];
-        const int L = eng.lanes, B = eng.batch, N = eng.neuronCount;
+        const ResidualFactors& f = residualFactors[g];
         const int ci = grp.spec->calciumIndex >= 0 ? grp.spec->calciumIndex : grp.spec->voltageIndex;
+        const double* v = state + grp.voltageRow();
         const double* ca = state + size_t(ci) * grp.stride;
-        const size_t vRow = grp.voltageRow();
         const bool useV = tg.scaleV > 0, useCa = tg.scaleCa > 0;
+        const size_t row = size_t(t - 1) * eng.batch * eng.neuronCount;
+        const int* index = residualIndex->data();
         for (int k = e0; k < e1; ++k) {
-            const int n = grp.neurons[k / L], lane = k % L, set = lane / B, b = lane % B;
-            const size_t at = (size_t(t - 1) * B + b) * N + n;
-            double* out = residuals + size_t(set) * residualCount;
-            const int iv = (*residualIndex)[2 * at], ic = (*residualIndex)[2 * at + 1];
-            if (useV && iv >= 0)
-                out[iv] = std::sqrt(tg.scaleV * tg.neuronWeight[n]) * (state[vRow + k] - data.targetV[at]);
-            if (useCa && ic >= 0)
-                out[ic] = std::sqrt(tg.scaleCa * tg.neuronWeight[n]) * (ca[k] - data.targetCa[at]);
+            const size_t at = row + f.cell[k];
+            double* out = residuals + f.setOffset[k];
+            const int iv = index[2 * at], ic = index[2 * at + 1];
+            if (useV && iv >= 0) out[iv] = f.v[k] * (v[k] - data.targetV[at]);
+            if (useCa && ic >= 0) out[ic] = f.ca[k] * (ca[k] - data.targetCa[at]);
         }
     }
 
@@ -428,6 +458,7 @@ Residuals lossResiduals(const Circuit& c, const std::vector<double>& pop, int se
     pass.residuals = out.values.data();
     pass.residualIndex = &index;
     pass.residualCount = size_t(out.perSet);
+    pass.deriveResidualFactors();
     pass.run(eng.threadsFor(threads), false, 0);
     return out;
 }
