@@ -37,8 +37,9 @@ int init(const void* vtrust, void* vstate) {
     const auto* trust = static_cast<const gsl_multifit_nlinear_trust_state*>(vtrust);
     auto& s = *static_cast<State*>(vstate);
     const gsl_matrix* J = trust->J;
-    for (size_t i = 0; i < J->size1; ++i)
-        for (size_t j = 0; j < J->size2; ++j) s.jacobian(Eigen::Index(i), Eigen::Index(j)) = J->data[i * J->tda + j];
+    using RowMajor = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+    s.jacobian = Eigen::Map<const RowMajor, 0, Eigen::OuterStride<>>(J->data, Eigen::Index(J->size1),
+                                                                    Eigen::Index(J->size2), Eigen::OuterStride<>(J->tda));
     s.qr.compute(s.jacobian);
     return GSL_SUCCESS;
 }

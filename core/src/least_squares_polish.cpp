@@ -112,19 +112,25 @@ int jacobianAt(const gsl_vector* y, void* data, gsl_matrix* J) {
         down = p.obj.residuals(lower, int(downward.size()));
     }
     const bool centreOk = finite(centre);
+    std::vector<const double*> sides(static_cast<size_t>(F));
+    std::vector<double> signs(static_cast<size_t>(F), 1.0);
+    std::vector<char> ok(static_cast<size_t>(F));
     size_t nextDown = 0;
     for (int j = 0; j < F; ++j) {
-        const double* side = r->values.data() + size_t(j) * n;
-        double sign = 1;
+        sides[size_t(j)] = r->values.data() + size_t(j) * n;
         if (nextDown < downward.size() && downward[nextDown] == j) {
-            side = down->values.data() + nextDown++ * n;
-            sign = -1;
+            sides[size_t(j)] = down->values.data() + nextDown++ * n;
+            signs[size_t(j)] = -1;
         }
         // No slope where both the step and the point diverge.
-        const bool ok = centreOk && finite(side);
-        for (int i = 0; i < n; ++i) {
-            const double d = ok ? sign * (side[i] - centre[i]) / h[size_t(j)] : 0.0;
-            gsl_matrix_set(J, size_t(i), size_t(j), std::isfinite(d) ? d : 0.0);
+        ok[size_t(j)] = centreOk && finite(sides[size_t(j)]);
+    }
+    // J is row-major: filled row by row, so that its (n x F) doubles are written in order.
+    for (int i = 0; i < n; ++i) {
+        double* row = J->data + size_t(i) * J->tda;
+        for (int j = 0; j < F; ++j) {
+            const double d = ok[size_t(j)] ? signs[size_t(j)] * (sides[size_t(j)][i] - centre[i]) / h[size_t(j)] : 0.0;
+            row[j] = std::isfinite(d) ? d : 0.0;
         }
     }
     return GSL_SUCCESS;
