@@ -169,6 +169,24 @@ private slots:
         r = cli({"fit", "--model", "leaky", "--data", data, "--fix", "nope", "--out", dir.filePath("run2")});
         QCOMPARE(r.code, 2);
         QVERIFY(r.err.contains("nope"));
+
+        // The robust method's basin hops: --hops sets their rounds (the last epochs, stage "hop").
+        const auto hopRows = [](const QString& folder) {  // rows whose last column, stage, is "hop"
+            QFile f(folder + "/history.csv");
+            if (!f.open(QIODevice::ReadOnly)) return -1;
+            int n = 0;
+            for (const QByteArray& line : f.readAll().split('\n')) n += line.endsWith(",hop");
+            return n;
+        };
+        for (const int hops : {0, 2}) {
+            const QString out = dir.filePath(QString("robust%1").arg(hops));
+            r = cli({"fit", "--model", "leaky", "--data", data, "--population", "2", "--epochs", "5", "--seed", "3",
+                     "--method", "robust", "--hops", QString::number(hops), "--out", out});
+            QCOMPARE(r.code, 0);
+            QCOMPARE(hopRows(out), hops);
+        }
+        r = cli({"fit", "--model", "leaky", "--data", data, "--method", "robust", "--hops", "-1", "--out", dir.filePath("r3")});
+        QCOMPARE(r.code, 2);
     }
 };
 

@@ -28,6 +28,7 @@ struct FitArgs {
     std::string lr, fix, init, out, resume, method = "odynn";
     std::vector<std::string> groups, bounds;
     int screen = 0;
+    int hops = -1;  // robust: basin hop rounds; -1 = the method's default
     bool overwrite = false;
 };
 
@@ -96,6 +97,10 @@ Command addFitCommand(CLI::App& app) {
         ->check(CLI::IsMember({"odynn", "robust"}));
     sub->add_option("--screen", a->screen, "robust: random sets screened by a forward simulation (default 50 per start)")
         ->check(CLI::NonNegativeNumber);
+    sub->add_option("--hops", a->hops,
+                    "robust: basin hop rounds after the polish (default 12; 0: none, e.g. for noisy recordings where "
+                    "a lower training loss need not carry over to held-out data)")
+        ->check(CLI::NonNegativeNumber);
     sub->add_option("--bounds", a->bounds, "Bounds NAME=LO:HI (inside the model's; repeatable) or a JSON file {NAME: [LO, HI]}");
     sub->add_option("--fix", a->fix, "Parameters kept constant, comma-separated (a bare name fixes it everywhere; all: every one)");
     sub->add_option("--group", a->groups, "Neurons sharing one parameter set, comma-separated labels (repeatable)");
@@ -144,6 +149,7 @@ Command addFitCommand(CLI::App& app) {
         o.method = *methodFromName(a->method);
         o.bounds = parseBounds(a->bounds);
         o.robust.screenSets = a->screen;
+        if (a->hops >= 0) o.robust.hopRounds = a->hops;
         if (o.method == FitMethod::Robust && ep->count() > 0) o.robust.adamEpochs = a->epochs;
         for (const auto& g : a->groups) o.groups.push_back(splitNames(g));
         if (const ModelSpec* spec = findModel(a->circuit.model); spec && spec->networkWeights) {
