@@ -18,6 +18,20 @@
 
 using namespace odynn;
 
+// The robust method's options with the given screening, Adam and polish stages; `epochs` covers
+// every stage (the basin hops included).
+static FitOptions robustOptions(int population, std::uint64_t seed, int screenSets, int adamEpochs, int polishRounds) {
+    FitOptions o;
+    o.method = FitMethod::Robust;
+    o.population = population;
+    o.seed = seed;
+    o.robust.screenSets = screenSets;
+    o.robust.adamEpochs = adamEpochs;
+    o.robust.polishRounds = polishRounds;
+    o.epochs = o.robust.totalEpochs();
+    return o;
+}
+
 
 class TestLeastSquares : public QObject {
     Q_OBJECT
@@ -66,14 +80,7 @@ private slots:
         // takes the best start to the answer to round-off.
         const Circuit c = singleNeuronCircuit("hhsimple", 1.0);
         FitDataset d = test::simulatedTarget(c, 400.0, 2);
-        FitOptions o;
-        o.method = FitMethod::Robust;
-        o.population = 4;
-        o.seed = 2;
-        o.robust.screenSets = 100;
-        o.robust.adamEpochs = 60;
-        o.robust.polishRounds = 3;
-        o.epochs = o.robust.totalEpochs();
+        const FitOptions o = robustOptions(4, 2, 100, 60, 3);
         FitRun run(c, d, std::nullopt, o);
         const FitResult r = run.run();
         qInfo("best loss %.3g after %d epochs", r.bestLoss, r.epochsDone);
@@ -91,14 +98,7 @@ private slots:
     void anInterruptAbandonsAPolishRoundAndResumeRepeatsIt() {
         const Circuit c = singleNeuronCircuit("hhsimple", 1.0);
         FitDataset d = test::simulatedTarget(c, 300.0, 2);
-        FitOptions o;
-        o.method = FitMethod::Robust;
-        o.population = 4;
-        o.seed = 3;
-        o.robust.screenSets = 60;
-        o.robust.adamEpochs = 10;
-        o.robust.polishRounds = 3;
-        o.epochs = o.robust.totalEpochs();
+        const FitOptions o = robustOptions(4, 3, 60, 10, 3);
         QTemporaryDir straight, interrupted;
         FitRun a(c, d, std::nullopt, o);
         a.attachRunDirectory(straight.path().toStdString());
@@ -145,13 +145,7 @@ private slots:
             {"p__mdp", 20.43019135074722}, {"p__scale", 64.30012671288429}, {"p__tau", 35.975937286174194},
             {"q__mdp", 8337122.474967512}, {"q__scale", -1.000000000001}, {"q__tau", 661.8078564722707},
             {"rho_ca", 0.2170948564399607}};
-        FitOptions o;
-        o.method = FitMethod::Robust;
-        o.population = 1;
-        o.seed = 1;
-        o.robust.screenSets = 1;  // the given set only
-        o.robust.adamEpochs = 0;
-        o.robust.polishRounds = 1;
+        FitOptions o = robustOptions(1, 1, 1, 0, 1);  // screening keeps the given set only
         // A draw of p or q polished reaches the answer about one time in three: four draws per
         // hop and two passes over the gates leave a failure chance of ~0.7^16.
         o.robust.hopPolished = 4;
