@@ -152,32 +152,29 @@ struct Pass {
     }
 
     // Per group and element, where its residuals go and their factors: the offset of its set's
-    // residuals, its cell (batch * N + neuron) within a row of targets, and sqrt(scale * neuron
-    // weight) for V and Ca; worked out once per pass (deriveResidualFactors) so that a step needs
-    // no division to find the element's neuron, lane and set. The factors are the products the
-    // residuals were always made of, so the residuals are the same bits.
+    // residuals and sqrt(scale * neuron weight) for V and Ca (the square roots of the loss
+    // factors); worked out once per pass (deriveResidualFactors) so that a step needs no division
+    // to find the element's lane and set. Its cell within a row of targets is its stimulus
+    // column (ModelGroup::inputColumn). The factors are the products the residuals were always
+    // made of, so the residuals are the same bits.
     struct ResidualFactors {
-        std::vector<size_t> setOffset, cell;
+        std::vector<size_t> setOffset;
         std::vector<double> v, ca;
     };
     std::vector<ResidualFactors> residualFactors;
 
     void deriveResidualFactors() {
-        const int L = eng.lanes, B = eng.batch, N = eng.neuronCount;
         residualFactors.resize(eng.groups.size());
         for (size_t g = 0; g < eng.groups.size(); ++g) {
             const ModelGroup& grp = eng.groups[g];
+            const LossFactors& loss = lossFactors[g];
             ResidualFactors& f = residualFactors[g];
+            for (auto* x : {&f.v, &f.ca}) x->resize(size_t(grp.elems));
             f.setOffset.resize(size_t(grp.elems));
-            f.cell.resize(size_t(grp.elems));
-            f.v.resize(size_t(grp.elems));
-            f.ca.resize(size_t(grp.elems));
             for (int k = 0; k < grp.elems; ++k) {
-                const int n = grp.neurons[k / L], lane = k % L, set = lane / B, b = lane % B;
-                f.setOffset[k] = size_t(set) * residualCount;
-                f.cell[k] = size_t(b) * N + n;
-                f.v[k] = std::sqrt(tg.scaleV * tg.neuronWeight[n]);
-                f.ca[k] = std::sqrt(tg.scaleCa * tg.neuronWeight[n]);
+                f.setOffset[k] = size_t(k % eng.lanes / eng.batch) * residualCount;
+                f.v[k] = std::sqrt(loss.v[k]);
+                f.ca[k] = std::sqrt(loss.ca[k]);
             }
         }
     }
@@ -193,8 +190,9 @@ struct Pass {
         const bool useV = tg.scaleV > 0, useCa = tg.scaleCa > 0;
         const size_t row = size_t(t - 1) * eng.batch * eng.neuronCount;
         const int* index = residualIndex->data();
+        const int* column = grp.inputColumn.data();
         for (int k = e0; k < e1; ++k) {
-            const size_t at = row + f.cell[k];
+            const size_t at = row + size_t(column[k]);
             double* out = residuals + f.setOffset[k];
             const int iv = index[2 * at], ic = index[2 * at + 1];
             if (useV && iv >= 0) out[iv] = f.v[k] * (v[k] - data.targetV[at]);
