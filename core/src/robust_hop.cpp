@@ -55,29 +55,27 @@ void FitRun::robustHop(EpochSummary& sum) {
     }
     const int hop = epoch_ - 1 - o.robust.adamEpochs - o.robust.polishRounds;
     const std::vector<int>& group = groups[size_t(hop) % groups.size()];
-    // The random range of each free variable of the group (that of its first entry).
+    // The entries of each free variable of the group (a tied variable has several); a draw takes
+    // the random range of its first entry.
     const auto& freeOf = obj.freeIndex();
-    std::vector<int> leader(group.size(), -1);
-    for (size_t k = 0; k < group.size(); ++k)
-        for (int p = 0; p < P && leader[k] < 0; ++p)
-            if (freeOf[p] == group[k]) leader[k] = p;
+    std::vector<std::vector<int>> entries(group.size());
+    for (int p = 0; p < P; ++p)
+        for (size_t k = 0; k < group.size(); ++k)
+            if (freeOf[p] == group[k]) entries[k].push_back(p);
 
     Rng rng(o.seed ^ (0x9E3779B97F4A7C15ull * std::uint64_t(epoch_ + 1)));
     std::uniform_real_distribution<double> unit(0.0, 1.0);
     const int M = o.robust.hopCandidates;
     const double* from = r.bestTheta.data() + size_t(best) * P;
     std::vector<double> candidates(size_t(M) * P);
-    std::vector<double> drawn(group.size());
     for (int m = 0; m < M; ++m) {
         double* set = candidates.data() + size_t(m) * P;
         std::copy_n(from, P, set);
         for (size_t k = 0; k < group.size(); ++k) {
-            const int e = leader[k];
-            drawn[k] = obj.randomLow()[e] + (obj.randomHigh()[e] - obj.randomLow()[e]) * unit(rng);
+            const int e = entries[k].front();
+            const double drawn = obj.randomLow()[e] + (obj.randomHigh()[e] - obj.randomLow()[e]) * unit(rng);
+            for (const int p : entries[k]) set[p] = drawn;
         }
-        for (int p = 0; p < P; ++p)
-            for (size_t k = 0; k < group.size(); ++k)
-                if (freeOf[p] == group[k]) set[p] = drawn[k];
         obj.clipToBounds(set);
     }
     const std::vector<double> screened = evaluateLoss(candidates, M, false);
