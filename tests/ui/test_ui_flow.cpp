@@ -22,16 +22,15 @@
 #include "window/simulation_worker.hpp"
 #include "editor/stimulus_editor.hpp"
 #include "plots/trace_plots.hpp"
+#include "window_test_support.hpp"
 
 using namespace odynn;
 using namespace odynn::ui;
 
 namespace {
+// The shared test window, re-simulating after every edit as the app does.
 MainWindow::Options testOptions() {
-    MainWindow::Options o;
-    o.showDialogs = false;
-    o.restoreSettings = false;
-    o.offerRecovery = false;
+    MainWindow::Options o = test::windowOptions();
     o.autoSimulate = true;
     return o;
 }
