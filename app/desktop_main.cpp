@@ -36,9 +36,10 @@ bool runLiveFit(odynn::ui::MainWindow& window, int epochs, int population, int l
     clock.start();
     while (fit->livePlots()->lossPointCount() < epochs * population && clock.elapsed() < limitMs)
         QApplication::processEvents(QEventLoop::AllEvents, 50);
-    // Let the bounded-rate redraw timer (100 ms) draw the latest epochs.
-    const int replots = fit->livePlots()->replotCount();
-    while (fit->livePlots()->replotCount() <= replots + 1 && clock.elapsed() < limitMs)
+    // Let the bounded-rate redraw timer (100 ms) draw the latest epochs. Waiting for a count of
+    // further redraws would wait forever when every epoch arrived in one batch: the timer redraws
+    // only when something new has arrived.
+    while (fit->livePlots()->redrawPending() && clock.elapsed() < limitMs)
         QApplication::processEvents(QEventLoop::AllEvents, 50);
     QApplication::processEvents();
     return clock.elapsed() < limitMs;

@@ -29,6 +29,8 @@ public:
     int lossPointCount() const;         // loss points drawn so far, all sets together
     int bestTraceUpdates() const { return traceUpdates_; }
     int replotCount() const { return replots_; }
+    // Data has arrived that the next tick of the redraw timer (within 100 ms) will draw.
+    bool redrawPending() const { return dirty_; }
 
 private:
     QCPAxisRect* addPanel(int row, int column, const QString& x, const QString& y);
