@@ -6,10 +6,12 @@
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QDir>
+#include <QFile>
 #include <QStandardPaths>
 #include <QTest>
 #include <QUndoStack>
 #include <cmath>
+#include <nlohmann/json.hpp>
 #include <qcustomplot.h>
 
 #include "editor/circuit_graph_model.hpp"
@@ -95,22 +97,37 @@ private slots:
         QVERIFY(window.simulateNow());
         FitPanel* fit = window.fitPanel();
         window.showFitView();
+        // Hops is the robust method's setting: hidden while ODYNN's method is chosen.
+        QVERIFY(!fit->hopsBox()->isVisible());
         fit->methodBox()->setCurrentIndex(1);
+        QVERIFY(fit->hopsBox()->isVisible() && fit->hopsBox()->isEnabled());
+        QCOMPARE(fit->hopsBox()->value(), RobustSettings{}.hopRounds);
         fit->populationBox()->setValue(2);
         fit->epochsBox()->setValue(3);
+        constexpr int hops = 1;  // a quick fit: each hop costs as much as several polish rounds
+        fit->hopsBox()->setValue(hops);
         QCOMPARE(fit->options().method, FitMethod::Robust);
+        QCOMPARE(fit->options().robust.hopRounds, hops);
         QSignalSpy epochs(fit->worker(), &FitWorker::epochFinished);
         QSignalSpy finished(fit->worker(), &FitWorker::finished);
         fit->startFit();
         QVERIFY2(fit->worker()->isRunning(), qPrintable(fit->statusText()));
         QVERIFY(finished.wait(300000));
-        // Screening, 3 Adam epochs, the polish rounds, the basin hops; the stages reach the panel.
-        QCOMPARE(epochs.size(), 1 + 3 + RobustSettings{}.polishRounds + RobustSettings{}.hopRounds);
+        // Screening, 3 Adam epochs, the polish rounds, the panel's basin hops; the stages reach the panel.
+        QCOMPARE(epochs.size(), 1 + 3 + RobustSettings{}.polishRounds + hops);
         QCOMPARE(epochs.first().at(0).value<FitProgress>().summary.stage, std::string("screen"));
+        int hopEpochs = 0;
+        for (const QList<QVariant>& e : epochs) hopEpochs += e.at(0).value<FitProgress>().summary.stage == "hop";
+        QCOMPARE(hopEpochs, hops);
         QCOMPARE(epochs.last().at(0).value<FitProgress>().summary.stage, std::string("hop"));
         const FitOutcome outcome = finished.last().at(0).value<FitOutcome>();
         QVERIFY2(outcome.error.isEmpty(), qPrintable(outcome.error));
         QVERIFY(std::isfinite(outcome.result.bestLoss));
+        // The run folder keeps the hops, so `odynn-cli fit --resume` goes on with them.
+        QFile settingsFile(QDir(fit->runFolder()).filePath(QStringLiteral("settings.json")));
+        QVERIFY2(settingsFile.open(QIODevice::ReadOnly), qPrintable(fit->runFolder()));
+        const nlohmann::json settings = nlohmann::json::parse(settingsFile.readAll().toStdString());
+        QCOMPARE(settings.at("options").at("robust").at("hop_rounds").get<int>(), hops);
     }
 
     void liveFitFiguresAndApplyBest() {
@@ -140,7 +157,6 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(live->replotCount() >= 1, 2000);
         QVERIFY2(redPixels(live->plot()) > 100, "the best set's red curves are not drawn");
         QVERIFY(fit->statusText().contains(QStringLiteral("finished after 6 epochs")));
-
         // ODYNN's figures: every parameter that varies across the final population has a box
         // and a row of the correlation map (one pinned at a bound in every set has neither);
         // the trace figure has a training and a test panel, target and fit in each.

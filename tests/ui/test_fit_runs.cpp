@@ -272,6 +272,7 @@ private slots:
             fit->populationBox()->setValue(37);
             fit->epochsBox()->setValue(211);
             fit->methodBox()->setCurrentIndex(1);
+            fit->hopsBox()->setValue(5);
             fit->testSplitBox()->setCurrentIndex(1);
             fit->freeScopeBox()->setCurrentIndex(1);
             fit->setLossWeights(0.5, 2.0);
@@ -285,6 +286,8 @@ private slots:
         QCOMPARE(loaded.population, 37);
         QCOMPARE(loaded.epochs, 211);
         QCOMPARE(loaded.method, FitMethod::Robust);
+        QCOMPARE(loaded.hops, 5);
+        QCOMPARE(reopened.fitPanel()->options().robust.hopRounds, 5);
         QVERIFY(loaded.testSplit);
         QCOMPARE(loaded.scope, FreeScope::Everything);
         QCOMPARE(loaded.weightV, 0.5);

@@ -95,6 +95,17 @@ FitPanel::FitPanel(CircuitGraphModel* model, QUndoStack* undoStack, QWidget* par
     method_->setToolTip(tr("ODYNN: ODYNN's optimizer, exactly. Robust: screens many random sets, then Adam in "
                            "log/logistic coordinates (Epochs), a Levenberg-Marquardt polish and basin hops; reaches the answer "
                            "far more often"));
+    hops_ = new QSpinBox(this);
+    hops_->setRange(0, 1000);
+    hops_->setValue(RobustSettings{}.hopRounds);
+    hops_->setToolTip(tr("Robust method: basin hops after the polish (0: none). A hop redraws one gate's parameters of "
+                         "the best set %1 times at random, simulates each draw, polishes the %2 best for %3 rounds and "
+                         "keeps the result if it beats the best set: a way out of a valley the polish cannot leave. "
+                         "Each hop costs %1 simulations and %3 polish rounds of %2 sets; on circuits the hops can take "
+                         "most of the fit's time, so fewer hops give a quicker fit")
+                          .arg(RobustSettings{}.hopCandidates)
+                          .arg(RobustSettings{}.hopPolished)
+                          .arg(RobustSettings{}.hopPolishRounds));
     seed_ = new QSpinBox(this);
     seed_->setRange(0, 1'000'000);
     seed_->setToolTip(tr("Random seed of the initial population; the same seed gives the same fit"));
@@ -142,7 +153,7 @@ FitPanel::FitPanel(CircuitGraphModel* model, QUndoStack* undoStack, QWidget* par
     status_->setMinimumHeight(status_->fontMetrics().height() * 2);
     status_->setAlignment(Qt::AlignTop | Qt::AlignLeft);
 
-    auto* form = new QFormLayout;
+    auto* form = form_ = new QFormLayout;
     form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
     form->addRow(tr("Target"), target_);
     form->addRow(QString(), targetInfo_);
@@ -151,6 +162,7 @@ FitPanel::FitPanel(CircuitGraphModel* model, QUndoStack* undoStack, QWidget* par
     form->addRow(QString(), fixedInfo_);
     form->addRow(tr("Test"), testSplit_);
     form->addRow(tr("Method"), method_);
+    form->addRow(tr("Hops"), hops_);
     form->addRow(tr("Population"), pair(this, population_, tr("Epochs"), epochs_));
     form->addRow(tr("Rate l0"), pair(this, lr0_, tr("every k"), decaySteps_));
     form->addRow(tr("Decay r"), pair(this, decayRate_, tr("Seed"), seed_));
@@ -212,6 +224,8 @@ FitPanel::FitPanel(CircuitGraphModel* model, QUndoStack* undoStack, QWidget* par
         refreshObserved();
     });
     connect(observed_, &QListWidget::itemChanged, this, &FitPanel::refreshFreeInfo);
+    connect(method_, &QComboBox::currentIndexChanged, this, &FitPanel::showMethodSettings);
+    showMethodSettings();
     connect(freeScope_, &QComboBox::currentIndexChanged, this, &FitPanel::refreshFreeInfo);
     connect(target_, &QComboBox::currentIndexChanged, this, [this] {
         // The observed neurons follow the data: every neuron for a self-fit, those with a
@@ -228,7 +242,7 @@ FitPanel::FitPanel(CircuitGraphModel* model, QUndoStack* undoStack, QWidget* par
         if (!applyingSetup_) emit setupChanged();
     };
     for (QComboBox* box : {target_, testSplit_, method_, freeScope_}) connect(box, &QComboBox::currentIndexChanged, this, edited);
-    for (QSpinBox* box : {population_, epochs_, decaySteps_, seed_}) connect(box, &QSpinBox::valueChanged, this, edited);
+    for (QSpinBox* box : {population_, epochs_, hops_, decaySteps_, seed_}) connect(box, &QSpinBox::valueChanged, this, edited);
     for (QDoubleSpinBox* box : {lr0_, decayRate_, weightV_, weightCa_}) connect(box, &QDoubleSpinBox::valueChanged, this, edited);
     connect(observed_, &QListWidget::itemChanged, this, edited);
     connect(model_, &CircuitGraphModel::neuronAdded, this, &FitPanel::refreshObserved);
@@ -241,6 +255,12 @@ FitPanel::FitPanel(CircuitGraphModel* model, QUndoStack* undoStack, QWidget* par
 QCustomPlot* FitPanel::plot() const { return live_->plot(); }
 
 QString FitPanel::statusText() const { return status_->text(); }
+
+void FitPanel::showMethodSettings() {
+    const bool robust = static_cast<FitMethod>(method_->currentData().toInt()) == FitMethod::Robust;
+    form_->setRowVisible(hops_, robust);
+    hops_->setEnabled(robust);
+}
 
 void FitPanel::resetLearningRate() {
     const LearningRate lr = defaultLearningRate(model_->circuit());
@@ -313,6 +333,7 @@ FitSetup FitPanel::setup() const {
     s.method = static_cast<FitMethod>(method_->currentData().toInt());
     s.population = population_->value();
     s.epochs = epochs_->value();
+    s.hops = hops_->value();
     s.learningRate = LearningRate{lr0_->value(), static_cast<double>(decaySteps_->value()), decayRate_->value()};
     s.weightV = weightV_->value();
     s.weightCa = weightCa_->value();
@@ -334,6 +355,7 @@ void FitPanel::applySetup(const FitSetup& s) {
     method_->setCurrentIndex(method_->findData(static_cast<int>(s.method)));
     population_->setValue(s.population);
     epochs_->setValue(s.epochs);
+    hops_->setValue(s.hops);
     if (s.learningRate) {
         lr0_->setValue(s.learningRate->initial);
         decaySteps_->setValue(static_cast<int>(s.learningRate->decaySteps));
@@ -399,6 +421,7 @@ FitOptions FitPanel::options() const {
     o.learningRate = LearningRate{lr0_->value(), static_cast<double>(decaySteps_->value()), decayRate_->value()};
     o.method = static_cast<FitMethod>(method_->currentData().toInt());
     o.robust.adamEpochs = o.epochs;  // the robust method: Adam epochs before its polish
+    o.robust.hopRounds = hops_->value();
     // The inspector's fixed parameters the circuit still knows (labels may have changed since a
     // box was ticked) and, unless every parameter is free, those of neurons without data.
     o.fixed = freeParameterSummary().fixed;
@@ -614,6 +637,7 @@ bool FitPanel::openRunFolder(const QString& dir) {
     FitSetup shown = setup();
     shown.method = o.method;
     shown.population = o.population;
+    if (o.method == FitMethod::Robust) shown.hops = o.robust.hopRounds;
     shown.seed = o.seed;
     shown.weightV = o.weights.v;
     shown.weightCa = o.weights.ca;

@@ -30,6 +30,7 @@ class QComboBox;
 class QCustomPlot;
 class QListWidget;
 class QTabWidget;
+class QFormLayout;
 
 namespace odynn::ui {
 
@@ -84,6 +85,7 @@ public:
     QListWidget* observedList() const { return observed_; }
     QComboBox* testSplitBox() const { return testSplit_; }
     QComboBox* methodBox() const { return method_; }
+    QSpinBox* hopsBox() const { return hops_; }  // the robust method's basin hops; hidden for ODYNN's
     QComboBox* targetBox() const { return target_; }
     QString statusText() const;
     bool hasBest() const { return best_.has_value() || bestIterate_.exists(); }
@@ -113,6 +115,7 @@ private:
     void resetLearningRate();
     void refreshObserved();
     void refreshFreeInfo();
+    void showMethodSettings();  // the robust method's own settings only while it is chosen
     std::vector<bool> observedFlags() const;
     bool claimRunFolder(const QString& dir);  // false with a message when another process uses it
 
@@ -139,6 +142,7 @@ private:
     QListWidget* observed_;
     QComboBox* testSplit_;
     QComboBox* method_;
+    QSpinBox* hops_;
     QSpinBox* population_;
     QSpinBox* epochs_;
     QDoubleSpinBox* lr0_;
@@ -156,6 +160,7 @@ private:
     QPushButton* continue_;
     QPushButton* apply_;
     QLabel* status_;
+    QFormLayout* form_;
     QTabWidget* views_;
     FitLivePlots* live_;
     FitResultPlots* results_;

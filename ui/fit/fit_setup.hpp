@@ -24,6 +24,7 @@ struct FitSetup {
     bool testSplit = false;  // the last batch entry is held out as a test set
     FitMethod method = FitMethod::Odynn;
     int population = 20, epochs = 100;
+    int hops = RobustSettings{}.hopRounds;  // the robust method's basin hop rounds
     std::optional<LearningRate> learningRate;  // absent: the circuit's default
     double weightV = 1.0, weightCa = 0.0;
     std::uint64_t seed = 0;
