@@ -157,6 +157,16 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(live->replotCount() >= 1, 2000);
         QVERIFY2(redPixels(live->plot()) > 100, "the best set's red curves are not drawn");
         QVERIFY(fit->statusText().contains(QStringLiteral("finished after 6 epochs")));
+        // ODYNN's rate is flat over these 6 epochs (a decay every 9): its axis runs from 0 to a
+        // little above it, not over a range made up around the value.
+        QTRY_VERIFY_WITH_TIMEOUT(!live->redrawPending(), 2000);
+        const double rate = epochs.last().at(0).value<FitProgress>().summary.learningRate;
+        QCOMPARE(epochs.first().at(0).value<FitProgress>().summary.learningRate, rate);
+        const QCPRange rateAxis = live->learningRatePanel()->axis(QCPAxis::atLeft)->range();
+        QCOMPARE(rateAxis.lower, 0.0);
+        QVERIFY2(rateAxis.upper > rate && rateAxis.upper <= 1.25 * rate,
+                 qPrintable(QStringLiteral("rate %1 on an axis up to %2").arg(rate).arg(rateAxis.upper)));
+
         // ODYNN's figures: every parameter that varies across the final population has a box
         // and a row of the correlation map (one pinned at a bound in every set has neither);
         // the trace figure has a training and a test panel, target and fit in each.

@@ -57,7 +57,9 @@ FitLivePlots::FitLivePlots(QWidget* parent) : QWidget(parent) {
                 first = false;
             }
         }
-        lrRect_->axis(QCPAxis::atLeft)->scaleRange(1.15);
+        // Rates are positive: from 0 to a little above the largest, so a flat rate (ODYNN's
+        // schedule between decays) shows as a line near the top, not centred in a made-up range.
+        lrRect_->axis(QCPAxis::atLeft)->setRange(0, largestRate_ > 0 ? largestRate_ * 1.15 : 1.0);
         // A margin of a third of a decade above and below the losses, so no curve touches the frame.
         QCPAxis* lossY = lossRect_->axis(QCPAxis::atLeft);
         lossY->setRange(lossY->range().lower / 1.4, lossY->range().upper * 1.4);
@@ -86,6 +88,7 @@ void FitLivePlots::reset(int sets, const Circuit& circuit, const FitDataset& tra
     paramLow_.clear();
     paramHigh_.clear();
     previousBest_ = -1;
+    largestRate_ = 0;
     traceUpdates_ = 0;
     dt_ = circuit.dt;
     auto graph = [this](QCPAxisRect* r) {
@@ -178,6 +181,7 @@ void FitLivePlots::addEpoch(const FitProgress& progress) {
         previousBest_ = s.bestIndex;
     }
     lrGraph_->addData(epoch, s.learningRate);
+    if (std::isfinite(s.learningRate)) largestRate_ = std::max(largestRate_, s.learningRate);
     for (size_t k = 0; k < paramGraphs_.size(); ++k) {
         const int p = paramIndex_[k];
         if (p < static_cast<int>(progress.bestParams.size()))

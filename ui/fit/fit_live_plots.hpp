@@ -29,6 +29,7 @@ public:
     int lossPointCount() const;         // loss points drawn so far, all sets together
     int bestTraceUpdates() const { return traceUpdates_; }
     int replotCount() const { return replots_; }
+    QCPAxisRect* learningRatePanel() const { return lrRect_; }
     // Data has arrived that the next tick of the redraw timer (within 100 ms) will draw.
     bool redrawPending() const { return dirty_; }
 
@@ -49,6 +50,7 @@ private:
     std::vector<int> paramIndex_;       // layout index of each parameter curve
     std::vector<double> paramLow_, paramHigh_;
     int previousBest_ = -1;
+    double largestRate_ = 0;  // of the run, for the learning-rate axis
     int traceNeuron_ = 0, traceState_ = 0;  // state 0: V, 1: Ca
     double dt_ = 0.1;
     int traceUpdates_ = 0;
