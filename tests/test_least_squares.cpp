@@ -6,6 +6,7 @@
 #include <QTemporaryDir>
 #include <atomic>
 #include <cmath>
+#include <fstream>
 #include <map>
 
 #include "odynn/csv.hpp"
@@ -15,6 +16,8 @@
 #include "odynn/stimuli.hpp"
 #include "odynn/uncertainty.hpp"
 #include "test_support.hpp"
+
+#include <nlohmann/json.hpp>
 
 using namespace odynn;
 
@@ -32,6 +35,41 @@ static FitOptions robustOptions(int population, std::uint64_t seed, int screenSe
     return o;
 }
 
+
+// ODYNN's DEFAULT_2 neuron (the celegans defaults) under its five training currents.
+static FitDataset defaultTwoData(const Circuit& c) {
+    std::vector<CsvTable> tables;
+    for (int b = 0; b < 5; ++b)
+        tables.push_back(readCsv(test::dataPath("fit_synthetic/train_b" + std::to_string(b) + ".csv")));
+    return datasetFromTables(c, tables);
+}
+
+// The parameters that made that data (tests/data/fit_synthetic/truth.json), as a set of `layout`.
+static std::vector<double> truthOfDefaultTwo(const ParameterLayout& layout) {
+    std::ifstream in(test::dataPath("fit_synthetic/truth.json"));
+    const nlohmann::json truth = nlohmann::json::parse(in);
+    std::vector<double> set;
+    for (const auto& e : layout.entries()) set.push_back(truth.at(e.name).get<double>());
+    return set;
+}
+
+// Where an earlier robust fit of that data stopped (loss 3.8e-5 mV^2), as a set of `layout`.
+static std::vector<double> valleyOfDefaultTwo(const ParameterLayout& layout) {
+    const std::map<std::string, double> valley{
+        {"C_m", 19.997832469422676},  {"E_Ca", 20.238173427526345},  {"E_K", -59.999623756061055},
+        {"E_L", -60.391024843161375}, {"decay_ca", 110.8110704630199}, {"e__mdp", -6.099629412495942},
+        {"e__scale", 15.007911195088996}, {"e__tau", 19.96360938295069}, {"f__mdp", 5.220694734286498},
+        {"f__scale", -19.76866765888567}, {"f__tau", 296.7444342507988}, {"g_Ca", 2.9774039621780926},
+        {"g_Kf", 0.160087312228776},  {"g_Ks", 6.028750073087795},   {"g_L", 0.004965487858395006},
+        {"h__alpha", 0.2815018149569289}, {"h__mdp", 289.0758260436625}, {"h__scale", -1.025826048098318},
+        {"n__mdp", 2.1146768243888276}, {"n__scale", 20.01553354929048}, {"n__tau", 1052.812235382587},
+        {"p__mdp", 20.43019135074722}, {"p__scale", 64.30012671288429}, {"p__tau", 35.975937286174194},
+        {"q__mdp", 8337122.474967512}, {"q__scale", -1.000000000001}, {"q__tau", 661.8078564722707},
+        {"rho_ca", 0.2170948564399607}};
+    std::vector<double> set;
+    for (const auto& e : layout.entries()) set.push_back(valley.at(e.name));
+    return set;
+}
 
 class TestLeastSquares : public QObject {
     Q_OBJECT
@@ -130,27 +168,13 @@ private slots:
         // robust fit stopped: the fast potassium gates p and q in another basin, E_Ca 1.2 % off
         // to compensate, loss 3.8e-5 mV^2.
         const Circuit c = singleNeuronCircuit("celegans", 1.0);
-        std::vector<CsvTable> tables;
-        for (int b = 0; b < 5; ++b)
-            tables.push_back(readCsv(test::dataPath("fit_synthetic/train_b" + std::to_string(b) + ".csv")));
-        const FitDataset d = datasetFromTables(c, tables);
-        const std::map<std::string, double> valley{
-            {"C_m", 19.997832469422676},  {"E_Ca", 20.238173427526345},  {"E_K", -59.999623756061055},
-            {"E_L", -60.391024843161375}, {"decay_ca", 110.8110704630199}, {"e__mdp", -6.099629412495942},
-            {"e__scale", 15.007911195088996}, {"e__tau", 19.96360938295069}, {"f__mdp", 5.220694734286498},
-            {"f__scale", -19.76866765888567}, {"f__tau", 296.7444342507988}, {"g_Ca", 2.9774039621780926},
-            {"g_Kf", 0.160087312228776},  {"g_Ks", 6.028750073087795},   {"g_L", 0.004965487858395006},
-            {"h__alpha", 0.2815018149569289}, {"h__mdp", 289.0758260436625}, {"h__scale", -1.025826048098318},
-            {"n__mdp", 2.1146768243888276}, {"n__scale", 20.01553354929048}, {"n__tau", 1052.812235382587},
-            {"p__mdp", 20.43019135074722}, {"p__scale", 64.30012671288429}, {"p__tau", 35.975937286174194},
-            {"q__mdp", 8337122.474967512}, {"q__scale", -1.000000000001}, {"q__tau", 661.8078564722707},
-            {"rho_ca", 0.2170948564399607}};
+        const FitDataset d = defaultTwoData(c);
         FitOptions o = robustOptions(1, 1, 1, 0, 1);  // screening keeps the given set only
         // A draw of p or q polished reaches the answer about one time in three: four draws per
         // hop and two passes over the gates leave a failure chance of ~0.7^16.
         o.robust.hopPolished = 4;
         const ParameterLayout layout(c);
-        for (const auto& e : layout.entries()) o.initial.push_back(valley.at(e.name));
+        o.initial = valleyOfDefaultTwo(layout);
         auto fit = [&](int hops) {
             o.robust.hopRounds = hops;
             o.epochs = o.robust.totalEpochs();
@@ -167,6 +191,43 @@ private slots:
             const int p = layout.find(name);
             QVERIFY2(std::abs(hopped.bestParams[size_t(p)] / value - 1) < 1e-4, name.c_str());
         }
+    }
+
+    void hopsSpendNothingOnceTheFitIsExact() {
+        // A hop's cost is its polish, which polls the interrupt at every step. From the answer
+        // itself (loss at round-off, beside a random start of hundreds of mV^2) the hop epochs
+        // poll nothing and change nothing; from the valley above they polish.
+        const Circuit c = singleNeuronCircuit("celegans", 1.0);
+        const FitDataset d = defaultTwoData(c);
+        const ParameterLayout layout(c);
+        auto hopPolls = [&](const std::vector<double>& start, double& before, double& after) {
+            FitOptions o = robustOptions(2, 1, 20, 0, 1);  // the given set and the best random one
+            o.robust.hopRounds = 2;
+            o.epochs = o.robust.totalEpochs();
+            o.initial = start;
+            FitRun run(c, d, std::nullopt, o);
+            std::atomic<int> polls{0};
+            run.setInterrupt([&] { return ++polls < 0; });
+            const double random = run.step().losses.at(1);  // screen
+            if (!(random > 1)) return -1;  // a random start's misfit: fails the comparisons below
+            before = run.step().losses.at(0);  // polish
+            polls = 0;
+            EpochSummary hop;
+            while (run.epochsDone() < o.epochs) {
+                hop = run.step();
+                if (hop.stage != "hop") return -1;  // not a hop epoch: fails the comparisons below
+            }
+            after = hop.losses.at(0);
+            return polls.load();
+        };
+        double before = 0, after = 0;
+        const int polls = hopPolls(truthOfDefaultTwo(layout), before, after);
+        qInfo("from the answer: loss %.3g, after the hops %.3g", before, after);
+        QCOMPARE(polls, 0);
+        QVERIFY(before <= 1e-12);
+        QCOMPARE(after, before);
+        QVERIFY(hopPolls(valleyOfDefaultTwo(layout), before, after) > 0);
+        QVERIFY(before > 1e-6);
     }
 
     void uncertaintyFollowsTheNoiseAndFindsUnidentifiableParameters() {
