@@ -72,7 +72,9 @@ void FitRun::robustHop(EpochSummary& sum) {
     sum.learningRate = 0;
     const auto groups = detail::hopGroups(obj);
     const int best = detail::lowestFirst(r.bestLoss).front();
-    if (groups.empty() || !std::isfinite(r.bestLoss[best]) || r.bestLoss[best] <= hopFloor * typicalStart(lossHistory_.front())) {
+    // Epoch 0 is the screen (a resumed run reads it back from history.csv).
+    const double start = lossHistory_.empty() ? std::numeric_limits<double>::quiet_NaN() : typicalStart(lossHistory_.front());
+    if (groups.empty() || !std::isfinite(r.bestLoss[best]) || r.bestLoss[best] <= hopFloor * start) {
         sum.losses = r.bestLoss;
         return;
     }
