@@ -5,6 +5,7 @@
 #include "window/background_work.hpp"
 
 #include <QMetaObject>
+#include <QTimer>
 #include <QtConcurrent/QtConcurrentRun>
 #include <chrono>
 #include <exception>
@@ -101,10 +102,7 @@ void FitWorker::launch(std::shared_ptr<FitRun> given, std::optional<std::tuple<C
             auto lastTrace = std::chrono::steady_clock::now() - std::chrono::seconds(10);
             const int P = run->layout().size();
             // Stop also cuts a long polish round short (the round is repeated on Continue).
-            run->setInterrupt([control] {
-                std::lock_guard lock(control->mutex);
-                return control->stop;
-            });
+            run->setInterrupt([control] { return control->stop.load(); });
             outcome.result = run->run([&](const EpochSummary& summary) {
                 FitProgress p;
                 p.summary = summary;
@@ -122,8 +120,12 @@ void FitWorker::launch(std::shared_ptr<FitRun> given, std::optional<std::tuple<C
                 std::unique_lock lock(control->mutex);
                 const bool post = control->pending.empty();
                 control->pending.push_back(std::move(p));
-                if (post) QMetaObject::invokeMethod(this, &FitWorker::drain, Qt::QueuedConnection);
+                lock.unlock();
+                // Posted without the lock: the GUI thread this wakes takes this thread's CPU and
+                // must find the lock free.
+                if (post) QMetaObject::invokeMethod(this, [this] { drain(false); }, Qt::QueuedConnection);
                 // Paused: wait here, between two epochs, until resumed or stopped.
+                lock.lock();
                 control->wake.wait(lock, [&] { return !control->paused || control->stop; });
                 return control->stop ? FitControl::Stop : FitControl::Continue;
             });
@@ -147,10 +149,17 @@ void FitWorker::launch(std::shared_ptr<FitRun> given, std::optional<std::tuple<C
     }));
 }
 
-void FitWorker::drain() {
+void FitWorker::drain(bool wait) {
     std::vector<FitProgress> batch;
     {
-        std::lock_guard lock(control_->mutex);
+        std::unique_lock lock(control_->mutex, std::defer_lock);
+        if (wait) {
+            lock.lock();
+        } else if (!lock.try_lock()) {
+            constexpr int retryMs = 2;
+            QTimer::singleShot(retryMs, this, [this] { drain(false); });
+            return;
+        }
         batch.swap(control_->pending);
     }
     for (const FitProgress& p : batch) emit epochFinished(p);
@@ -174,9 +183,6 @@ void FitWorker::setPaused(bool paused) {
     emit pausedChanged(paused);
 }
 
-bool FitWorker::isPaused() const {
-    std::lock_guard lock(control_->mutex);
-    return control_->paused;
-}
+bool FitWorker::isPaused() const { return control_->paused; }
 
 }  // namespace odynn::ui

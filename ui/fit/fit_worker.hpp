@@ -8,6 +8,7 @@
 #include <QFutureWatcher>
 #include <QObject>
 #include <QStringList>
+#include <atomic>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -66,17 +67,23 @@ signals:
     void pausedChanged(bool paused);
 
 private:
+    // The fit's threads run below the GUI thread's priority: on a busy machine one may wait long
+    // for a CPU, so the GUI thread never blocks on a lock such a thread may hold. It reads the
+    // flags without the lock (they are written under it, for the wait on `wake`) and takes the
+    // pending epochs only when the lock is free at once.
     struct Control {
         std::mutex mutex;
         std::condition_variable wake;
-        bool paused = false, stop = false;
+        std::atomic<bool> paused = false, stop = false;
         std::vector<FitProgress> pending;  // epochs not yet handed to the GUI thread
     };
     // Runs `run`, or first builds it from `fresh` on the worker thread (building copies the
     // data and draws the population: tens of milliseconds the window should not wait).
     void launch(std::shared_ptr<FitRun> run, std::optional<std::tuple<Circuit, FitOptions>> fresh,
                 const std::string& runFolder = {});
-    void drain();
+    // Hands the pending epochs to the GUI thread. `wait`: for the lock; else only when it is
+    // free now, and again shortly when it is not.
+    void drain(bool wait = true);
 
     QFutureWatcher<FitOutcome> watcher_;
     std::shared_ptr<Control> control_;
