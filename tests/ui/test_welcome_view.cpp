@@ -112,6 +112,19 @@ private slots:
         QVERIFY(target);
     }
 
+    void anotherExampleWhileNeuronsAreSelected() {
+        // Clearing the diagram of a circuit with several neurons selected must not show the
+        // last one left selected in the inspector: its id is gone with the circuit.
+        MainWindow window(welcomeOptions());
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(window.openExample(Example::TapWithdrawal));
+        window.scene()->neuronItem(window.model()->neuronIdAt(0))->setSelected(true);
+        window.scene()->neuronItem(window.model()->neuronIdAt(1))->setSelected(true);
+        QVERIFY2(window.openExample(Example::AvalCalciumFit), qPrintable(window.lastError()));
+        QCOMPARE(window.model()->neuronCount(), 1);
+    }
+
     void wholeWormInOneClick() {
         MainWindow window(welcomeOptions());
         window.show();

@@ -58,6 +58,9 @@ void CircuitScene::setTool(Tool tool) {
 void CircuitScene::rebuild() {
     dragSource_ = nullptr;
     rubberLine_ = nullptr;
+    // Unselected first, at once: removing selected items one by one would announce selections
+    // of items whose ids the new circuit no longer has.
+    clearSelection();
     clear();
     neurons_.clear();
     connections_.clear();
