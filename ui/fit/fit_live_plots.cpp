@@ -110,7 +110,7 @@ void FitLivePlots::reset(int sets, const Circuit& circuit, const FitDataset& tra
     // The loss's unit follows what is fitted: squared mV, squared calcium units, or a mix.
     const bool fitsV = weights.v != 0.0 && !train.targetV.empty();
     const bool fitsCa = weights.ca != 0.0 && !train.targetCa.empty();
-    lossRect_->axis(QCPAxis::atLeft)->setLabel(fitsV && fitsCa ? tr("loss (w_V mV² + w_Ca Ca²)")
+    lossRect_->axis(QCPAxis::atLeft)->setLabel(fitsV && fitsCa ? tr("loss\n(w_V mV² + w_Ca Ca²)")
                                                : fitsCa        ? tr("loss (Ca units²)")
                                                                : tr("loss (mV²)"));
 
@@ -142,8 +142,9 @@ void FitLivePlots::reset(int sets, const Circuit& circuit, const FitDataset& tra
         targetGraph_->setData(t, v, true);
     }
     const QString label = QString::fromStdString(circuit.neurons[static_cast<size_t>(traceNeuron_)].label);
-    traceRect_->axis(QCPAxis::atLeft)->setLabel(useCa ? tr("Ca of %1 (model units), best vs target").arg(label)
-                                                      : tr("V of %1 (mV), best vs target").arg(label));
+    // Two lines: in one, the label of a long neuron name is cut by the panel's height at 1366 x 768.
+    traceRect_->axis(QCPAxis::atLeft)->setLabel(useCa ? tr("Ca of %1 (model units)\nbest vs target").arg(label)
+                                                      : tr("V of %1 (mV)\nbest vs target").arg(label));
 
     const ParameterLayout layout(circuit);
     for (int p = 0; p < layout.size() && static_cast<int>(paramIndex_.size()) < maxParameterCurves; ++p) {
