@@ -114,6 +114,9 @@ MainWindow::MainWindow(Options options, QWidget* parent) : QMainWindow(parent), 
     statusBar()->addPermanentWidget(simInfo_);
     statusBar()->addPermanentWidget(progress_);
     statusBar()->addPermanentWidget(cancelButton_);
+    connect(statusBar(), &QStatusBar::messageChanged, this, [this](const QString& text) {
+        if (text.isEmpty()) statusBar()->setToolTip(QString());
+    });
 
     createDocks();
     createActions();
@@ -147,13 +150,13 @@ MainWindow::MainWindow(Options options, QWidget* parent) : QMainWindow(parent), 
         setWindowModified(project_->isModified());
     });
     connect(project_, &ProjectController::message, this,
-            [this](const QString& text, int ms) { statusBar()->showMessage(text, ms); });
+            [this](const QString& text, int ms) { showStatus(text, ms); });
     connect(project_, &ProjectController::error, this, &MainWindow::showError);
     connect(scene_, &QGraphicsScene::selectionChanged, this, &MainWindow::onSelectionChanged);
     // A renamed neuron keeps its curves (the plots follow neurons by label).
     connect(model_, &CircuitGraphModel::neuronChanged, this, &MainWindow::showSelectedTraces);
-    connect(scene_, &CircuitScene::message, this, [this](const QString& text) { statusBar()->showMessage(text, 5000); });
-    connect(fit_, &FitPanel::message, this, [this](const QString& text) { statusBar()->showMessage(text, 8000); });
+    connect(scene_, &CircuitScene::message, this, [this](const QString& text) { showStatus(text, 5000); });
+    connect(fit_, &FitPanel::message, this, [this](const QString& text) { showStatus(text, 8000); });
 
     connect(traces_, &TracePlots::statesNotRecorded, this, [this] {
         if (worker_->isRunning() || simulateTimer_.isActive()) return;  // the coming result has them
@@ -181,7 +184,7 @@ MainWindow::MainWindow(Options options, QWidget* parent) : QMainWindow(parent), 
         cancelButton_->setEnabled(false);
         progress_->setValue(0);
         simInfo_->setText(tr("simulation failed"));
-        statusBar()->showMessage(tr("Simulation failed: %1").arg(why), 10000);
+        showStatus(tr("Simulation failed: %1").arg(why), 10000);
     });
     connect(worker_, &SimulationWorker::cancelled, this, [this] {
         cancelButton_->setEnabled(false);
@@ -201,7 +204,7 @@ MainWindow::MainWindow(Options options, QWidget* parent) : QMainWindow(parent), 
     });
     connect(compare_, &ComparePanel::requestBestFit, this, [this] {
         if (fit_->best()) compare_->addSet(tr("best fit %1").arg(compare_->setCount() + 1), *fit_->best());
-        else statusBar()->showMessage(tr("No fit has finished yet."), 5000);
+        else showStatus(tr("No fit has finished yet."), 5000);
     });
     connect(stimulus_, &StimulusEditor::stimulusChanged, compare_, &ComparePanel::refresh);
     chooseMapping_ = [this](const CsvTable& table, const std::vector<ColumnMapping>& guess)
@@ -588,13 +591,28 @@ bool MainWindow::openExample(Example example) {
     }
     QApplication::restoreOverrideCursor();
     for (const ExampleInfo& info : examples())
-        if (info.example == example) statusBar()->showMessage(info.title + QStringLiteral(": ") + info.description, 15000);
+        if (info.example == example) showStatus(info.title + QStringLiteral(": ") + info.description, 15000);
     return true;
+}
+
+void MainWindow::showStatus(const QString& text, int timeoutMs) {
+    // Qt cuts a long message against the first permanent widget, mid-word and touching its text:
+    // it is elided before them instead, with a gap, and the whole text is the bar's tooltip.
+    QStatusBar* bar = statusBar();
+    constexpr int gapPx = 16;
+    int right = bar->width() - 12;
+    for (const QWidget* w : {static_cast<QWidget*>(simInfo_), static_cast<QWidget*>(progress_),
+                             static_cast<QWidget*>(cancelButton_)})
+        if (w->isVisible()) right = std::min(right, w->x());
+    const int room = std::max(0, right - 6 - gapPx);
+    const QString shown = bar->fontMetrics().elidedText(text, Qt::ElideRight, room);
+    bar->setToolTip(shown == text ? QString() : text);
+    bar->showMessage(shown, timeoutMs);
 }
 
 void MainWindow::showError(const QString& title, const QString& text) {
     lastError_ = text;
-    statusBar()->showMessage(text, 10000);
+    showStatus(text, 10000);
     if (!options_.showDialogs) return;
     QMessageBox::warning(this, title, text);
 }
@@ -612,7 +630,7 @@ void MainWindow::newProject() {
     Project p;
     p.circuit.dt = 0.1;
     setProject(p, QString());
-    statusBar()->showMessage(tr("New circuit: choose Add neuron (N) and click in the diagram; Shift+drag from one neuron "
+    showStatus(tr("New circuit: choose Add neuron (N) and click in the diagram; Shift+drag from one neuron "
                                 "to another adds a synapse; F5 simulates. Help > Quick Start has more."),
                              20000);
 }
@@ -688,7 +706,7 @@ bool MainWindow::loadTargetTrace(const QString& path) {
             const std::optional<std::vector<ColumnMapping>> mapping =
                 chooseMapping_ ? chooseMapping_(table, guessMapping(table, neuron)) : std::nullopt;
             if (!mapping) {
-                statusBar()->showMessage(tr("Import of %1 cancelled").arg(QFileInfo(path).fileName()), 5000);
+                showStatus(tr("Import of %1 cancelled").arg(QFileInfo(path).fileName()), 5000);
                 return false;
             }
             trace = traceFromMapping(table, *mapping);
@@ -764,10 +782,10 @@ void MainWindow::addTargetTrace(const TargetTrace& trace) {
         for (const TargetColumn& c : t.columns) withData << c.neuron;
     fit_->setTargetNeurons(withData);
     if (!warning.isEmpty()) {
-        statusBar()->showMessage(warning, 20000);
+        showStatus(warning, 20000);
         if (options_.showDialogs) QMessageBox::warning(this, tr("Target without input current"), warning);
     } else {
-        statusBar()->showMessage(tr("Loaded target trace %1").arg(text), 8000);
+        showStatus(tr("Loaded target trace %1").arg(text), 8000);
     }
     // The plots show the target beside the current it was recorded with: a run that includes it.
     traces_->showRecordedEntry(static_cast<int>(targets_.size()) - 1);
@@ -791,7 +809,7 @@ bool MainWindow::newCircuitFromConnectome() {
     layOutReadably(p.circuit);  // soma positions, spread so every label can be read
     p.stimulus = StimulusSpec::defaultFor(p.circuit);
     project_->setProject(p, QString(), true);  // exists nowhere on disk yet: ask before discarding it
-    statusBar()->showMessage(dialog.summaryText().remove(QRegularExpression(QStringLiteral("<[^>]*>"))), 8000);
+    showStatus(dialog.summaryText().remove(QRegularExpression(QStringLiteral("<[^>]*>"))), 8000);
     return true;
 }
 
@@ -935,7 +953,7 @@ void MainWindow::exportFigureDialog(int preselected) {
     if (dialog.exec() != QDialog::Accepted) return;
     const QString error = exportFigure(dialog.figure(), dialog.path(), dialog.settings());
     if (!error.isEmpty()) showError(tr("Export figure"), error);
-    else statusBar()->showMessage(tr("Wrote %1").arg(dialog.path()), 5000);
+    else showStatus(tr("Wrote %1").arg(dialog.path()), 5000);
 }
 
 int MainWindow::visibleFigure() const {

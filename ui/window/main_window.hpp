@@ -139,6 +139,7 @@ private:
     void resimulateAfterEdit();  // unless the last run was slow: then F5 runs it
     void onSimulationFinished(const SimulationOutput& result);
     void showError(const QString& title, const QString& text);
+    void showStatus(const QString& text, int timeoutMs);  // a temporary message, elided before the permanent widgets
     void exportFigureDialog(int preselected);
     int visibleFigure() const;  // index in exportableFigures() of the plot in view
     std::optional<FitDataset> fitDataset(int source, QString* why) const;
