@@ -4,6 +4,8 @@
 // neurons, motor neurons with the motor role, no neuron covering another).
 #include <QElapsedTimer>
 #include <QPushButton>
+#include <QLabel>
+#include <QStatusBar>
 #include <QTest>
 #include <qcustomplot.h>
 
@@ -123,6 +125,29 @@ private slots:
         window.scene()->neuronItem(window.model()->neuronIdAt(1))->setSelected(true);
         QVERIFY2(window.openExample(Example::AvalCalciumFit), qPrintable(window.lastError()));
         QCOMPARE(window.model()->neuronCount(), 1);
+    }
+
+    void longStatusMessageLeavesThePermanentWidgetsTheirRoom() {
+        // The example's description is longer than the room left of the simulation summary: it
+        // is elided before the summary, with a gap, however wide the summary grows.
+        MainWindow window(welcomeOptions());
+        window.resize(1366, 768);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(window.openExample(Example::AvalCalciumFit));
+        QVERIFY(window.simulateNow());
+        QStatusBar* bar = window.statusBar();
+        auto summaryLeft = [bar] {
+            int left = bar->width();
+            for (const QLabel* l : bar->findChildren<QLabel*>())
+                if (l->isVisible() && !l->text().isEmpty()) left = std::min(left, l->x());
+            return left;
+        };
+        QTRY_VERIFY2(summaryLeft() < bar->width(), "no simulation summary in the status bar");
+        QTRY_VERIFY2(6 + bar->fontMetrics().horizontalAdvance(bar->currentMessage()) + 8 < summaryLeft(),
+                     qPrintable(bar->currentMessage()));
+        QVERIFY2(bar->currentMessage().endsWith(QChar(0x2026)), qPrintable(bar->currentMessage()));
+        QVERIFY(bar->toolTip().startsWith(QStringLiteral("Calcium fit: AVAL")));
     }
 
     void wholeWormInOneClick() {

@@ -23,6 +23,7 @@
 #include <QSettings>
 #include <QStandardPaths>
 #include <QStatusBar>
+#include <QDeadlineTimer>
 #include <QTabWidget>
 #include <QToolBar>
 #include <QToolButton>
@@ -115,8 +116,11 @@ MainWindow::MainWindow(Options options, QWidget* parent) : QMainWindow(parent), 
     statusBar()->addPermanentWidget(progress_);
     statusBar()->addPermanentWidget(cancelButton_);
     connect(statusBar(), &QStatusBar::messageChanged, this, [this](const QString& text) {
-        if (text.isEmpty()) statusBar()->setToolTip(QString());
+        if (!text.isEmpty()) return;
+        statusText_.clear();
+        statusBar()->setToolTip(QString());
     });
+    simInfo_->installEventFilter(this);  // a wider summary leaves less room to the message
 
     createDocks();
     createActions();
@@ -596,18 +600,32 @@ bool MainWindow::openExample(Example example) {
 }
 
 void MainWindow::showStatus(const QString& text, int timeoutMs) {
+    statusText_ = text;
+    statusUntil_ = QDeadlineTimer(timeoutMs);
+    fitStatusMessage();
+}
+
+void MainWindow::fitStatusMessage() {
     // Qt cuts a long message against the first permanent widget, mid-word and touching its text:
-    // it is elided before them instead, with a gap, and the whole text is the bar's tooltip.
+    // it is elided before them instead, with a gap, and again whenever they move (a simulation's
+    // summary widens them); the whole text is the bar's tooltip.
     QStatusBar* bar = statusBar();
+    if (statusText_.isEmpty() || statusUntil_.hasExpired()) return;
     constexpr int gapPx = 16;
     int right = bar->width() - 12;
     for (const QWidget* w : {static_cast<QWidget*>(simInfo_), static_cast<QWidget*>(progress_),
                              static_cast<QWidget*>(cancelButton_)})
         if (w->isVisible()) right = std::min(right, w->x());
     const int room = std::max(0, right - 6 - gapPx);
-    const QString shown = bar->fontMetrics().elidedText(text, Qt::ElideRight, room);
-    bar->setToolTip(shown == text ? QString() : text);
-    bar->showMessage(shown, timeoutMs);
+    const QString shown = bar->fontMetrics().elidedText(statusText_, Qt::ElideRight, room);
+    if (shown == bar->currentMessage()) return;
+    bar->setToolTip(shown == statusText_ ? QString() : statusText_);
+    bar->showMessage(shown, static_cast<int>(std::max<qint64>(1, statusUntil_.remainingTime())));
+}
+
+bool MainWindow::eventFilter(QObject* watched, QEvent* event) {
+    if (watched == simInfo_ && (event->type() == QEvent::Move || event->type() == QEvent::Resize)) fitStatusMessage();
+    return QMainWindow::eventFilter(watched, event);
 }
 
 void MainWindow::showError(const QString& title, const QString& text) {

@@ -2,6 +2,7 @@
 // The desktop window: the circuit diagram in the centre; inspector, stimuli, plots and
 // fitting in docks the user can rearrange (remembered between sessions); project files,
 // undo/redo, autosave with recovery, and CSV traces dropped onto the window.
+#include <QDeadlineTimer>
 #include <QMainWindow>
 #include <QTimer>
 #include <functional>
@@ -140,6 +141,8 @@ private:
     void onSimulationFinished(const SimulationOutput& result);
     void showError(const QString& title, const QString& text);
     void showStatus(const QString& text, int timeoutMs);  // a temporary message, elided before the permanent widgets
+    void fitStatusMessage();  // elides the message shown to the room the permanent widgets leave it
+    bool eventFilter(QObject* watched, QEvent* event) override;
     void exportFigureDialog(int preselected);
     int visibleFigure() const;  // index in exportableFigures() of the plot in view
     std::optional<FitDataset> fitDataset(int source, QString* why) const;
@@ -182,6 +185,8 @@ private:
     std::vector<TargetTrace> targets_;   // every loaded trace: the fit's batch entries
     MappingChooser chooseMapping_;
     QString lastError_;
+    QString statusText_;          // the temporary message, whole
+    QDeadlineTimer statusUntil_;  // when it goes
     std::vector<std::string> projectModels_;  // the project's model files, by name
     QByteArray stateBeforeWelcome_;  // the dock layout the welcome view hid
     bool savedLayout_ = false;       // the dock layout came from QSettings
