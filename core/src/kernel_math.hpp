@@ -43,32 +43,65 @@ inline constexpr int wide = 4 * registerDoubles > packet ? 4 * registerDoubles :
 typedef double RegisterDoubles __attribute__((vector_size(registerDoubles * sizeof(double))));
 typedef long long RegisterInts __attribute__((vector_size(registerDoubles * sizeof(double))));
 
-// exp of one register of doubles (expNoDivide below explains).
-inline RegisterDoubles expRegister(RegisterDoubles x) {
+// x > hi ? hi : x and x < lo ? lo : x, one instruction each (min and max return their second
+// operand when either is NaN: NaN passes through), the same on every level.
+inline RegisterDoubles clampBelow(RegisterDoubles hi, RegisterDoubles x) {
+#if defined(__AVX512F__)
+    return (RegisterDoubles)_mm512_min_pd((__m512d)hi, (__m512d)x);
+#elif defined(__AVX__)
+    return (RegisterDoubles)_mm256_min_pd((__m256d)hi, (__m256d)x);
+#else
+    return (RegisterDoubles)_mm_min_pd((__m128d)hi, (__m128d)x);
+#endif
+}
+inline RegisterDoubles clampAbove(RegisterDoubles lo, RegisterDoubles x) {
+#if defined(__AVX512F__)
+    return (RegisterDoubles)_mm512_max_pd((__m512d)lo, (__m512d)x);
+#elif defined(__AVX__)
+    return (RegisterDoubles)_mm256_max_pd((__m256d)lo, (__m256d)x);
+#else
+    return (RegisterDoubles)_mm_max_pd((__m128d)lo, (__m128d)x);
+#endif
+}
+
+// exp of R registers of doubles, in place (expNoDivide below explains). Each stage is written
+// for all R registers before the next, so that the instructions of the R independent chains
+// come interleaved: the processor then always has independent work at hand, where one chain
+// after another would leave it waiting on each chain's latency.
+template <int R>
+inline void expRegisters(RegisterDoubles* x) {
     using Vd = RegisterDoubles;
     using Vl = RegisterInts;
     const Vd hi = Vd{} + 709.0, lo = Vd{} - 708.0;
-    x = x > hi ? hi : x;  // a comparison with NaN is false: NaN passes through
-    x = x < lo ? lo : x;
-    // Adding 1.5 * 2^52 rounds x/ln2 to an integer k held in the low bits of t.
-    constexpr double shifter = 0x1.8p52;
-    const Vd t = x * 1.4426950408889634 + shifter;
-    const Vd k = t - shifter;
+    Vd t[R], k[R], r[R], p[R];
+#pragma GCC unroll 16
+    for (int i = 0; i < R; ++i) x[i] = clampBelow(hi, clampAbove(lo, x[i]));
+    // Adding 1.5 * 2^52 + 1023 rounds x/ln2 to an integer k and holds k + 1023 (the exponent
+    // field of 2^k) in the low bits of t.
+    constexpr double shifter = 0x1.8p52 + 1023.0;
+#pragma GCC unroll 16
+    for (int i = 0; i < R; ++i) t[i] = x[i] * 1.4426950408889634 + shifter;
+#pragma GCC unroll 16
+    for (int i = 0; i < R; ++i) k[i] = t[i] - shifter;
     // ln2 in two parts (Cody and Waite): k * ln2Hi is exact (ln2Hi ends in 32 zero bits).
     constexpr double ln2Hi = 6.93147180369123816490e-01, ln2Lo = 1.90821492927058770002e-10;
-    const Vd r = (x - k * ln2Hi) - k * ln2Lo;
+#pragma GCC unroll 16
+    for (int i = 0; i < R; ++i) r[i] = (x[i] - k[i] * ln2Hi) - k[i] * ln2Lo;
     // exp(r) = 1 + r + r^2 q(r), q by Estrin's scheme: short chains of dependent operations.
-    const Vd r2 = r * r, r4 = r2 * r2, r8 = r4 * r4;
-    const Vd q01 = 5.000000000000001e-01 + r * 1.6666666666666669e-01;
-    const Vd q23 = 4.1666666666624164e-02 + r * 8.333333333330065e-03;
-    const Vd q45 = 1.388888891719689e-03 + r * 1.9841269863040675e-04;
-    const Vd q67 = 2.480152132210459e-05 + r * 2.7557268480106926e-06;
-    const Vd q89 = 2.762007600563138e-07 + r * 2.5100375929185925e-08;
-    const Vd q = (q01 + r2 * q23) + r4 * (q45 + r2 * q67) + r8 * q89;
-    const Vd p = 1.0 + (r + r2 * q);
-    // 2^k: k + 1023 in the exponent field (the low 12 bits of t's pattern hold k).
-    const Vl twoK = ((Vl)t << 52) + (Vl{} + (1023LL << 52));
-    return p * (Vd)twoK;
+#pragma GCC unroll 16
+    for (int i = 0; i < R; ++i) {
+        const Vd r2 = r[i] * r[i], r4 = r2 * r2, r8 = r4 * r4;
+        const Vd q01 = 5.000000000000001e-01 + r[i] * 1.6666666666666669e-01;
+        const Vd q23 = 4.1666666666624164e-02 + r[i] * 8.333333333330065e-03;
+        const Vd q45 = 1.388888891719689e-03 + r[i] * 1.9841269863040675e-04;
+        const Vd q67 = 2.480152132210459e-05 + r[i] * 2.7557268480106926e-06;
+        const Vd q89 = 2.762007600563138e-07 + r[i] * 2.5100375929185925e-08;
+        const Vd q = (q01 + r2 * q23) + r4 * (q45 + r2 * q67) + r8 * q89;
+        p[i] = 1.0 + (r[i] + r2 * q);
+    }
+    // 2^k: k + 1023 in the exponent field (the low 12 bits of t's pattern hold k + 1023).
+#pragma GCC unroll 16
+    for (int i = 0; i < R; ++i) x[i] = p[i] * (Vd)((Vl)t[i] << 52);
 }
 
 // exp(x) of W elements with multiplies and adds only (Eigen's exp for doubles divides once per
@@ -81,13 +114,12 @@ inline RegisterDoubles expRegister(RegisterDoubles x) {
 template <typename Expr, int W = Expr::SizeAtCompileTime>
 inline PkN<W> expNoDivide(const Eigen::ArrayBase<Expr>& expr) {
     static_assert(W % registerDoubles == 0);
+    constexpr int R = W / registerDoubles;
     PkN<W> v = expr;
-    for (int i = 0; i < W; i += registerDoubles) {
-        RegisterDoubles x;
-        std::memcpy(&x, v.data() + i, sizeof x);
-        x = expRegister(x);
-        std::memcpy(v.data() + i, &x, sizeof x);
-    }
+    RegisterDoubles x[R];
+    std::memcpy(x, v.data(), sizeof x);
+    expRegisters<R>(x);
+    std::memcpy(v.data(), x, sizeof x);
     return v;
 }
 
