@@ -170,6 +170,7 @@ private slots:
         o.robust.adamEpochs = 3;
         o.robust.polishRounds = 1;
         o.robust.polishEvaluations = 5;
+        o.robust.validation = 0;  // (with held-out steps the returned set is judged on them)
         FitRun run(c, selfTarget(c), std::nullopt, o);
         const FitResult r = run.run();
         QVERIFY(r.bestIterate.exists());

@@ -1,3 +1,4 @@
+#include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
@@ -29,6 +30,7 @@ struct FitArgs {
     std::vector<std::string> groups, bounds;
     int screen = 0;
     int hops = -1;  // robust: basin hop rounds; -1 = the method's default
+    double validation = RobustSettings{}.validation;
     bool overwrite = false;
 };
 
@@ -71,7 +73,11 @@ int runFit(Run& run) {
     std::printf("%s after %d epochs: best loss %.6g (set %d), %.2f s\n",
                 r.termination == Termination::Stopped ? "stopped" : "finished", r.epochsDone, r.bestLoss, r.bestIndex,
                 r.wallSeconds);
-    if (r.bestIterate.exists() && r.bestIterate.loss < r.bestLoss)
+    if (std::isfinite(r.bestValidationLoss))
+        std::printf("held-out validation loss %.6g: the set chosen by it (the lowest loss on the fitted steps, %.6g, "
+                    "is in best_iterate.json)\n",
+                    r.bestValidationLoss, r.bestIterate.loss);
+    else if (r.bestIterate.exists() && r.bestIterate.loss < r.bestLoss)
         std::printf("lowest loss seen: %.6g (set %d after %d updates; best_iterate.json)\n", r.bestIterate.loss,
                     r.bestIterate.set, r.bestIterate.epoch);
     // Interrupted by Ctrl-C: the checkpoint is saved, and the shell learns it was interrupted
@@ -101,6 +107,10 @@ Command addFitCommand(CLI::App& app) {
                     "robust: basin hop rounds after the polish (default 12; 0: none, e.g. for noisy recordings where "
                     "a lower training loss need not carry over to held-out data)")
         ->check(CLI::NonNegativeNumber);
+    sub->add_option("--validation", a->validation,
+                    "robust: fraction of every training window's last steps held out to choose the returned set "
+                    "by how well it predicts them (default 0.25; 0: fit every step, return the lowest loss)")
+        ->check(CLI::Range(0.0, 0.5));
     sub->add_option("--bounds", a->bounds, "Bounds NAME=LO:HI (inside the model's; repeatable) or a JSON file {NAME: [LO, HI]}");
     sub->add_option("--fix", a->fix, "Parameters kept constant, comma-separated (a bare name fixes it everywhere; all: every one)");
     sub->add_option("--group", a->groups, "Neurons sharing one parameter set, comma-separated labels (repeatable)");
@@ -150,6 +160,7 @@ Command addFitCommand(CLI::App& app) {
         o.bounds = parseBounds(a->bounds);
         o.robust.screenSets = a->screen;
         if (a->hops >= 0) o.robust.hopRounds = a->hops;
+        o.robust.validation = a->validation;
         if (o.method == FitMethod::Robust && ep->count() > 0) o.robust.adamEpochs = a->epochs;
         for (const auto& g : a->groups) o.groups.push_back(splitNames(g));
         if (const ModelSpec* spec = findModel(a->circuit.model); spec && spec->networkWeights) {

@@ -43,6 +43,7 @@ std::string RobustSettings::problem() const {
     if (!(learningRate > 0) || patience < 1) return "robust Adam needs a positive step and patience";
     if (polishEvaluations < 1 || polishIterations < 1) return "polish evaluations and iterations must be at least 1";
     if (polishSets < 0) return "polished sets must not be negative";
+    if (!(validation >= 0 && validation <= 0.5)) return "the held-out validation fraction must be between 0 and 0.5";
     return {};
 }
 
@@ -112,11 +113,12 @@ FitRun::FitRun(std::shared_ptr<FitObjective> objective)
     FitOptions& o = objective_->options();
     if (o.method == FitMethod::Robust) o.epochs = o.robust.totalEpochs();
     lr_ = o.learningRate.value_or(objective_->defaultLearningRate());
+    if (o.method == FitMethod::Robust) splitForValidation();
     initialise();
 }
 
 FitRun::FitRun(const FitRun& o)
-    : objective_(o.objective_), partition_(o.partition_), lr_(o.lr_), theta_(o.theta_), m_(o.m_), v_(o.v_),
+    : objective_(o.objective_), partition_(o.partition_), fitting_(o.fitting_), validation_(o.validation_), lr_(o.lr_), theta_(o.theta_), m_(o.m_), v_(o.v_),
       robust_(o.robust_ ? std::make_unique<RobustState>(*o.robust_) : nullptr), epoch_(o.epoch_),
       lossHistory_(o.lossHistory_), lrHistory_(o.lrHistory_), lastLoss_(o.lastLoss_), bestIterate_(o.bestIterate_),
       wallSeconds_(o.wallSeconds_),
@@ -171,21 +173,34 @@ void FitRun::initialise() {
 
 Circuit FitRun::bestCircuit() const {
     Circuit c = circuit();
-    const int best = std::max(0, detail::bestFinite(lastLoss_).first);
+    const int best = std::max(0, finalChoice());
     layout().apply(c, theta_.data() + size_t(best) * layout().size());
     return c;
 }
 
+int FitRun::finalChoice() const {
+    // With held-out validation, the set that predicted the held-out steps best (validated sets
+    // with a finite loss over all the training data); otherwise the lowest loss.
+    if (robust_ && robust_->validated() && !lastLoss_.empty()) {
+        std::vector<double> judged = robust_->validationLoss;
+        for (size_t s = 0; s < judged.size(); ++s)
+            if (!std::isfinite(lastLoss_[s])) judged[s] = std::numeric_limits<double>::quiet_NaN();
+        if (const int chosen = detail::bestFinite(judged).first; chosen >= 0) return chosen;
+    }
+    return detail::bestFinite(lastLoss_).first;
+}
+
 LossGradient FitRun::evaluate(const std::vector<double>& theta) const {
-    const int N = options().population, P = objective_->size();
-    if (partition_->size() == 1) return objective_->lossAndGradient(theta, N);
+    const FitObjective& obj = fitObjective();
+    const int N = options().population, P = obj.size();
+    if (partition_->size() == 1) return obj.lossAndGradient(theta, N);
     const int b = partition_->begin(N), e = partition_->end(N);
     LossGradient all;
     all.loss.assign(N, std::numeric_limits<double>::quiet_NaN());
     all.gradient.assign(size_t(N) * P, 0.0);
     if (e > b) {
         const std::vector<double> mine(theta.begin() + size_t(b) * P, theta.begin() + size_t(e) * P);
-        const LossGradient lg = objective_->lossAndGradient(mine, e - b);
+        const LossGradient lg = obj.lossAndGradient(mine, e - b);
         std::copy(lg.loss.begin(), lg.loss.end(), all.loss.begin() + b);
         std::copy(lg.gradient.begin(), lg.gradient.end(), all.gradient.begin() + size_t(b) * P);
     }
@@ -195,13 +210,18 @@ LossGradient FitRun::evaluate(const std::vector<double>& theta) const {
 }
 
 std::vector<double> FitRun::evaluateLoss(const std::vector<double>& theta, int sets, bool test) const {
-    const int P = objective_->size();
-    if (partition_->size() == 1) return objective_->loss(theta, sets, test);
+    return evaluateLoss(test ? *objective_ : fitObjective(), theta, sets, test);
+}
+
+std::vector<double> FitRun::evaluateLoss(const FitObjective& obj, const std::vector<double>& theta, int sets,
+                                         bool test) const {
+    const int P = obj.size();
+    if (partition_->size() == 1) return obj.loss(theta, sets, test);
     const int b = partition_->begin(sets), e = partition_->end(sets);
     std::vector<double> all(sets, std::numeric_limits<double>::quiet_NaN());
     if (e > b) {
         const std::vector<double> mine(theta.begin() + size_t(b) * P, theta.begin() + size_t(e) * P);
-        const std::vector<double> l = objective_->loss(mine, e - b, test);
+        const std::vector<double> l = obj.loss(mine, e - b, test);
         std::copy(l.begin(), l.end(), all.begin() + b);
     }
     partition_->share(all, sets, 1);
@@ -285,7 +305,13 @@ FitResult FitRun::run(const EpochCallback& callback) {
             break;
         }
     }
-    if (robust_) {
+    const bool validated = robust_ && robust_->started() && robust_->validated();
+    if (validated) {
+        // Every set ends at the point that predicted the held-out steps best, its loss over all
+        // the training data.
+        theta_ = robust_->validatedTheta;
+        lastLoss_ = evaluateLoss(*objective_, theta_, N, false);
+    } else if (robust_) {
         // Every set ends at the best point it reached (its loss is known exactly).
         if (robust_->started()) {
             theta_ = robust_->bestTheta;
@@ -296,7 +322,9 @@ FitResult FitRun::run(const EpochCallback& callback) {
         lastLoss_ = evaluateLoss(theta_, N, false);
     }
     result.epochsDone = epoch_;
-    std::tie(result.bestIndex, result.bestLoss) = detail::bestFinite(lastLoss_);
+    result.bestIndex = finalChoice();
+    result.bestLoss = result.bestIndex >= 0 ? lastLoss_[result.bestIndex] : std::numeric_limits<double>::infinity();
+    if (result.bestIndex >= 0 && validated) result.bestValidationLoss = robust_->validationLoss[result.bestIndex];
     if (result.bestIndex < 0) {
         result.termination = Termination::Failed;
         result.message = "every parameter set diverged (NaN loss)";
@@ -306,7 +334,8 @@ FitResult FitRun::run(const EpochCallback& callback) {
         if (objective_->hasTest()) result.bestTestLoss = objective_->loss(result.bestParams, 1, true)[0];
     }
     result.bestIterate = bestIterate_;
-    result.bestIterate.consider(lastLoss_, theta_, P, epoch_);
+    // (With held-out validation the final losses are over other data than the fitted losses.)
+    if (!validated) result.bestIterate.consider(lastLoss_, theta_, P, epoch_);
     result.wallSeconds = std::chrono::duration<double>(clock::now() - start).count();
     if (writes()) {
         if (!result.bestParams.empty()) objective_->writeBest(dir_, result.bestParams.data());

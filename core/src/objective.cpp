@@ -25,6 +25,12 @@ std::shared_ptr<FitObjective> FitObjective::withThreads(int threads) const {
     return copy;
 }
 
+std::shared_ptr<FitObjective> FitObjective::withTrain(FitDataset train) const {
+    std::shared_ptr<FitObjective> copy = clone();
+    copy->train_ = std::move(train);
+    return copy;
+}
+
 void FitObjective::clipToBounds(double* set) const {
     for (size_t p = 0; p < lower_.size(); ++p) set[p] = std::clamp(set[p], lower_[p], upper_[p]);
 }

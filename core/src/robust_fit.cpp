@@ -158,12 +158,19 @@ void RobustState::reset(int, int) {
     rate.clear();
     reference.clear();
     since.clear();
+    validatedTheta.clear();
+    validationLoss.clear();
 }
 
 json RobustState::toJson() const {
     using detail::numbersToJson;
-    return {{"best_theta", numbersToJson(bestTheta)}, {"best_loss", numbersToJson(bestLoss)},
-            {"rate", numbersToJson(rate)}, {"reference", numbersToJson(reference)}, {"since", numbersToJson(since)}};
+    json j = {{"best_theta", numbersToJson(bestTheta)}, {"best_loss", numbersToJson(bestLoss)},
+              {"rate", numbersToJson(rate)}, {"reference", numbersToJson(reference)}, {"since", numbersToJson(since)}};
+    if (validated()) {
+        j["validated_theta"] = numbersToJson(validatedTheta);
+        j["validation_loss"] = numbersToJson(validationLoss);
+    }
+    return j;
 }
 
 void RobustState::fromJson(const json& j, const std::string& src, int sets, int size) {
@@ -173,10 +180,16 @@ void RobustState::fromJson(const json& j, const std::string& src, int sets, int 
     rate = numbersFromJson(j.at("rate"), src, "rate");
     reference = numbersFromJson(j.at("reference"), src, "reference");
     since = numbersFromJson(j.at("since"), src, "since");
+    validatedTheta.clear();
+    validationLoss.clear();
+    if (j.contains("validation_loss")) {
+        validatedTheta = numbersFromJson(j.at("validated_theta"), src, "validated_theta");
+        validationLoss = numbersFromJson(j.at("validation_loss"), src, "validation_loss");
+    }
     if (!started()) return;
     const size_t n = size_t(sets);
     if (bestTheta.size() != n * size || bestLoss.size() != n || rate.size() != n || reference.size() != n ||
-        since.size() != n)
+        since.size() != n || (validated() && (validatedTheta.size() != n * size || validationLoss.size() != n)))
         throw InputError(src, 0, "robust", "the robust method's state does not match the settings");
 }
 
@@ -196,11 +209,15 @@ EpochSummary FitRun::robustStep() {
         sum.stage = "hop";
         robustHop(sum);
     }
+    // Adam's points are judged every validateEvery epochs and at its end; every polish round's
+    // and hop's.
+    constexpr int validateEvery = 10;
+    if (epoch_ >= A || epoch_ % validateEvery == 0) robustValidate();
     return sum;
 }
 
 void FitRun::robustScreen(EpochSummary& sum) {
-    const FitObjective& obj = *objective_;
+    const FitObjective& obj = fitObjective();
     const FitOptions& o = options();
     const int N = o.population, P = obj.size();
     const int S = std::max(N, o.robust.screenSets > 0 ? o.robust.screenSets : 50 * N);
@@ -241,7 +258,7 @@ void FitRun::robustScreen(EpochSummary& sum) {
 }
 
 void FitRun::robustAdam(EpochSummary& sum) {
-    const FitObjective& obj = *objective_;
+    const FitObjective& obj = fitObjective();
     const FitOptions& o = options();
     const int N = o.population, P = obj.size(), F = obj.freeCount();
     const auto coords = coordinatesOf(obj);
@@ -342,7 +359,7 @@ bool polishWithLbfgs(const FitObjective& obj, const std::vector<Coordinate>& coo
 }  // namespace detail
 
 void FitRun::polishInParallel(std::vector<double>& sets, std::vector<double>& losses, int rounds) {
-    const FitObjective& obj = *objective_;
+    const FitObjective& obj = fitObjective();
     const FitOptions& o = options();
     const int K = int(losses.size()), P = obj.size();
     const auto coords = coordinatesOf(obj);
@@ -351,7 +368,7 @@ void FitRun::polishInParallel(std::vector<double>& sets, std::vector<double>& lo
     const FitObjective* single = &obj;
     std::shared_ptr<FitObjective> oneThread;
     if (e - b > 1) {
-        oneThread = objective_->withThreads(1);
+        oneThread = obj.withThreads(1);
         single = oneThread.get();
     }
     std::string failure;
@@ -386,7 +403,7 @@ void FitRun::polishInParallel(std::vector<double>& sets, std::vector<double>& lo
 }
 
 void FitRun::robustPolish(EpochSummary& sum) {
-    const FitObjective& obj = *objective_;
+    const FitObjective& obj = fitObjective();
     const FitOptions& o = options();
     const int N = o.population, P = obj.size();
     RobustState& r = *robust_;

@@ -17,9 +17,14 @@ struct RobustState {
     std::vector<double> rate;       // [set]: Adam's step, halved on a plateau
     std::vector<double> reference;  // [set]: the loss a set must beat by 1e-4 (relative) to count as progress
     std::vector<double> since;      // [set]: epochs since that last happened
+    // With held-out validation: the point of each set that predicted the held-out steps best
+    // among its best points judged so far, and that loss (NaN until one is finite).
+    std::vector<double> validatedTheta;  // [set x size]
+    std::vector<double> validationLoss;  // [set]
 
     void reset(int sets, int size);
     bool started() const { return !bestLoss.empty(); }
+    bool validated() const { return !validationLoss.empty(); }
     nlohmann::json toJson() const;
     void fromJson(const nlohmann::json& j, const std::string& source, int sets, int size);
 };

@@ -65,7 +65,7 @@ std::vector<std::vector<int>> hopGroups(const FitObjective& obj) {
 }  // namespace detail
 
 void FitRun::robustHop(EpochSummary& sum) {
-    const FitObjective& obj = *objective_;
+    const FitObjective& obj = fitObjective();
     const FitOptions& o = options();
     const int P = obj.size();
     RobustState& r = *robust_;

@@ -170,7 +170,7 @@ json optionsToJson(const FitOptions& o, const LearningRate& lr) {
                         {"polish_rounds", r.polishRounds}, {"polish_sets", r.polishSets},
                         {"polish_iterations", r.polishIterations}, {"hop_rounds", r.hopRounds},
                         {"hop_candidates", r.hopCandidates}, {"hop_polished", r.hopPolished},
-                        {"hop_polish_rounds", r.hopPolishRounds}}}};
+                        {"hop_polish_rounds", r.hopPolishRounds}, {"validation", r.validation}}}};
 }
 
 FitOptions optionsFromJson(const json& j, const std::string& src) {
@@ -218,7 +218,9 @@ FitOptions optionsFromJson(const json& j, const std::string& src) {
                     // Folders written before basin hops existed have none.
                     r.value("hop_rounds", 0), r.value("hop_candidates", RobustSettings{}.hopCandidates),
                     r.value("hop_polished", RobustSettings{}.hopPolished),
-                    r.value("hop_polish_rounds", RobustSettings{}.hopPolishRounds)};
+                    r.value("hop_polish_rounds", RobustSettings{}.hopPolishRounds),
+                    // Folders written before held-out validation existed fitted every step.
+                    r.value("validation", 0.0)};
     }
     return o;
 }
@@ -265,6 +267,7 @@ void writeSummary(const std::string& dir, const FitResult& r, double wallSeconds
                     {"best_index", r.bestIndex}, {"epochs", r.epochsDone}, {"wall_seconds", wallSeconds},
                     {"termination", term}, {"method", methodName(method)}};
     if (std::isfinite(r.bestTestLoss)) summary["best_test_loss"] = r.bestTestLoss;
+    if (std::isfinite(r.bestValidationLoss)) summary["best_validation_loss"] = r.bestValidationLoss;
     if (!r.message.empty()) summary["message"] = r.message;
     if (r.bestIterate.exists()) {
         summary["best_iterate_loss"] = r.bestIterate.loss;

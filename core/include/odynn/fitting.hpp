@@ -101,9 +101,22 @@ struct RobustSettings {
     int hopCandidates = 200;
     int hopPolished = 2;
     int hopPolishRounds = 3;
+    // Held-out validation: the last `validation` fraction of every training window's time steps
+    // is not fitted; the method judges the points it reaches on it and returns the one that
+    // predicts it best (robust_validation.cpp). 0: fit every step and return the lowest loss.
+    double validation = 0.25;
     int totalEpochs() const { return 1 + adamEpochs + polishRounds + hopRounds; }
     std::string problem() const;
 };
+
+// The robust method's split of the training data for held-out validation
+// (robust_validation.cpp): `fitted` has the first steps of every window (the stimulus cut
+// there), `heldOut` every step of the stimulus with targets only in the last `fraction` of
+// them. Nothing when either part would have no step or no target.
+struct ValidationSplit {
+    FitDataset fitted, heldOut;
+};
+std::optional<ValidationSplit> splitValidation(const FitDataset& train, double fraction);
 
 struct FitOptions {
     int population = 100;
@@ -132,7 +145,7 @@ struct EpochSummary {
     int bestIndex = -1;
     double bestLoss = 0;
     double seconds = 0;               // wall time of this epoch
-    std::string stage;                // robust method: "screen", "adam" or "polish"; empty for ODYNN's
+    std::string stage;                // robust method: "screen", "adam", "polish" or "hop"; empty for ODYNN's
 };
 
 enum class FitControl { Continue, Stop };
@@ -163,6 +176,9 @@ struct FitResult {
     double bestTestLoss = std::numeric_limits<double>::quiet_NaN();  // with test data: the best set's test loss
     double wallSeconds = 0;
     std::string message;
+    // Robust method with held-out validation: the returned set's loss on the held-out steps
+    // (the choice among sets); bestLoss is then its loss on all the training data.
+    double bestValidationLoss = std::numeric_limits<double>::quiet_NaN();
     BestIterate bestIterate;          // over every epoch and the final sets: never above bestLoss
 };
 
@@ -242,7 +258,15 @@ private:
     void writeHistory(const EpochSummary& sum) const;
     bool writes() const { return !dir_.empty() && partition_->rank() == 0; }
     LossGradient evaluate(const std::vector<double>& theta) const;      // every set, shared among processes
+    // Training losses are those of the fitted data (fitObjective()), test losses the test data's.
     std::vector<double> evaluateLoss(const std::vector<double>& theta, int sets, bool test) const;
+    std::vector<double> evaluateLoss(const FitObjective& obj, const std::vector<double>& theta, int sets,
+                                     bool test) const;
+    // What the optimizer fits: the objective, or with held-out validation its fitted part.
+    const FitObjective& fitObjective() const { return fitting_ ? *fitting_ : *objective_; }
+    void splitForValidation();
+    int finalChoice() const;  // the returned set: index into the final sets, -1 when all diverged
+    void robustValidate();  // each set's best point judged on the held-out data
     EpochSummary odynnStep();
     EpochSummary robustStep();
     void robustScreen(EpochSummary& sum);
@@ -256,6 +280,9 @@ private:
 
     std::shared_ptr<FitObjective> objective_;
     std::shared_ptr<const SetPartition> partition_;
+    // Robust method with held-out validation (null otherwise): the objective on the fitted steps
+    // and on the held-out ones.
+    std::shared_ptr<FitObjective> fitting_, validation_;
     LearningRate lr_;
     std::vector<double> theta_;      // full sets [set x size]
     std::vector<double> m_, v_;      // Adam moments over free variables [set x freeCount]

@@ -62,6 +62,8 @@ public:
 
     // A copy whose evaluations use `threads` threads (the polish runs one set per thread).
     std::shared_ptr<FitObjective> withThreads(int threads) const;
+    // A copy that fits `train` instead (the robust method's split into fitted and held-out data).
+    std::shared_ptr<FitObjective> withTrain(FitDataset train) const;
 
     const FitDataset& train() const { return train_; }
     const std::optional<FitDataset>& test() const { return test_; }
