@@ -123,6 +123,7 @@ private slots:
         o.robust.polishRounds = 1;
         o.robust.hopRounds = 1;
         o.robust.hopCandidates = 10;
+        o.robust.validation = 0.25;
         FitRun a(c, d, std::nullopt, o), b(c, shifted, std::nullopt, o);
         const FitResult ra = a.run(), rb = b.run();
         QVERIFY(a.lossHistory() == b.lossHistory());

@@ -109,7 +109,7 @@ Command addFitCommand(CLI::App& app) {
         ->check(CLI::NonNegativeNumber);
     sub->add_option("--validation", a->validation,
                     "robust: fraction of every training window's last steps held out to choose the returned set "
-                    "by how well it predicts them (default 0.25; 0: fit every step, return the lowest loss)")
+                    "by how well it predicts them (default 0.1; 0: fit every step, return the lowest loss)")
         ->check(CLI::Range(0.0, 0.5));
     sub->add_option("--bounds", a->bounds, "Bounds NAME=LO:HI (inside the model's; repeatable) or a JSON file {NAME: [LO, HI]}");
     sub->add_option("--fix", a->fix, "Parameters kept constant, comma-separated (a bare name fixes it everywhere; all: every one)");

@@ -321,6 +321,8 @@ FitResult FitRun::run(const EpochCallback& callback) {
         // The best set is judged on the loss of its final parameters.
         lastLoss_ = evaluateLoss(theta_, N, false);
     }
+    if (validated && result.termination == Termination::Completed && !refitOnEveryStep())
+        result.termination = Termination::Stopped;
     result.epochsDone = epoch_;
     result.bestIndex = finalChoice();
     result.bestLoss = result.bestIndex >= 0 ? lastLoss_[result.bestIndex] : std::numeric_limits<double>::infinity();

@@ -140,7 +140,7 @@ int jacobianAt(const gsl_vector* y, void* data, gsl_matrix* J) {
 
 std::optional<bool> polishWithLevenbergMarquardt(const FitObjective& obj, const std::vector<Coordinate>& coords,
                                                  int iterations, double* set, double& loss,
-                                                 const Interrupt& interrupted) {
+                                                 const Interrupt& interrupted, const Enough& enough) {
     const int F = obj.freeCount(), P = obj.size();
     if (F == 0) return false;
     Problem prob{obj, coords, 0, {}, {}, {}, {}, loss};
@@ -184,6 +184,7 @@ std::optional<bool> polishWithLevenbergMarquardt(const FitObjective& obj, const 
             const double before = prob.bestLoss;
             if (gsl_multifit_nlinear_iterate(w) != GSL_SUCCESS) break;  // no acceptable step left
             stalled = prob.bestLoss < before * (1 - 1e-10) ? 0 : stalled + 1;
+            if (enough && prob.bestLoss < before && enough(prob.bestSet)) break;
             seen.push_back(prob.bestLoss);
             if (seen.size() > window && prob.bestLoss > seen[seen.size() - 1 - window] * (1 - 5e-3)) break;
             int info = 0;

@@ -70,10 +70,12 @@ bool polishWithLbfgs(const FitObjective& obj, const std::vector<Coordinate>& coo
                      double& loss, const Interrupt& interrupted = {});
 //  Levenberg-Marquardt (GSL's trust-region solver) on the residuals of objectives whose loss is
 //  a sum of squares (least_squares_polish.cpp); nullopt when the objective has no residuals or
-//  its Jacobian would be too large.
+//  its Jacobian would be too large. `enough` (may be empty) is asked about every lower point
+//  found (the full set): when it returns true the polish ends there.
+using Enough = std::function<bool(const std::vector<double>& set)>;
 std::optional<bool> polishWithLevenbergMarquardt(const FitObjective& obj, const std::vector<Coordinate>& coords,
                                                  int iterations, double* set, double& loss,
-                                                 const Interrupt& interrupted = {});
+                                                 const Interrupt& interrupted = {}, const Enough& enough = {});
 
 // Set indices by loss, lowest first (ties by index, NaN last).
 std::vector<int> lowestFirst(const std::vector<double>& losses);

@@ -104,7 +104,7 @@ struct RobustSettings {
     // Held-out validation: the last `validation` fraction of every training window's time steps
     // is not fitted; the method judges the points it reaches on it and returns the one that
     // predicts it best (robust_validation.cpp). 0: fit every step and return the lowest loss.
-    double validation = 0.25;
+    double validation = 0.1;
     int totalEpochs() const { return 1 + adamEpochs + polishRounds + hopRounds; }
     std::string problem() const;
 };
@@ -179,7 +179,7 @@ struct FitResult {
     // Robust method with held-out validation: the returned set's loss on the held-out steps
     // (the choice among sets); bestLoss is then its loss on all the training data.
     double bestValidationLoss = std::numeric_limits<double>::quiet_NaN();
-    BestIterate bestIterate;          // over every epoch and the final sets: never above bestLoss
+    BestIterate bestIterate;  // over every epoch and the final sets: <= bestLoss (held-out validation: fitted steps)
 };
 
 // How the sets of a population are shared out among processes (MPI ranks, see the CLI); the
@@ -266,6 +266,7 @@ private:
     const FitObjective& fitObjective() const { return fitting_ ? *fitting_ : *objective_; }
     void splitForValidation();
     int finalChoice() const;  // the returned set: index into the final sets, -1 when all diverged
+    bool refitOnEveryStep();  // false when interrupted (the run then stands as before it)
     void robustValidate();  // each set's best point judged on the held-out data
     EpochSummary odynnStep();
     EpochSummary robustStep();
