@@ -110,7 +110,7 @@ Command addFitCommand(CLI::App& app) {
     sub->add_option("--validation", a->validation,
                     "robust: fraction of every training window's last steps held out to choose the returned set "
                     "by how well it predicts them (default 0.1; 0: fit every step, return the lowest loss)")
-        ->check(CLI::Range(0.0, 0.5));
+        ->check(CLI::Range(0.0, kMaxValidation));
     sub->add_option("--bounds", a->bounds, "Bounds NAME=LO:HI (inside the model's; repeatable) or a JSON file {NAME: [LO, HI]}");
     sub->add_option("--fix", a->fix, "Parameters kept constant, comma-separated (a bare name fixes it everywhere; all: every one)");
     sub->add_option("--group", a->groups, "Neurons sharing one parameter set, comma-separated labels (repeatable)");

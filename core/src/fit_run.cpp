@@ -43,7 +43,7 @@ std::string RobustSettings::problem() const {
     if (!(learningRate > 0) || patience < 1) return "robust Adam needs a positive step and patience";
     if (polishEvaluations < 1 || polishIterations < 1) return "polish evaluations and iterations must be at least 1";
     if (polishSets < 0) return "polished sets must not be negative";
-    if (!(validation >= 0 && validation <= 0.5)) return "the held-out validation fraction must be between 0 and 0.5";
+    if (!(validation >= 0 && validation <= kMaxValidation)) return "the held-out validation fraction must be between 0 and 0.5";
     return {};
 }
 

@@ -102,6 +102,11 @@ private slots:
         fit->methodBox()->setCurrentIndex(1);
         QVERIFY(fit->hopsBox()->isVisible() && fit->hopsBox()->isEnabled());
         QCOMPARE(fit->hopsBox()->value(), RobustSettings{}.hopRounds);
+        QVERIFY(fit->validationBox()->isVisible() && fit->validationBox()->isEnabled());
+        QCOMPARE(fit->validationBox()->value(), 100 * RobustSettings{}.validation);
+        fit->validationBox()->setValue(20);  // per cent of every window's last steps
+        QCOMPARE(fit->options().robust.validation, 0.2);
+        QCOMPARE(fit->setup().validation, 0.2);
         fit->populationBox()->setValue(2);
         fit->epochsBox()->setValue(3);
         constexpr int hops = 1;  // a quick fit: each hop costs as much as several polish rounds
@@ -128,6 +133,7 @@ private slots:
         QVERIFY2(settingsFile.open(QIODevice::ReadOnly), qPrintable(fit->runFolder()));
         const nlohmann::json settings = nlohmann::json::parse(settingsFile.readAll().toStdString());
         QCOMPARE(settings.at("options").at("robust").at("hop_rounds").get<int>(), hops);
+        QCOMPARE(settings.at("options").at("robust").at("validation").get<double>(), 0.2);
     }
 
     void liveFitFiguresAndApplyBest() {

@@ -325,6 +325,27 @@ private slots:
         QCOMPARE(back.targets[1].time, setup.targets[1].time);
     }
 
+    void heldOutFractionIsKeptAndChecked() {
+        FitSetup setup;
+        setup.method = FitMethod::Robust;
+        setup.validation = 0.25;
+        nlohmann::json fit = nlohmann::json::object();
+        fitSetupToJson(setup, fit);
+        QCOMPARE(fitSetupFromJson(nlohmann::json::parse(fit.dump()), "p.odynn.json").validation, 0.25);
+        // Projects saved before the setting existed get the method's default.
+        fit.erase("validation");
+        QCOMPARE(fitSetupFromJson(fit, "p.odynn.json").validation, RobustSettings{}.validation);
+        for (const double bad : {-0.1, 0.6}) {
+            fit["validation"] = bad;
+            try {
+                fitSetupFromJson(fit, "p.odynn.json");
+                QFAIL(qPrintable(QStringLiteral("held-out fraction %1 was accepted").arg(bad)));
+            } catch (const std::exception& e) {
+                QVERIFY2(QString::fromUtf8(e.what()).contains(QStringLiteral("fit.validation")), e.what());
+            }
+        }
+    }
+
     void damagedSetupIsNamed() {
         nlohmann::json doc = projectToJson(exampleProject());
         doc["fit"]["epochs"] = "many";

@@ -106,6 +106,16 @@ FitPanel::FitPanel(CircuitGraphModel* model, QUndoStack* undoStack, QWidget* par
                           .arg(RobustSettings{}.hopCandidates)
                           .arg(RobustSettings{}.hopPolished)
                           .arg(RobustSettings{}.hopPolishRounds));
+    validation_ = new QDoubleSpinBox(this);
+    validation_->setRange(0, 100 * kMaxValidation);
+    validation_->setDecimals(0);
+    validation_->setSingleStep(5);
+    validation_->setSuffix(tr(" %"));
+    validation_->setValue(100 * RobustSettings{}.validation);
+    validation_->setToolTip(tr("Robust method: the last part of every training window's time steps (in %) that the "
+                               "fit does not fit but uses to choose the set that predicts them best, so that it "
+                               "does not return one that only fits noise or the window's ending. 0: fit every "
+                               "step and return the lowest loss"));
     seed_ = new QSpinBox(this);
     seed_->setRange(0, 1'000'000);
     seed_->setToolTip(tr("Random seed of the initial population; the same seed gives the same fit"));
@@ -162,7 +172,8 @@ FitPanel::FitPanel(CircuitGraphModel* model, QUndoStack* undoStack, QWidget* par
     form->addRow(QString(), fixedInfo_);
     form->addRow(tr("Test"), testSplit_);
     form->addRow(tr("Method"), method_);
-    form->addRow(tr("Hops"), hops_);
+    robustRow_ = pair(this, hops_, tr("Held out"), validation_);
+    form->addRow(tr("Hops"), robustRow_);
     form->addRow(tr("Population"), pair(this, population_, tr("Epochs"), epochs_));
     form->addRow(tr("Rate l0"), pair(this, lr0_, tr("every k"), decaySteps_));
     form->addRow(tr("Decay r"), pair(this, decayRate_, tr("Seed"), seed_));
@@ -243,7 +254,7 @@ FitPanel::FitPanel(CircuitGraphModel* model, QUndoStack* undoStack, QWidget* par
     };
     for (QComboBox* box : {target_, testSplit_, method_, freeScope_}) connect(box, &QComboBox::currentIndexChanged, this, edited);
     for (QSpinBox* box : {population_, epochs_, hops_, decaySteps_, seed_}) connect(box, &QSpinBox::valueChanged, this, edited);
-    for (QDoubleSpinBox* box : {lr0_, decayRate_, weightV_, weightCa_}) connect(box, &QDoubleSpinBox::valueChanged, this, edited);
+    for (QDoubleSpinBox* box : {lr0_, decayRate_, weightV_, weightCa_, validation_}) connect(box, &QDoubleSpinBox::valueChanged, this, edited);
     connect(observed_, &QListWidget::itemChanged, this, edited);
     connect(model_, &CircuitGraphModel::neuronAdded, this, &FitPanel::refreshObserved);
     connect(model_, &CircuitGraphModel::neuronRemoved, this, &FitPanel::refreshObserved);
@@ -258,8 +269,8 @@ QString FitPanel::statusText() const { return status_->text(); }
 
 void FitPanel::showMethodSettings() {
     const bool robust = static_cast<FitMethod>(method_->currentData().toInt()) == FitMethod::Robust;
-    form_->setRowVisible(hops_, robust);
-    hops_->setEnabled(robust);
+    form_->setRowVisible(robustRow_, robust);
+    robustRow_->setEnabled(robust);
 }
 
 void FitPanel::resetLearningRate() {
@@ -334,6 +345,7 @@ FitSetup FitPanel::setup() const {
     s.population = population_->value();
     s.epochs = epochs_->value();
     s.hops = hops_->value();
+    s.validation = validation_->value() / 100;
     s.learningRate = LearningRate{lr0_->value(), static_cast<double>(decaySteps_->value()), decayRate_->value()};
     s.weightV = weightV_->value();
     s.weightCa = weightCa_->value();
@@ -356,6 +368,7 @@ void FitPanel::applySetup(const FitSetup& s) {
     population_->setValue(s.population);
     epochs_->setValue(s.epochs);
     hops_->setValue(s.hops);
+    validation_->setValue(100 * s.validation);
     if (s.learningRate) {
         lr0_->setValue(s.learningRate->initial);
         decaySteps_->setValue(static_cast<int>(s.learningRate->decaySteps));
@@ -422,6 +435,7 @@ FitOptions FitPanel::options() const {
     o.method = static_cast<FitMethod>(method_->currentData().toInt());
     o.robust.adamEpochs = o.epochs;  // the robust method: Adam epochs before its polish
     o.robust.hopRounds = hops_->value();
+    o.robust.validation = validation_->value() / 100;
     // The inspector's fixed parameters the circuit still knows (labels may have changed since a
     // box was ticked) and, unless every parameter is free, those of neurons without data.
     o.fixed = freeParameterSummary().fixed;
@@ -637,7 +651,10 @@ bool FitPanel::openRunFolder(const QString& dir) {
     FitSetup shown = setup();
     shown.method = o.method;
     shown.population = o.population;
-    if (o.method == FitMethod::Robust) shown.hops = o.robust.hopRounds;
+    if (o.method == FitMethod::Robust) {
+        shown.hops = o.robust.hopRounds;
+        shown.validation = o.robust.validation;
+    }
     shown.seed = o.seed;
     shown.weightV = o.weights.v;
     shown.weightCa = o.weights.ca;

@@ -86,6 +86,7 @@ public:
     QComboBox* testSplitBox() const { return testSplit_; }
     QComboBox* methodBox() const { return method_; }
     QSpinBox* hopsBox() const { return hops_; }  // the robust method's basin hops; hidden for ODYNN's
+    QDoubleSpinBox* validationBox() const { return validation_; }  // the robust method's held-out part, in %
     QComboBox* targetBox() const { return target_; }
     QString statusText() const;
     bool hasBest() const { return best_.has_value() || bestIterate_.exists(); }
@@ -143,6 +144,8 @@ private:
     QComboBox* testSplit_;
     QComboBox* method_;
     QSpinBox* hops_;
+    QDoubleSpinBox* validation_;
+    QWidget* robustRow_;  // hops and held-out part: shown for the robust method only
     QSpinBox* population_;
     QSpinBox* epochs_;
     QDoubleSpinBox* lr0_;

@@ -149,6 +149,7 @@ void fitSetupToJson(const FitSetup& s, json& fit) {
     fit["population"] = s.population;
     fit["epochs"] = s.epochs;
     fit["hops"] = s.hops;
+    fit["validation"] = s.validation;
     if (s.learningRate)
         fit["learning_rate"] = {s.learningRate->initial, s.learningRate->decaySteps, s.learningRate->decayRate};
     fit["weights"] = {{"v", s.weightV}, {"ca", s.weightCa}};
@@ -191,6 +192,10 @@ FitSetup fitSetupFromJson(const json& fit, const std::string& source) {
     s.population = r.integer("population", s.population, 1, 10000);
     s.epochs = r.integer("epochs", s.epochs, 1, 100000);
     s.hops = r.integer("hops", s.hops, 0, 1000);
+    if (const json* v = r.find("validation")) {
+        s.validation = r.number(*v, "validation", 0);
+        if (s.validation > kMaxValidation) r.fail("validation", "expected a fraction from 0 to 0.5");
+    }
     if (const json* v = r.find("learning_rate")) {
         if (!v->is_array() || v->size() != 3) r.fail("learning_rate", "expected [l0, k, r]");
         s.learningRate = LearningRate{r.number((*v)[0], "learning_rate", 1e-300), r.number((*v)[1], "learning_rate", 1),

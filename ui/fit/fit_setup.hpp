@@ -25,6 +25,7 @@ struct FitSetup {
     FitMethod method = FitMethod::Odynn;
     int population = 20, epochs = 100;
     int hops = RobustSettings{}.hopRounds;  // the robust method's basin hop rounds
+    double validation = RobustSettings{}.validation;  // the robust method's held-out fraction of the steps
     std::optional<LearningRate> learningRate;  // absent: the circuit's default
     double weightV = 1.0, weightCa = 0.0;
     std::uint64_t seed = 0;

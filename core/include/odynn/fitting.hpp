@@ -85,6 +85,9 @@ struct ParameterBound {
     double lower, upper;
 };
 
+// The largest held-out fraction: beyond half, the fit would see less than it is judged on.
+inline constexpr double kMaxValidation = 0.5;
+
 struct RobustSettings {
     int screenSets = 0;         // random sets judged by a forward simulation; 0: 50 per start
     int adamEpochs = 200;       // Adam epochs in transformed coordinates
@@ -104,7 +107,7 @@ struct RobustSettings {
     // Held-out validation: the last `validation` fraction of every training window's time steps
     // is not fitted; the method judges the points it reaches on it and returns the one that
     // predicts it best (robust_validation.cpp). 0: fit every step and return the lowest loss.
-    double validation = 0.1;
+    double validation = 0.1;  // 0 to kMaxValidation
     int totalEpochs() const { return 1 + adamEpochs + polishRounds + hopRounds; }
     std::string problem() const;
 };
