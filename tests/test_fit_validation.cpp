@@ -131,6 +131,40 @@ private slots:
         QVERIFY(std::isfinite(ra.bestValidationLoss) && std::isfinite(rb.bestValidationLoss));
         QVERIFY(rb.bestValidationLoss > ra.bestValidationLoss + 1.0);
     }
+
+    void theChosenSetIsRefittedOnEveryStep() {
+        // A start 2% off in g_K, polished only a little on the fitted steps, predicts the held-out
+        // steps worse than it fits the fitted ones. The returned set then goes on over every step
+        // until its held-out loss is no more than that: it ends closer to the truth than the
+        // chosen point, which the run still reports.
+        const Circuit truth = singleNeuronCircuit("hhsimple", 1.0);
+        const FitDataset d = test::simulatedTarget(truth, 200.0, 2);
+        const double heldOut = 0.1;
+        const auto split = splitValidation(d, heldOut);
+        QVERIFY(split.has_value());
+        const ParameterLayout L(truth);
+        const int gK = L.find("g_K");  // a bare single neuron: its own names
+        QVERIFY(gK >= 0);
+        std::vector<double> start = L.values(truth);
+        start[size_t(gK)] *= 1.02;
+        FitOptions o = screenOnly(start, 1, heldOut);
+        o.robust.polishRounds = 1;
+        o.robust.polishIterations = 1;
+        FitRun run(truth, d, std::nullopt, o);
+        const FitResult r = run.run();
+        QCOMPARE(r.termination, Termination::Completed);
+        const double chosenFitted = r.bestIterate.loss;  // the polish lowers the loss: its last point
+        QVERIFY2(r.bestValidationLoss > chosenFitted, "the case needs a chosen point that predicts worse than it fits");
+        const double finalHeldOut = lossOnly(truth, r.bestParams, 1, split->heldOut, LossWeights{})[0];
+        qInfo("chosen: fitted %.3g, held out %.3g; refitted: held out %.3g", chosenFitted, r.bestValidationLoss, finalHeldOut);
+        QVERIFY(finalHeldOut <= chosenFitted);
+        const double truthGK = L.values(truth)[size_t(gK)];
+        QVERIFY(std::abs(r.bestParams[size_t(gK)] - truthGK) < std::abs(r.bestIterate.params[size_t(gK)] - truthGK));
+
+        // Already predicting the held-out steps as well as it fits: nothing more is done.
+        FitRun exact(truth, d, std::nullopt, screenOnly(L.values(truth), 1, heldOut));
+        QVERIFY(exact.run().bestParams == L.values(truth));
+    }
 };
 
 QTEST_APPLESS_MAIN(TestFitValidation)
