@@ -247,13 +247,14 @@ bool Engine::reverseNeedsInput() const {
 }
 
 void Engine::stepGroup(int gi, const double* old, double* out, int e0, int e1, const Stimulus& stim, int t,
-                       const double* cur, Scratch& s) const {
+                       const double* cur, Scratch& s, double* kept) const {
     const ModelGroup& g = groups[gi];
     for (int b0 = e0; b0 < e1; b0 += block) {
         const int n = std::min(block, e1 - b0);
         double* in = s.input.data();
         gatherInput(gi, b0, n, stim, t, cur, in);
-        g.kernels->step(g, Block{b0, n, g.stride}, old, out, in, s, dt);
+        if (kept) g.kernels->stepKeeping(g, Block{b0, n, g.stride}, old, out, kept, in, s, dt);
+        else g.kernels->step(g, Block{b0, n, g.stride}, old, out, in, s, dt);
     }
 }
 
@@ -263,8 +264,8 @@ void Engine::stepGroup(int gi, const double* old, double* out, int e0, int e1, c
         g.kernels->step(g, Block{b0, std::min(block, e1 - b0), g.stride}, old, out, input + (b0 - e0), s, dt);
 }
 
-void Engine::reverseGroup(int gi, const double* old, const double* neu, const double* adjNew, double* adjOld,
-                          double* adjInput, double* grad, int e0, int e1, const Stimulus& stim, int t,
+void Engine::reverseGroup(int gi, const double* old, const double* neu, const double* kept, const double* adjNew,
+                          double* adjOld, double* adjInput, double* grad, int e0, int e1, const Stimulus& stim, int t,
                           const double* cur, Scratch& s) const {
     const ModelGroup& g = groups[gi];
     const bool needsInput = g.kernels->reverseNeedsInput();
@@ -272,7 +273,8 @@ void Engine::reverseGroup(int gi, const double* old, const double* neu, const do
         const int n = std::min(block, e1 - b0);
         double* in = s.input.data();
         if (needsInput) gatherInput(gi, b0, n, stim, t, cur, in);
-        g.kernels->reverse(g, Block{b0, n, g.stride}, old, neu, adjNew, adjOld, in, adjInput + b0, grad, s, dt);
+        g.kernels->reverse(g, Block{b0, n, g.stride}, old, neu, kept, adjNew, adjOld, in, adjInput + b0, grad, s,
+                           dt);
     }
 }
 

@@ -63,16 +63,18 @@ public:
     void connectionCurrents(const std::vector<const double*>& state, double* cur, int c0, int c1,
                             Scratch& s) const;
     // Steps elements [e0, e1) of group g: input = stimulus row t + incoming connection currents.
+    // With kept ([row][stride], the group's keptRows()) also keeps what the reverse reuses.
     void stepGroup(int g, const double* old, double* out, int e0, int e1, const Stimulus& stim, int t,
-                   const double* cur, Scratch& s) const;
+                   const double* cur, Scratch& s, double* kept = nullptr) const;
     // The same with the elements' total input currents given, input[k - e0] for element k.
     void stepGroup(int g, const double* old, double* out, int e0, int e1, const double* input, Scratch& s) const;
-    // Reverse of stepGroup for elements [e0, e1); adjInput is [elem] of the group. grad is
-    // [param][stride] (per-set weights: [set][weightStride]). Kernels whose reverse reads the
-    // input current get it again, which needs the step's stimulus row and connection currents.
-    void reverseGroup(int g, const double* old, const double* neu, const double* adjNew, double* adjOld,
-                      double* adjInput, double* grad, int e0, int e1, const Stimulus& stim, int t, const double* cur,
-                      Scratch& s) const;
+    // Reverse of stepGroup for elements [e0, e1); kept is what it kept of the step, adjInput is
+    // [elem] of the group. grad is [param][stride] (per-set weights: [set][weightStride]).
+    // Kernels whose reverse reads the input current get it again, which needs the step's
+    // stimulus row and connection currents.
+    void reverseGroup(int g, const double* old, const double* neu, const double* kept, const double* adjNew,
+                      double* adjOld, double* adjInput, double* grad, int e0, int e1, const Stimulus& stim, int t,
+                      const double* cur, Scratch& s) const;
     // Elements of group g that thread `tid` of `nth` steps (all of a serial group on thread 0).
     std::pair<int, int> rangeFor(int g, int nth, int tid) const;
     // Whether some group's reverse reads its input current (then connection currents are recomputed).

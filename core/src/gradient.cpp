@@ -50,8 +50,9 @@ void checkData(const Circuit& c, const ParameterLayout& layout, const std::vecto
         throw InputError({}, 0, "weights", "one weight per neuron is needed");
 }
 
-// Runs the forward pass storing every state (history[g] = [T+1][state][elem]) and the loss
-// of every element; when `reverse` is set, also the reverse pass into elemGrad / connGrad.
+// Runs the forward pass storing every state (history[g] = [T+1][state][elem], each state
+// followed by what its step kept for the reverse) and the loss of every element; when
+// `reverse` is set, also the reverse pass into elemGrad / connGrad.
 // Large buffers of a pass. They are kept between calls from the same thread (an optimizer
 // evaluates the same shapes every epoch), which saves the page faults of fresh allocations.
 struct Workspace {
@@ -81,6 +82,14 @@ struct Pass {
     }
 
     size_t stateSize(int g) const { return size_t(eng.groups[g].states) * eng.groups[g].stride; }
+    // A stored row of a pass with a reverse: the state after a step, then what the step kept
+    // for the reverse (ModelKernels::keptRows); a forward-only pass keeps nothing.
+    std::vector<size_t> rowSize;
+    // What the step into `row` kept for the reverse; null where the group keeps nothing.
+    template <typename Row>
+    Row* kept(int g, Row* row) const {
+        return rowSize[g] > stateSize(g) ? row + stateSize(g) : nullptr;
+    }
 
     // Per group and element, the factors of its loss terms: scale * neuron weight (loss) and
     // 2 * scale * neuron weight (derivative), for V and for Ca; worked out once per pass so that
@@ -215,8 +224,11 @@ struct Pass {
         eng.initialState(init);
         history.resize(G);
         ws.checkpoints.resize(G);
+        rowSize.resize(G);
         for (int g = 0; g < G; ++g) {
-            history[g].resize(rows * stateSize(g));  // every row is written before it is read
+            const ModelGroup& grp = eng.groups[g];
+            rowSize[g] = size_t(grp.states + (reverse ? grp.kernels->keptRows() : 0)) * grp.stride;
+            history[g].resize(rows * rowSize[g]);  // every row is written before it is read
             ws.checkpoints[g].resize(checkpoints * stateSize(g));
             std::copy(init[g].begin(), init[g].end(), history[g].begin());
         }
@@ -265,7 +277,7 @@ struct Pass {
             bool forward = true;
             auto row = [&](int g, int t) {
                 const int r = storeAll ? t : forward ? t % 2 : t - first;
-                return history[g].data() + size_t(r) * stateSize(g);
+                return history[g].data() + size_t(r) * rowSize[g];
             };
             // This thread's elements of row `from` into row `to` (whole state rows of a group).
             auto copyOwn = [&](double* to, const double* from, int g) {
@@ -288,7 +300,10 @@ struct Pass {
                     }
                     for (int g = 0; g < G; ++g) {
                         double* out = row(g, t + 1);
-                        eng.stepGroup(g, ptr[g], out, range[g].first, range[g].second, data.stimulus, t, cur.data(), s);
+                        // The checkpointed forward pass keeps nothing: its segments are recomputed.
+                        double* keep = storeAll || !forward ? kept(g, out) : nullptr;
+                        eng.stepGroup(g, ptr[g], out, range[g].first, range[g].second, data.stimulus, t, cur.data(), s,
+                                      keep);
                         if (withLoss) accumulateLoss(g, range[g].first, range[g].second, t + 1, out);
                     }
                     if (C > 0) {
@@ -339,9 +354,9 @@ struct Pass {
                         }
                     }
                     for (int g = 0; g < G; ++g)
-                        eng.reverseGroup(g, ptr[g], row(g, t + 1), adjNew[g].data(), adjOld[g].data(), adjIn[g].data(),
-                                         elemGrad[g].data(), range[g].first, range[g].second, data.stimulus, t,
-                                         cur.data(), s);
+                        eng.reverseGroup(g, ptr[g], row(g, t + 1), kept(g, row(g, t + 1)), adjNew[g].data(),
+                                         adjOld[g].data(), adjIn[g].data(), elemGrad[g].data(), range[g].first,
+                                         range[g].second, data.stimulus, t, cur.data(), s);
                     if (C > 0) {
 #pragma omp barrier
                         eng.reverseConnections(ptr, adjInPtr, dPre.data(), dPost.data(), connGrad.data(), c0, c1, s);
@@ -370,11 +385,13 @@ struct Pass {
 };
 
 // Steps between checkpoints of the reverse pass: 0 (store every state) when the whole forward
-// trajectory fits in `historyBytes`, else ceil(sqrt(T)), which needs the least memory
-// (~2 sqrt(T) states) for the same cost (each step recomputed once).
+// trajectory (each state with what its step kept for the reverse) fits in `historyBytes`, else
+// ceil(sqrt(T)), which needs the least memory (~2 sqrt(T) states) for the same cost (each step
+// recomputed once).
 int checkpointSegment(const Engine& eng, int T, std::size_t historyBytes) {
     std::size_t rowBytes = 0;
-    for (const auto& g : eng.groups) rowBytes += std::size_t(g.states) * g.stride * sizeof(double);
+    for (const auto& g : eng.groups)
+        rowBytes += std::size_t(g.states + g.kernels->keptRows()) * g.stride * sizeof(double);
     if ((std::size_t(T) + 1) * rowBytes <= historyBytes) return 0;
     return int(std::ceil(std::sqrt(double(T))));
 }

@@ -32,10 +32,18 @@ struct ModelMath {
     // out = step(old, input); input holds the block's total injected current (n values).
     void (*step)(const Block& b, const double* raw, const double* derived, const double* old, double* out,
                  const double* input, double dt);
+    // Rows of values (stride E) that stepKeeping keeps of a step for its reverse, which then
+    // need not compute them again; 0 (and stepKeeping null) where the reverse needs none.
+    int keptCount;
+    // step that also writes those values to kept.
+    void (*stepKeeping)(const Block& b, const double* raw, const double* derived, const double* old, double* out,
+                        double* kept, const double* input, double dt);
     // From the adjoint of the new state writes the adjoint of the old state (overwritten) and of
-    // the input (block-local, n values), and adds parameter gradients into grad (stride E).
+    // the input (block-local, n values), and adds parameter gradients into grad (stride E). kept
+    // holds what stepKeeping kept of this step (unread where keptCount is 0).
     void (*reverse)(const Block& b, const double* raw, const double* derived, const double* old, const double* neu,
-                    const double* adjNew, double* adjOld, double* adjInput, double* grad, double dt);
+                    const double* kept, const double* adjNew, double* adjOld, double* adjInput, double* grad,
+                    double dt);
 };
 
 // A circuit's connection terms laid out for summing `packet` neurons side by side (circuit_inputs.hpp).

@@ -155,6 +155,10 @@ inline constexpr Gate gates[5] = {{p, p_mdp, p_scale, p_tau}, {q, q_mdp, q_scale
 // dKa = dka/dtau = dt/(tau+dt)^2 = -dkb/dtau, so that dx'/dtau = dKa (x - inf(V')).
 enum Derived { cdt, cdtPlusGl, glEl, kappa, hInv, gateBase, dKappa = gateBase + 15, dKaBase,
                DerivedCount = dKaBase + 5 };
+// Kept of a step for its reverse (stepKeepingCelegans): per gate the denominator
+// 1 + exp((mdp - V') / scale) of its steady state, and the steady state of h at the old cac:
+// the step's exps, which the reverse would otherwise compute again bit for bit.
+enum Kept { gateDenominatorBase, hSteady = gateDenominatorBase + 5, KeptCount };
 }  // namespace celegans
 
 namespace hhsimple {
@@ -187,17 +191,22 @@ void deriveLeaky(const double* raw, double* derived, int E, double dt);
 
 void stepCelegans(const Block& b, const double* raw, const double* der, const double* old, double* out,
                   const double* input, double dt);
+void stepKeepingCelegans(const Block& b, const double* raw, const double* der, const double* old, double* out,
+                         double* kept, const double* input, double dt);
 void stepHhSimple(const Block& b, const double* raw, const double* der, const double* old, double* out,
                   const double* input, double dt);
 void stepLeaky(const Block& b, const double* raw, const double* der, const double* old, double* out,
                const double* input, double dt);
 
 void reverseCelegans(const Block& b, const double* raw, const double* der, const double* old, const double* neu,
-                     const double* adjNew, double* adjOld, double* adjInput, double* grad, double dt);
+                     const double* kept, const double* adjNew, double* adjOld, double* adjInput, double* grad,
+                     double dt);
 void reverseHhSimple(const Block& b, const double* raw, const double* der, const double* old, const double* neu,
-                     const double* adjNew, double* adjOld, double* adjInput, double* grad, double dt);
+                     const double* kept, const double* adjNew, double* adjOld, double* adjInput, double* grad,
+                     double dt);
 void reverseLeaky(const Block& b, const double* raw, const double* der, const double* old, const double* neu,
-                  const double* adjNew, double* adjOld, double* adjInput, double* grad, double dt);
+                  const double* kept, const double* adjNew, double* adjOld, double* adjInput, double* grad,
+                  double dt);
 
 void synapseSigmoid(const double* mdp, const double* inv, const double* vPre, double* out, int n);
 void connectionSums(const ConnectionSlices& slices, const double* table, double* acc);

@@ -6,9 +6,9 @@ namespace odynn::detail::ODYNN_ISA {
 const KernelLevel& table() {
     static const KernelLevel level{
         ODYNN_ISA_NAME,
-        {celegans::DerivedCount, deriveCelegans, stepCelegans, reverseCelegans},
-        {hhsimple::DerivedCount, deriveHhSimple, stepHhSimple, reverseHhSimple},
-        {leaky::DerivedCount, deriveLeaky, stepLeaky, reverseLeaky},
+        {celegans::DerivedCount, deriveCelegans, stepCelegans, celegans::KeptCount, stepKeepingCelegans, reverseCelegans},
+        {hhsimple::DerivedCount, deriveHhSimple, stepHhSimple, 0, nullptr, reverseHhSimple},
+        {leaky::DerivedCount, deriveLeaky, stepLeaky, 0, nullptr, reverseLeaky},
         synapseSigmoid,
         connectionSums,
         odmRun,

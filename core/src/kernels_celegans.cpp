@@ -26,17 +26,19 @@ void deriveCelegans(const double* raw, double* der, int E, double dt) {
 
 namespace {
 
-// Forward step of the W elements starting at k.
-template <int W>
+// Forward step of the W elements starting at k; with Keep also what its reverse reuses (Kept).
+template <int W, bool Keep>
 void stepElements(const Block& b, int k, const double* raw, const double* der, const double* old, double* out,
-                  const double* input) {
+                  double* kept, const double* input) {
     using P = PkN<W>;
     const PacketRows<W> r{b.E, k};
     const P v = r.c(old, V), pp = r.c(old, p), qq = r.c(old, q), nn = r.c(old, State::n), ee = r.c(old, e),
              ff = r.c(old, f), ca = r.c(old, cac);
     const P in = Eigen::Map<const P>(input + (k - b.begin));
     // h = 1 + (inf_h(cac) - 1) * alpha; inf(x) = 1 / (1 + exp((mdp - x) / scale))
-    const P h = 1.0 + (sigmoidOfNegative((r.c(raw, h_mdp) - ca) * r.c(der, hInv)) - 1.0) * r.c(raw, h_alpha);
+    const P hSteadyState = sigmoidOfNegative((r.c(raw, h_mdp) - ca) * r.c(der, hInv));
+    if constexpr (Keep) r.m(kept, hSteady) = hSteadyState;
+    const P h = 1.0 + (hSteadyState - 1.0) * r.c(raw, h_alpha);
     const P gCa = r.c(raw, g_Ca) * ee.square() * ff * h;
     const P gK = r.c(raw, g_Ks) * nn + r.c(raw, g_Kf) * pp.square().square() * qq;
     // Semi-implicit voltage update, conductances from the previous step.
@@ -46,20 +48,31 @@ void stepElements(const Block& b, int k, const double* raw, const double* der, c
     r.m(out, cac) = r.c(der, kappa) * (ca - gCa * (vNew - r.c(raw, E_Ca)) * r.c(raw, rho_ca));
     for (int g = 0; g < 5; ++g) {
         const Gate& gt = gates[g];
-        r.m(out, gt.state) = r.c(der, gateBase + 3 * g) * r.c(old, gt.state) +
-                             r.c(der, gateBase + 3 * g + 1) /
-                                 (1.0 + expNoDivide((r.c(raw, gt.mdp) - vNew) * r.c(der, gateBase + 3 * g + 2)));
+        const P denominator = 1.0 + expNoDivide((r.c(raw, gt.mdp) - vNew) * r.c(der, gateBase + 3 * g + 2));
+        if constexpr (Keep) r.m(kept, gateDenominatorBase + g) = denominator;
+        r.m(out, gt.state) = r.c(der, gateBase + 3 * g) * r.c(old, gt.state) + r.c(der, gateBase + 3 * g + 1) / denominator;
     }
+}
+
+template <bool Keep>
+void stepBlock(const Block& b, const double* raw, const double* der, const double* old, double* out, double* kept,
+               const double* input) {
+    // Several packets at a time: independent work to overlap with each exp's chain of operations.
+    int k = b.begin;
+    for (; k + wide <= b.begin + b.n; k += wide) stepElements<wide, Keep>(b, k, raw, der, old, out, kept, input);
+    for (; k < b.begin + b.n; k += packet) stepElements<packet, Keep>(b, k, raw, der, old, out, kept, input);
 }
 
 }  // namespace
 
 void stepCelegans(const Block& b, const double* raw, const double* der, const double* old, double* out,
                   const double* input, double) {
-    // Several packets at a time: independent work to overlap with each exp's chain of operations.
-    int k = b.begin;
-    for (; k + wide <= b.begin + b.n; k += wide) stepElements<wide>(b, k, raw, der, old, out, input);
-    for (; k < b.begin + b.n; k += packet) stepElements<packet>(b, k, raw, der, old, out, input);
+    stepBlock<false>(b, raw, der, old, out, nullptr, input);
+}
+
+void stepKeepingCelegans(const Block& b, const double* raw, const double* der, const double* old, double* out,
+                         double* kept, const double* input, double) {
+    stepBlock<true>(b, raw, der, old, out, kept, input);
 }
 
 namespace {
@@ -67,8 +80,8 @@ namespace {
 // Reverse step of the W elements starting at k.
 template <int W>
 void reverseElements(const Block& b, int k, const double* raw, const double* der, const double* old,
-                     const double* neu, const double* adjNew, double* adjOld, double* adjInput, double* grad,
-                     double dt) {
+                     const double* neu, const double* kept, const double* adjNew, double* adjOld, double* adjInput,
+                     double* grad, double dt) {
     using P = PkN<W>;
     const PacketRows<W> r{b.E, k};
     auto G = [&](int i) { return r.m(grad, i); };
@@ -77,11 +90,13 @@ void reverseElements(const Block& b, int k, const double* raw, const double* der
     const P vNew = r.c(neu, V);
     P aV = r.c(adjNew, V);
 
-    // Gates: x' = ka*x + kb*s, s = 1/(1+exp((mdp - V')/scale)); dx'/dtau = dt (x - s) / (tau + dt)^2.
+    // Gates: x' = ka*x + kb*s, s = 1/(1+exp((mdp - V')/scale)), its denominator kept by the step;
+    // dx'/dtau = dt (x - s) / (tau + dt)^2. Unrolled, so that every row is at a fixed offset.
+#pragma GCC unroll 5
     for (int g = 0; g < 5; ++g) {
         const Gate& gt = gates[g];
         const P aX = r.c(adjNew, gt.state), mdp = r.c(raw, gt.mdp), inv = r.c(der, gateBase + 3 * g + 2);
-        const P sig = sigmoidOfNegative((mdp - vNew) * inv);
+        const P sig = 1.0 / r.c(kept, gateDenominatorBase + g);
         const P dsig = sig * (1.0 - sig) * inv;            // ds/dV'
         const P aS = aX * r.c(der, gateBase + 3 * g + 1);  // adjoint of s
         r.m(adjOld, gt.state) = aX * r.c(der, gateBase + 3 * g);
@@ -91,9 +106,9 @@ void reverseElements(const Block& b, int k, const double* raw, const double* der
         G(gt.tau) += aX * (r.c(old, gt.state) - sig) * r.c(der, dKaBase + g);
     }
 
-    // Recompute the conductances of the forward step.
+    // Recompute the conductances of the forward step (h's steady state kept by the step).
     const P alpha = r.c(raw, h_alpha), hInvA = r.c(der, hInv), hMdp = r.c(raw, h_mdp);
-    const P sh = sigmoidOfNegative((hMdp - ca) * hInvA);
+    const P sh = r.c(kept, hSteady);
     const P h = 1.0 + (sh - 1.0) * alpha;
     const P gCaP = r.c(raw, g_Ca), gKs = r.c(raw, g_Ks), gKf = r.c(raw, g_Kf);
     const P gCa = gCaP * ee.square() * ff * h;
@@ -145,14 +160,15 @@ void reverseElements(const Block& b, int k, const double* raw, const double* der
 }  // namespace
 
 void reverseCelegans(const Block& b, const double* raw, const double* der, const double* old, const double* neu,
-                     const double* adjNew, double* adjOld, double* adjInput, double* grad, double dt) {
+                     const double* kept, const double* adjNew, double* adjOld, double* adjInput, double* grad,
+                     double dt) {
     // Half as many elements at a time as the forward step: the reverse keeps more values live.
     constexpr int width = std::max(packet, wide / 2);
     int k = b.begin;
     for (; k + width <= b.begin + b.n; k += width)
-        reverseElements<width>(b, k, raw, der, old, neu, adjNew, adjOld, adjInput, grad, dt);
+        reverseElements<width>(b, k, raw, der, old, neu, kept, adjNew, adjOld, adjInput, grad, dt);
     for (; k < b.begin + b.n; k += packet)
-        reverseElements<packet>(b, k, raw, der, old, neu, adjNew, adjOld, adjInput, grad, dt);
+        reverseElements<packet>(b, k, raw, der, old, neu, kept, adjNew, adjOld, adjInput, grad, dt);
 }
 
 }  // namespace odynn::detail::ODYNN_ISA

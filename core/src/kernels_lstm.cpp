@@ -47,8 +47,9 @@ public:
     bool reverseNeedsInput() const override { return true; }
 
     // Re-runs the step for its gate activations, then its reverse.
-    void reverse(const ModelGroup& g, const Block& b, const double* old, const double* neu, const double* adjNew,
-                 double* adjOld, const double* in, double* adjInput, double* grad, Scratch&, double) const override {
+    void reverse(const ModelGroup& g, const Block& b, const double* old, const double* neu, const double*,
+                 const double* adjNew, double* adjOld, const double* in, double* adjInput, double* grad, Scratch&,
+                 double) const override {
         forEachSetRun(g, b, [&](int set, int first, int count) {
             const double* w = g.weights.data() + size_t(set) * g.weightStride;
             g.net->step(w, old, g.scratchState.data(), g.gates.data(), g.stride, first, count, in + (first - b.begin),

@@ -34,7 +34,7 @@ void stepHhSimple(const Block& b, const double* raw, const double* der, const do
 }
 
 void reverseHhSimple(const Block& b, const double* raw, const double* der, const double* old, const double* neu,
-                     const double* adjNew, double* adjOld, double* adjInput, double* grad, double dt) {
+                     const double*, const double* adjNew, double* adjOld, double* adjInput, double* grad, double dt) {
     using namespace hhsimple;
     for (int k = b.begin; k < b.begin + b.n; k += packet) {
         const PacketRows<> r{b.E, k};
@@ -90,7 +90,7 @@ void stepLeaky(const Block& b, const double*, const double* der, const double* o
 }
 
 void reverseLeaky(const Block& b, const double* raw, const double* der, const double* old, const double* neu,
-                  const double* adjNew, double* adjOld, double* adjInput, double* grad, double dt) {
+                  const double*, const double* adjNew, double* adjOld, double* adjInput, double* grad, double dt) {
     using namespace leaky;
     for (int k = b.begin; k < b.begin + b.n; k += packet) {
         const PacketRows<> r{b.E, k};

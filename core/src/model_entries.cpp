@@ -18,9 +18,18 @@ public:
               double dt) const override {
         (kernels().*math_).step(b, g.raw.data(), g.derived.data(), old, out, input, dt);
     }
-    void reverse(const ModelGroup& g, const Block& b, const double* old, const double* neu, const double* adjNew,
-                 double* adjOld, const double*, double* adjInput, double* grad, Scratch&, double dt) const override {
-        (kernels().*math_).reverse(b, g.raw.data(), g.derived.data(), old, neu, adjNew, adjOld, adjInput, grad, dt);
+    int keptRows() const override { return (kernels().*math_).keptCount; }
+    void stepKeeping(const ModelGroup& g, const Block& b, const double* old, double* out, double* kept,
+                     const double* input, Scratch& s, double dt) const override {
+        const ModelMath& math = kernels().*math_;
+        if (math.stepKeeping) math.stepKeeping(b, g.raw.data(), g.derived.data(), old, out, kept, input, dt);
+        else step(g, b, old, out, input, s, dt);
+    }
+    void reverse(const ModelGroup& g, const Block& b, const double* old, const double* neu, const double* kept,
+                 const double* adjNew, double* adjOld, const double*, double* adjInput, double* grad, Scratch&,
+                 double dt) const override {
+        (kernels().*math_).reverse(b, g.raw.data(), g.derived.data(), old, neu, kept, adjNew, adjOld, adjInput, grad,
+                                   dt);
     }
 
 private:

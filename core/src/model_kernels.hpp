@@ -37,14 +37,23 @@ public:
     // One step of block b: out = step(old, input), input being the block's total current (n values).
     virtual void step(const ModelGroup& g, const Block& b, const double* old, double* out, const double* input,
                       Scratch& s, double dt) const = 0;
+    // Rows ([row][stride]) of a step's values that stepKeeping() keeps for reverse(), which then
+    // need not compute them again (a gradient pass stores them beside each state); 0: none.
+    virtual int keptRows() const { return 0; }
+    // step() that also writes those values to kept.
+    virtual void stepKeeping(const ModelGroup& g, const Block& b, const double* old, double* out, double* /*kept*/,
+                             const double* input, Scratch& s, double dt) const {
+        step(g, b, old, out, input, s, dt);
+    }
     // Whether reverse() reads the step's input current (then the engine gathers it again).
     virtual bool reverseNeedsInput() const { return false; }
     // Reverse of step: from the adjoint of the new state (adjNew) writes the adjoint of the old
     // state (adjOld, overwritten) and of the input (adjInput, block-local, n values) and adds
     // parameter gradients into grad ([param][stride], or the group's per-set weight layout).
+    // kept: what stepKeeping() kept of this step (unread where keptRows() is 0).
     virtual void reverse(const ModelGroup& g, const Block& b, const double* old, const double* neu,
-                         const double* adjNew, double* adjOld, const double* input, double* adjInput, double* grad,
-                         Scratch& s, double dt) const = 0;
+                         const double* kept, const double* adjNew, double* adjOld, const double* input,
+                         double* adjInput, double* grad, Scratch& s, double dt) const = 0;
 };
 
 // The hand-written entries (kernels_celegans.cpp, kernels_simple.cpp, kernels_lstm.cpp).

@@ -431,8 +431,9 @@ public:
         run(step_, arrays, b.E, b.begin, b.n, b.begin, consts_);
     }
     bool reverseNeedsInput() const override { return reverseInput_; }
-    void reverse(const ModelGroup& g, const Block& b, const double* old, const double* neu, const double* adjNew,
-                 double* adjOld, const double* input, double* adjInput, double* grad, Scratch&, double) const override {
+    void reverse(const ModelGroup& g, const Block& b, const double* old, const double* neu, const double*,
+                 const double* adjNew, double* adjOld, const double* input, double* adjInput, double* grad, Scratch&,
+                 double) const override {
         const double* arrays[int(Base::Count)] = {};
         arrays[int(Base::Raw)] = g.raw.data();
         arrays[int(Base::Derived)] = g.derived.data();
