@@ -1,7 +1,8 @@
 // Checkpointing through time: a reverse pass that keeps only every k-th state and recomputes
 // the rest gives the same loss and gradient, bit for bit, as one that keeps every state, for
 // lone neurons, coupled circuits and circuits with an LSTM neuron, on 1 and 2 threads, and for
-// step counts that leave a short last segment.
+// step counts that leave a short last segment. A population large enough to go through the
+// reverse pass a few sets at a time gives every set the bits it gets alone.
 #include <cstring>
 
 #include "odynn/fitting.hpp"
@@ -65,6 +66,27 @@ void checkSameGradient(const Circuit& c, int steps, int batch, int sets) {
     QVERIFY(norm > 0 && std::isfinite(norm));  // the comparison is about a real gradient
 }
 
+// Each set of a population evaluated alone against the whole population at once, stored or
+// checkpointed, on 1 and 2 threads.
+void checkSetsAlone(const Circuit& c, int steps, int batch, int sets) {
+    const FitDataset data = pulseData(c, steps, batch);
+    const auto pop = perturbedSets(c, sets);
+    const int P = ParameterLayout(c).size();
+    LossWeights w;
+    w.ca = 10.0;
+    for (std::size_t history : {storeEverything, checkpointAlways})
+        for (int threads : {1, 2}) {
+            const LossGradient all = lossAndGradient(c, pop, sets, data, w, threads, history);
+            for (int s = 0; s < sets; ++s) {
+                const std::vector<double> one(pop.begin() + s * P, pop.begin() + (s + 1) * P);
+                const LossGradient alone = lossAndGradient(c, one, 1, data, w, 1, history);
+                const std::vector<double> mine(all.gradient.begin() + s * P, all.gradient.begin() + (s + 1) * P);
+                QVERIFY2(bitEqual({all.loss[s]}, alone.loss) && bitEqual(mine, alone.gradient),
+                         qPrintable(QString("set %1, %2 thread(s)").arg(s).arg(threads)));
+            }
+        }
+}
+
 Circuit withLstmNeuron(double dt) {
     Circuit c = test::pairCircuit(dt);
     LstmSpec spec;
@@ -89,6 +111,9 @@ private slots:
     }
     void coupledCircuit() { checkSameGradient(test::pairCircuit(0.5), 403, 2, 3); }
     void circuitWithLstmNeuron() { checkSameGradient(withLstmNeuron(0.5), 150, 2, 2); }
+    // Sizes whose stored trajectories do not fit in cache at once: the sets go in chunks.
+    void populationInChunks() { checkSetsAlone(singleNeuronCircuit("celegans", 0.5), 2000, 3, 30); }
+    void coupledPopulationInChunks() { checkSetsAlone(test::pairCircuit(0.5), 1000, 2, 40); }
 };
 
 QTEST_APPLESS_MAIN(TestCheckpointing)

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 
 #include "engine.hpp"
 #include "odynn/errors.hpp"
@@ -396,28 +397,21 @@ int checkpointSegment(const Engine& eng, int T, std::size_t historyBytes) {
     return int(std::ceil(std::sqrt(double(T))));
 }
 
-LossGradient evaluate(const Circuit& c, const std::vector<double>& pop, int sets, const FitDataset& data,
-                      const LossWeights& w, int threads, bool withGradient, std::size_t historyBytes) {
-    const ParameterLayout layout(c);
-    checkData(c, layout, pop, sets, data, w);
-    const Engine eng(c, layout, pop.data(), sets, data.stimulus.batch);
-    const Targets tg(data, w, eng.neuronCount);
-    Pass pass(eng, data, tg);
-    const int nth = eng.threadsFor(threads);
-    pass.run(nth, withGradient, withGradient ? checkpointSegment(eng, data.stimulus.steps, historyBytes) : 0);
-
+// Adds the pass's loss, and with `withGradient` its gradient, of the engine's sets into out's
+// sets from firstSet on (out sized for the whole population).
+void collect(const Engine& eng, const ParameterLayout& layout, const Pass& pass, bool withGradient, int firstSet,
+             LossGradient& out) {
     const int P = layout.size(), L = eng.lanes, B = eng.batch;
-    LossGradient out;
-    out.loss.assign(sets, 0.0);
+    double* loss = out.loss.data() + firstSet;
     for (size_t g = 0; g < eng.groups.size(); ++g)
-        for (int k = 0; k < eng.groups[g].elems; ++k) out.loss[(k % L) / B] += pass.elemLoss[pass.lossOffset[g] + k];
-    if (!withGradient) return out;
-    out.gradient.assign(size_t(sets) * P, 0.0);
+        for (int k = 0; k < eng.groups[g].elems; ++k) loss[(k % L) / B] += pass.elemLoss[pass.lossOffset[g] + k];
+    if (!withGradient) return;
+    double* gradient = out.gradient.data() + size_t(firstSet) * P;
     const size_t CL = size_t(eng.conn.count) * L;
     const int nGaps = (eng.conn.count - eng.conn.synapses) / 2;
     for (int p = 0; p < P; ++p) {
         const ParamEntry& e = layout.entries()[p];
-        for (int s = 0; s < sets; ++s) {
+        for (int s = 0; s < eng.sets; ++s) {
             double sum = 0;
             for (int b = 0; b < B; ++b) {
                 const int lane = s * B + b;
@@ -437,8 +431,76 @@ LossGradient evaluate(const Circuit& c, const std::vector<double>& pop, int sets
                            pass.connGrad[size_t(eng.conn.synapses + nGaps + e.index) * L + lane];
                 }
             }
-            out.gradient[size_t(s) * P + p] = sum;
+            gradient[size_t(s) * P + p] = sum;
         }
+    }
+}
+
+// Sets never interact, so a population's gradient can be worked out a few sets at a time, each
+// chunk through its forward and reverse pass on one thread. A chunk's stored trajectory then
+// stays in cache from the forward pass to the reverse (a whole population's, tens of MB, would
+// be read back from memory), and threads take whole chunks with no barrier between steps. Each
+// set goes through the same operations either way, so its results are the same bits.
+//
+// Sets in a chunk: of the counts whose stored trajectories fit in `chunkCacheBytes` (or that
+// do not fill `chunkLanes` elements), the one with the least padding in whole runs of
+// `chunkLanes` elements (the kernels' widest blocks; a padding element costs as much as a real
+// one). Ties go to the larger count.
+constexpr std::size_t chunkCacheBytes = std::size_t(4) << 20;  // a share of the last-level cache per thread
+constexpr int chunkLanes = 32;
+
+int setsPerChunk(const Engine& eng, int T) {
+    std::size_t setBytes = 0;
+    for (const auto& g : eng.groups)
+        setBytes += std::size_t(g.states + g.kernels->keptRows()) * g.neurons.size() * eng.batch * sizeof(double);
+    setBytes *= std::size_t(T) + 1;
+    const int fitting = int(std::min<std::size_t>(chunkCacheBytes / setBytes, std::size_t(eng.sets)));
+    const int filling = std::min((chunkLanes + eng.batch - 1) / eng.batch, eng.sets);
+    int best = 1;
+    double bestFill = 0;
+    for (int n = 1; n <= std::max({fitting, filling, 1}); ++n) {
+        std::size_t used = 0, padded = 0;
+        for (const auto& g : eng.groups) {
+            const std::size_t elems = g.neurons.size() * std::size_t(n) * eng.batch;
+            used += elems;
+            padded += (elems + chunkLanes - 1) / chunkLanes * chunkLanes;
+        }
+        const double fill = double(used) / double(padded);
+        if (fill >= bestFill) best = n, bestFill = fill;
+    }
+    return best;
+}
+
+LossGradient evaluate(const Circuit& c, const std::vector<double>& pop, int sets, const FitDataset& data,
+                      const LossWeights& w, int threads, bool withGradient, std::size_t historyBytes) {
+    const ParameterLayout layout(c);
+    checkData(c, layout, pop, sets, data, w);
+    const int T = data.stimulus.steps, B = data.stimulus.batch, P = layout.size();
+    const Engine eng(c, layout, pop.data(), sets, B);
+    const Targets tg(data, w, eng.neuronCount);
+    LossGradient out;
+    out.loss.assign(sets, 0.0);
+    if (withGradient) out.gradient.assign(size_t(sets) * P, 0.0);
+    const int perChunk = withGradient ? setsPerChunk(eng, T) : sets;
+    if (perChunk >= sets) {
+        Pass pass(eng, data, tg);
+        pass.run(eng.threadsFor(threads), withGradient, withGradient ? checkpointSegment(eng, T, historyBytes) : 0);
+        collect(eng, layout, pass, withGradient, 0, out);
+        return out;
+    }
+    // As many chunks for each thread, of near-equal sizes.
+    const int nth = std::min(resolveThreads(threads), (sets + perChunk - 1) / perChunk);
+    const int chunks = ((sets + perChunk - 1) / perChunk + nth - 1) / nth * nth;
+    std::vector<std::unique_ptr<const Engine>> parts(chunks);
+    for (int i = 0; i < chunks; ++i) {
+        const int first = splitRange(sets, chunks, i).first, n = splitRange(sets, chunks, i).second - first;
+        parts[i] = std::make_unique<const Engine>(c, layout, pop.data() + size_t(first) * P, n, B);
+    }
+#pragma omp parallel for schedule(dynamic) num_threads(nth)
+    for (int i = 0; i < chunks; ++i) {
+        Pass pass(*parts[i], data, tg);  // on this thread: its workspace is this thread's
+        pass.run(1, true, checkpointSegment(*parts[i], T, historyBytes / nth));
+        collect(*parts[i], layout, pass, true, splitRange(sets, chunks, i).first, out);
     }
     return out;
 }
