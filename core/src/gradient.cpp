@@ -442,10 +442,10 @@ void collect(const Engine& eng, const ParameterLayout& layout, const Pass& pass,
 // be read back from memory), and threads take whole chunks with no barrier between steps. Each
 // set goes through the same operations either way, so its results are the same bits.
 //
-// Sets in a chunk: of the counts whose stored trajectories fit in `chunkCacheBytes` (or that
-// do not fill `chunkLanes` elements), the one with the least padding in whole runs of
-// `chunkLanes` elements (the kernels' widest blocks; a padding element costs as much as a real
-// one). Ties go to the larger count.
+// Sets in a chunk: of the counts whose stored trajectories fit in `chunkCacheBytes`, the one with
+// the least padding in whole runs of `chunkLanes` elements (the kernels' widest blocks; a padding
+// element costs as much as a real one), ties to the larger. No chunks (returns every set) where
+// such a chunk would hold fewer than half a run: too few elements a step to pay (long recordings).
 constexpr std::size_t chunkCacheBytes = std::size_t(4) << 20;  // a share of the last-level cache per thread
 constexpr int chunkLanes = 32;
 
@@ -455,10 +455,9 @@ int setsPerChunk(const Engine& eng, int T) {
         setBytes += std::size_t(g.states + g.kernels->keptRows()) * g.neurons.size() * eng.batch * sizeof(double);
     setBytes *= std::size_t(T) + 1;
     const int fitting = int(std::min<std::size_t>(chunkCacheBytes / setBytes, std::size_t(eng.sets)));
-    const int filling = std::min((chunkLanes + eng.batch - 1) / eng.batch, eng.sets);
-    int best = 1;
+    int best = eng.sets;
     double bestFill = 0;
-    for (int n = 1; n <= std::max({fitting, filling, 1}); ++n) {
+    for (int n = 1; n <= fitting; ++n) {
         std::size_t used = 0, padded = 0;
         for (const auto& g : eng.groups) {
             const std::size_t elems = g.neurons.size() * std::size_t(n) * eng.batch;
@@ -466,7 +465,7 @@ int setsPerChunk(const Engine& eng, int T) {
             padded += (elems + chunkLanes - 1) / chunkLanes * chunkLanes;
         }
         const double fill = double(used) / double(padded);
-        if (fill >= bestFill) best = n, bestFill = fill;
+        if (fill >= bestFill && 2 * used >= chunkLanes) best = n, bestFill = fill;
     }
     return best;
 }
