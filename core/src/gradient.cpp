@@ -491,15 +491,17 @@ LossGradient evaluate(const Circuit& c, const std::vector<double>& pop, int sets
     const int nth = std::min(resolveThreads(threads), (sets + perChunk - 1) / perChunk);
     const int chunks = ((sets + perChunk - 1) / perChunk + nth - 1) / nth * nth;
     std::vector<std::unique_ptr<const Engine>> parts(chunks);
+    std::vector<int> firstSet(chunks);
     for (int i = 0; i < chunks; ++i) {
-        const int first = splitRange(sets, chunks, i).first, n = splitRange(sets, chunks, i).second - first;
-        parts[i] = std::make_unique<const Engine>(c, layout, pop.data() + size_t(first) * P, n, B);
+        const auto [first, end] = splitRange(sets, chunks, i);
+        firstSet[i] = first;
+        parts[i] = std::make_unique<const Engine>(c, layout, pop.data() + size_t(first) * P, end - first, B);
     }
 #pragma omp parallel for schedule(dynamic) num_threads(nth)
     for (int i = 0; i < chunks; ++i) {
         Pass pass(*parts[i], data, tg);  // on this thread: its workspace is this thread's
         pass.run(1, true, checkpointSegment(*parts[i], T, historyBytes / nth));
-        collect(*parts[i], layout, pass, true, splitRange(sets, chunks, i).first, out);
+        collect(*parts[i], layout, pass, true, firstSet[i], out);
     }
     return out;
 }

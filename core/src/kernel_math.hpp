@@ -45,24 +45,23 @@ typedef long long RegisterInts __attribute__((vector_size(registerDoubles * size
 
 // x > hi ? hi : x and x < lo ? lo : x, one instruction each (min and max return their second
 // operand when either is NaN: NaN passes through), the same on every level.
-inline RegisterDoubles clampBelow(RegisterDoubles hi, RegisterDoubles x) {
 #if defined(__AVX512F__)
-    return (RegisterDoubles)_mm512_min_pd((__m512d)hi, (__m512d)x);
+using NativeDoubles = __m512d;
+#define ODYNN_LEVEL_PD(op) _mm512_##op##_pd
 #elif defined(__AVX__)
-    return (RegisterDoubles)_mm256_min_pd((__m256d)hi, (__m256d)x);
+using NativeDoubles = __m256d;
+#define ODYNN_LEVEL_PD(op) _mm256_##op##_pd
 #else
-    return (RegisterDoubles)_mm_min_pd((__m128d)hi, (__m128d)x);
+using NativeDoubles = __m128d;
+#define ODYNN_LEVEL_PD(op) _mm_##op##_pd
 #endif
+inline RegisterDoubles clampBelow(RegisterDoubles hi, RegisterDoubles x) {
+    return (RegisterDoubles)ODYNN_LEVEL_PD(min)((NativeDoubles)hi, (NativeDoubles)x);
 }
 inline RegisterDoubles clampAbove(RegisterDoubles lo, RegisterDoubles x) {
-#if defined(__AVX512F__)
-    return (RegisterDoubles)_mm512_max_pd((__m512d)lo, (__m512d)x);
-#elif defined(__AVX__)
-    return (RegisterDoubles)_mm256_max_pd((__m256d)lo, (__m256d)x);
-#else
-    return (RegisterDoubles)_mm_max_pd((__m128d)lo, (__m128d)x);
-#endif
+    return (RegisterDoubles)ODYNN_LEVEL_PD(max)((NativeDoubles)lo, (NativeDoubles)x);
 }
+#undef ODYNN_LEVEL_PD
 
 // exp of R registers of doubles, in place (expNoDivide below explains). Each stage is written
 // for all R registers before the next, so that the instructions of the R independent chains
