@@ -58,9 +58,20 @@ template <bool Keep>
 void stepBlock(const Block& b, const double* raw, const double* der, const double* old, double* out, double* kept,
                const double* input) {
     // Several packets at a time: independent work to overlap with each exp's chain of operations.
+    // The rest, under `wide`, in one go where it is two or three packets: a block stepped on its
+    // own step after step (a simulation's chunk) leaves one packet's chain of operations little
+    // to overlap with.
     int k = b.begin;
-    for (; k + wide <= b.begin + b.n; k += wide) stepElements<wide, Keep>(b, k, raw, der, old, out, kept, input);
-    for (; k < b.begin + b.n; k += packet) stepElements<packet, Keep>(b, k, raw, der, old, out, kept, input);
+    const int end = b.begin + b.n;
+    for (; k + wide <= end; k += wide) stepElements<wide, Keep>(b, k, raw, der, old, out, kept, input);
+    if constexpr (wide > 3 * packet)
+        if (end - k == 3 * packet) return stepElements<3 * packet, Keep>(b, k, raw, der, old, out, kept, input);
+    if constexpr (wide > 2 * packet)
+        if (end - k >= 2 * packet) {
+            stepElements<2 * packet, Keep>(b, k, raw, der, old, out, kept, input);
+            k += 2 * packet;
+        }
+    for (; k < end; k += packet) stepElements<packet, Keep>(b, k, raw, der, old, out, kept, input);
 }
 
 }  // namespace
