@@ -11,6 +11,12 @@ public:
     explicit BuiltinKernels(ModelMath KernelLevel::*math) : math_(math) {}
 
     int derivedCount() const override { return (kernels().*math_).derivedCount; }
+    // The widest block the hand-written kernels take at once (four AVX-512 registers), so that a
+    // step is one call with four independent chains of operations. Smaller chunks leave each
+    // exp's latency exposed; larger ones fall out of the L1 cache. Measured on population (1
+    // thread, median ms): 32 -> 3.06, 40 -> 3.27, 64 -> 3.30, 128 -> 3.64, 256 -> 4.19, and 4.7-5.0
+    // for 8-24.
+    int chunkElements() const override { return 4 * packet; }
     void derive(const double* raw, double* der, int E, double dt) const override {
         (kernels().*math_).derive(raw, der, E, dt);
     }

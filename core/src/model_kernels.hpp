@@ -27,6 +27,11 @@ public:
     virtual bool groupPerNeuron() const { return false; }
     // Stepped by one thread (results must not depend on how lanes are split).
     virtual bool serial() const { return false; }
+    // Elements that a simulation of independent lanes steps together through a block of steps;
+    // 0: a whole block of the engine (Engine::block). Small for kernels that hold a few packets
+    // in registers (their parameters then stay in the L1 cache); large for an interpreter,
+    // whose cost per call is paid once per instruction.
+    virtual int chunkElements() const { return 0; }
     // Allocates the group's own buffers once its first neuron, lanes and sets are known.
     virtual void prepare(ModelGroup&, const Neuron&, int /*sets*/) const {}
     // derived[row][E] from raw[param][E] for elements [0, E); dt in ms.

@@ -395,7 +395,9 @@ struct Simulation::Impl {
             for (size_t g = 0; g < eng.groups.size(); ++g) {
                 const auto [e0, e1] = eng.rangeFor(int(g), nth, tid);
                 // Serial kernels (an LSTM's sets share work across lanes) take their range whole.
-                const int chunk = eng.groups[g].kernels->serial() ? std::max(e1 - e0, 1) : chunkElements(eng.groups[g]);
+                const ModelKernels& kernels = *eng.groups[g].kernels;
+                const int chunk = kernels.serial() ? std::max(e1 - e0, 1)
+                                  : kernels.chunkElements() > 0 ? kernels.chunkElements() : Engine::block;
                 for (int c0 = e0; c0 < e1; c0 += chunk) {
                     const int c1 = std::min(c0 + chunk, e1);
                     std::vector<RecordRun> runs;
@@ -442,15 +444,6 @@ struct Simulation::Impl {
             }
         }
         result.cancelled = anyStopped;
-    }
-
-    // Elements of a group stepped together through a block of steps: 32, the widest the kernels
-    // take at once (four AVX-512 registers), so that a step is one call with four independent
-    // chains of operations. Smaller chunks leave each exp's latency exposed; larger ones fall out
-    // of the L1 cache. Measured on population (1 thread, median ms): 32 -> 3.06, 40 -> 3.27,
-    // 64 -> 3.30, 128 -> 3.64, 256 -> 4.19, and 4.7-5.0 for 8-24.
-    static int chunkElements(const ModelGroup&) {
-        return std::min(4 * packet, Engine::block);
     }
 
     // Final state [set][batch][neuron][maxStates] from the buffer the last step wrote.
