@@ -135,42 +135,46 @@ private slots:
         QVERIFY(identical(a.run(s), b.run(s)));
     }
 
-    // Independent lanes are stepped a chunk of elements at a time through every step. A large
-    // population of unconnected neurons of three models (several chunks per group, sets split
-    // across chunk edges) gives every set the same bits as that set simulated alone, every
-    // state, V and Ca, and detail rows alike, on 1 and 2 threads.
+    // Independent lanes are stepped a chunk of elements at a time through blocks of steps. A
+    // large population (several chunks per group, sets cut by chunk edges, more steps than a
+    // block) gives every set the same bits as that set simulated alone: every state, V and Ca,
+    // detail rows and final state, on 1 and 2 threads. Lone celegans neurons (inputs read from
+    // repeated stimulus rows) and unconnected neurons of three models (inputs gathered).
     void independentLanesEqualEachSetAlone() {
-        Circuit c;
-        c.dt = 0.5;
-        c.addNeuron("C", "celegans");
-        c.addNeuron("H", "hhsimple");
-        c.addNeuron("L", "leaky");
-        const int sets = 41, batch = 5;
-        const auto pop = scaledSets(c, sets, 0.004);
-        const Stimulus s = steps(3, 300, batch, 0.5, 9.0);
-        const int P = ParameterLayout(c).size();
-        for (Record record : {Record::AllStates, Record::VoltageCalcium}) {
-            for (int threads : {1, 2}) {
-                SimulationOptions o;
-                o.threads = threads;
-                o.record = record;
-                o.detailNeurons = {0, 2};
-                const SimulationResult all = simulate(c, pop, sets, s, o);
-                QCOMPARE(int(all.sets.size()), sets);
-                for (int set : {0, 6, 7, 20, 39, 40}) {
-                    const std::vector<double> one(pop.begin() + set * P, pop.begin() + (set + 1) * P);
-                    const SimulationResult alone = simulate(c, one, 1, s, o);
-                    SimulationResult picked;
-                    picked.sets = {all.sets[size_t(set)]};
-                    picked.detail = {all.detail[size_t(set)]};
-                    const size_t perSet = all.finalState.size() / sets;
-                    picked.finalState.assign(all.finalState.begin() + set * perSet,
-                                             all.finalState.begin() + (set + 1) * perSet);
-                    QVERIFY2(identical(picked, alone), qPrintable(QString("set %1").arg(set)));
-                    SimulationResult aloneDetail, pickedDetail;
-                    aloneDetail.sets = alone.detail;
-                    pickedDetail.sets = picked.detail;
-                    QVERIFY(identical(pickedDetail, aloneDetail));
+        Circuit three;
+        three.dt = 0.5;
+        three.addNeuron("C", "celegans");
+        three.addNeuron("H", "hhsimple");
+        three.addNeuron("L", "leaky");
+        const Circuit lone = singleNeuronCircuit("celegans", 0.5);
+        for (const Circuit* c : std::initializer_list<const Circuit*>{&lone, &three}) {
+            const int N = int(c->neurons.size());
+            const int sets = 41, batch = 5;
+            const auto pop = scaledSets(*c, sets, 0.004);
+            const Stimulus s = steps(N, 600, batch, 0.5, 9.0);
+            const int P = ParameterLayout(*c).size();
+            for (Record record : {Record::AllStates, Record::VoltageCalcium}) {
+                for (int threads : {1, 2}) {
+                    SimulationOptions o;
+                    o.threads = threads;
+                    o.record = record;
+                    o.detailNeurons = N == 1 ? std::vector<int>{0} : std::vector<int>{0, 2};
+                    const SimulationResult all = simulate(*c, pop, sets, s, o);
+                    QCOMPARE(int(all.sets.size()), sets);
+                    for (int set : {0, 6, 7, 12, 20, 39, 40}) {  // lanes 30-34 and 60-64 cross chunk edges
+                        const std::vector<double> one(pop.begin() + set * P, pop.begin() + (set + 1) * P);
+                        const SimulationResult alone = simulate(*c, one, 1, s, o);
+                        SimulationResult picked;
+                        picked.sets = {all.sets[size_t(set)]};
+                        const size_t perSet = all.finalState.size() / sets;
+                        picked.finalState.assign(all.finalState.begin() + set * perSet,
+                                                 all.finalState.begin() + (set + 1) * perSet);
+                        QVERIFY2(identical(picked, alone), qPrintable(QString("set %1").arg(set)));
+                        SimulationResult aloneDetail, pickedDetail;
+                        aloneDetail.sets = alone.detail;
+                        pickedDetail.sets = {all.detail[size_t(set)]};
+                        QVERIFY(identical(pickedDetail, aloneDetail));
+                    }
                 }
             }
         }
@@ -188,7 +192,7 @@ private slots:
         o.threads = 1;
         o.record = Record::VoltageCalcium;
         const SimulationResult r = simulate(c, pop, sets, d.stimulus, o);
-        for (int set : {0, 9, 22}) {
+        for (int set : {0, 6, 9, 12, 22}) {  // sets 6 and 12 cross the edges of 32-element chunks
             d.targetV.clear();
             for (int t = 0; t < d.stimulus.steps; ++t)
                 for (int b = 0; b < batch; ++b) d.targetV.push_back(r.sets[size_t(set)].at(t, 0, b, 0));
