@@ -12,6 +12,7 @@
 #include <optional>
 #include <vector>
 
+#include <gsl/gsl_blas.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_multifit_nlinear.h>
 
@@ -49,6 +50,37 @@ struct Problem {
 // (One-sided differences are accurate to ~1e-8 relative, enough for Gauss-Newton steps: the
 // steps converge to the same zero of J^T r, and at a perfect fit r = 0 whatever J's error.)
 double stepFor(double y) { return 1.5e-8 * (1.0 + std::abs(y)); }
+
+// The trust region's scale of each coordinate in a floored polish: the largest norm its
+// Jacobian column has had (More's scaling, which makes the steps invariant to the scale of
+// each coordinate), but at least scaleFloor times the largest such norm of any coordinate.
+// Without the floor the region is as long along a weakly determined coordinate as its column
+// is short, so one step can throw it tens of units out to where the model no longer responds
+// to it (a gate's slope at its cap, a time constant at its bound); its column then vanishes and
+// it never comes back. From ODYNN's celegans defaults with E_K 2 mV, n__tau 1 ms and g_Ks
+// 1 mS/cm2 off, More's scaling stops at 1.8e-4 mV^2 with the f, p and q gates at their caps or
+// bounds; with the floor the polish reaches 3e-9 mV^2. No scaling at all (a ball in the
+// coordinates) keeps those gates too, but crawls along the weak coordinates a fit does have to
+// move (hhsimple after a short Adam stage: 9e-10 instead of 2e-21 mV^2); a floor of 1e-2
+// crawls in the same way on the first steps of the refit after held-out validation. Used only
+// from near-exact fits (FitRun::nearExactLoss): on recordings the floored steps overfit.
+constexpr double scaleFloor = 1e-3;
+
+int flooredScale(const gsl_matrix* J, gsl_vector* diag, bool keepLarger) {
+    for (size_t j = 0; j < J->size2; ++j) {
+        gsl_vector_const_view column = gsl_matrix_const_column(J, j);
+        double norm = gsl_blas_dnrm2(&column.vector);
+        if (norm == 0.0) norm = 1.0;  // as GSL's own scalings do
+        gsl_vector_set(diag, j, keepLarger ? std::max(gsl_vector_get(diag, j), norm) : norm);
+    }
+    const double least = scaleFloor * gsl_vector_max(diag);
+    for (size_t j = 0; j < diag->size; ++j) gsl_vector_set(diag, j, std::max(gsl_vector_get(diag, j), least));
+    return GSL_SUCCESS;
+}
+
+const gsl_multifit_nlinear_scale flooredMoreScale{
+    "more-floored", [](const gsl_matrix* J, gsl_vector* diag) { return flooredScale(J, diag, false); },
+    [](const gsl_matrix* J, gsl_vector* diag) { return flooredScale(J, diag, true); }};
 
 int residualsAt(const gsl_vector* y, void* data, gsl_vector* f) {
     auto& p = *static_cast<Problem*>(data);
@@ -140,7 +172,7 @@ int jacobianAt(const gsl_vector* y, void* data, gsl_matrix* J) {
 
 std::optional<bool> polishWithLevenbergMarquardt(const FitObjective& obj, const std::vector<Coordinate>& coords,
                                                  int iterations, double* set, double& loss,
-                                                 const Interrupt& interrupted, const Enough& enough) {
+                                                 const Interrupt& interrupted, const Enough& enough, double floorBelow) {
     const int F = obj.freeCount(), P = obj.size();
     if (F == 0) return false;
     Problem prob{obj, coords, 0, {}, {}, {}, {}, loss};
@@ -156,7 +188,8 @@ std::optional<bool> polishWithLevenbergMarquardt(const FitObjective& obj, const 
     // Geodesic acceleration (Transtrum and Sethna): a second-order correction of each step,
     // from one more residual evaluation, that follows curved valleys; plain LM crawls there.
     params.trs = gsl_multifit_nlinear_trs_lmaccel;
-    params.scale = gsl_multifit_nlinear_scale_more;    // invariant to the scale of each coordinate
+    // Invariant to the scale of each coordinate; floored: see flooredScale.
+    params.scale = loss < floorBelow ? &flooredMoreScale : gsl_multifit_nlinear_scale_more;
     params.solver = blockedQrSolver();  // QR, not the normal equations: J is ill-conditioned
     gsl_multifit_nlinear_workspace* w =
         gsl_multifit_nlinear_alloc(gsl_multifit_nlinear_trust, &params, size_t(prob.residuals), size_t(F));

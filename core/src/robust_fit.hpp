@@ -72,10 +72,17 @@ bool polishWithLbfgs(const FitObjective& obj, const std::vector<Coordinate>& coo
 //  a sum of squares (least_squares_polish.cpp); nullopt when the objective has no residuals or
 //  its Jacobian would be too large. `enough` (may be empty) is asked about every lower point
 //  found (the full set): when it returns true the polish ends there.
+//  `floorBelow`: from a loss below it the trust region's scale of each coordinate is at least
+//  a thousandth of the largest (least_squares_polish.cpp): polishes of near-exact fits, which
+//  must not throw weakly determined gates to their caps.
 using Enough = std::function<bool(const std::vector<double>& set)>;
 std::optional<bool> polishWithLevenbergMarquardt(const FitObjective& obj, const std::vector<Coordinate>& coords,
                                                  int iterations, double* set, double& loss,
-                                                 const Interrupt& interrupted = {}, const Enough& enough = {});
+                                                 const Interrupt& interrupted = {}, const Enough& enough = {},
+                                                 double floorBelow = 0);
+
+// The middle finite loss of the screened starts (epoch 0), the scale of the misfit; NaN if none.
+double typicalStart(const std::vector<double>& screened);
 
 // Set indices by loss, lowest first (ties by index, NaN last).
 std::vector<int> lowestFirst(const std::vector<double>& losses);

@@ -30,7 +30,10 @@ namespace {
 // of 300 mV^2); the valleys hops leave lie at 1e-8 - 1e-6 of the start.
 constexpr double hopFloor = 1e-12;
 
-// The middle finite loss of the screened starts (epoch 0), the scale of the misfit; NaN if none.
+}  // namespace
+
+namespace detail {
+
 double typicalStart(const std::vector<double>& screened) {
     std::vector<double> finite;
     for (const double l : screened)
@@ -39,10 +42,6 @@ double typicalStart(const std::vector<double>& screened) {
     std::nth_element(finite.begin(), finite.begin() + finite.size() / 2, finite.end());
     return finite[finite.size() / 2];
 }
-
-}  // namespace
-
-namespace detail {
 
 std::vector<std::vector<int>> hopGroups(const FitObjective& obj) {
     const auto names = obj.names();
@@ -73,7 +72,7 @@ void FitRun::robustHop(EpochSummary& sum) {
     const auto groups = detail::hopGroups(obj);
     const int best = detail::lowestFirst(r.bestLoss).front();
     // Epoch 0 is the screen (a resumed run reads it back from history.csv).
-    const double start = lossHistory_.empty() ? std::numeric_limits<double>::quiet_NaN() : typicalStart(lossHistory_.front());
+    const double start = lossHistory_.empty() ? std::numeric_limits<double>::quiet_NaN() : detail::typicalStart(lossHistory_.front());
     if (groups.empty() || !std::isfinite(r.bestLoss[best]) || r.bestLoss[best] <= hopFloor * start) {
         sum.losses = r.bestLoss;
         return;

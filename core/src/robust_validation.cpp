@@ -80,7 +80,7 @@ bool FitRun::refitOnEveryStep() {
     for (int round = 0; round < options().robust.polishRounds; ++round) {
         const std::optional<bool> lower =
             detail::polishWithLevenbergMarquardt(*objective_, coords, options().robust.polishIterations, set.data(),
-                                                 loss, interrupt_, enough);
+                                                 loss, interrupt_, enough, nearExactLoss());
         if (interrupt_ && interrupt_()) return false;
         if (!lower || !*lower || enough(set)) break;
     }

@@ -281,6 +281,9 @@ private:
     // `rounds` rounds, shared among processes and threads; throws detail::EpochInterrupted
     // when interrupted.
     void polishInParallel(std::vector<double>& sets, std::vector<double>& losses, int rounds);
+    // The loss below which a fit counts as nearly exact and its polish floors the trust
+    // region's scaling (robust_fit.cpp); 0 before the screen.
+    double nearExactLoss() const;
 
     std::shared_ptr<FitObjective> objective_;
     std::shared_ptr<const SetPartition> partition_;
