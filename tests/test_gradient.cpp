@@ -3,6 +3,7 @@
 #include "odynn/fitting.hpp"
 #include "odynn/stimuli.hpp"
 #include "odynn/datasets.hpp"
+#include "odynn/simulation.hpp"
 #include "test_support.hpp"
 
 using namespace odynn;
@@ -131,6 +132,60 @@ private slots:
         LossWeights w;
         const auto loss = lossOnly(c, ParameterLayout(c).values(c), 1, d, w);
         QVERIFY(std::abs(loss[0] - 4.0) < 1e-12);
+    }
+    void lossMatchesDefinitionWithMissingTargets() {
+        // Several sets against targets with missing (NaN) and infinite entries, V and Ca fitted:
+        // each set's loss is sum(w_v/n_v (V-V*)^2) + sum(w_ca/n_ca (Ca-Ca*)^2) over the finite
+        // targets, with or without the gradient. hhsimple has no calcium and fits V as Ca.
+        for (const char* model : {"celegans", "hhsimple"}) {
+            const Circuit c = singleNeuronCircuit(model, 0.5);
+            const int T = 80, B = 3, sets = 5;
+            const ParameterLayout layout(c);
+            const auto base = layout.values(c);
+            std::vector<double> pop;
+            for (int s = 0; s < sets; ++s)
+                for (size_t p = 0; p < base.size(); ++p) pop.push_back(base[p] * (1.0 + 0.02 * double((3 * s + p) % 5)));
+            FitDataset d;
+            d.stimulus = Stimulus(T, B, 1);
+            for (int t = 0; t < T; ++t)
+                for (int b = 0; b < B; ++b) d.stimulus.at(t, b, 0) = t > 10 && t < 50 ? 5.0 * (b + 1) : 0.0;
+            SimulationOptions opt;
+            opt.record = Record::VoltageCalcium;
+            Simulation sim(c, sets, opt);
+            sim.setParameters(pop);
+            const SimulationResult& r = sim.run(d.stimulus);
+            d.targetV.resize(size_t(T) * B);
+            d.targetCa.resize(size_t(T) * B);
+            for (int t = 0; t < T; ++t)
+                for (int b = 0; b < B; ++b) {
+                    const size_t k = size_t(t) * B + b;
+                    d.targetV[k] = k % 7 == 3 ? std::nan("") : k % 13 == 5 ? INFINITY : r.sets[0].at(t, 0, b, 0) - 1.5;
+                    d.targetCa[k] = k % 5 == 1 ? std::nan("") : k % 11 == 4 ? -INFINITY : r.sets[0].at(t, 1, b, 0) * 1.1 + 0.01;
+                }
+            LossWeights w;
+            w.v = 1.0;
+            w.ca = 10.0;
+            double nv = 0, nca = 0;
+            for (size_t k = 0; k < d.targetV.size(); ++k) {
+                nv += std::isfinite(d.targetV[k]);
+                nca += std::isfinite(d.targetCa[k]);
+            }
+            const auto alone = lossOnly(c, pop, sets, d, w, 2);
+            const auto both = lossAndGradient(c, pop, sets, d, w, 2);
+            for (int s = 0; s < sets; ++s) {
+                double expected = 0;
+                for (int t = 0; t < T; ++t)
+                    for (int b = 0; b < B; ++b) {
+                        const size_t k = size_t(t) * B + b;
+                        if (std::isfinite(d.targetV[k])) expected += w.v / nv * std::pow(r.sets[s].at(t, 0, b, 0) - d.targetV[k], 2);
+                        if (std::isfinite(d.targetCa[k]))
+                            expected += w.ca / nca * std::pow(r.sets[s].at(t, 1, b, 0) - d.targetCa[k], 2);
+                    }
+                QVERIFY2(expected > 0 && std::abs(alone[s] - expected) <= 1e-12 * expected,
+                         qPrintable(QString("%1, set %2: %3 against %4").arg(model).arg(s).arg(alone[s], 0, 'g', 17).arg(expected, 0, 'g', 17)));
+                QCOMPARE(both.loss[s], alone[s]);
+            }
+        }
     }
 };
 

@@ -134,23 +134,22 @@ struct Pass {
         const bool useV = tg.scaleV > 0, useCa = tg.scaleCa > 0;
         const double* targetV = useV ? data.targetV.data() + size_t(t - 1) * B * N : nullptr;
         const double* targetCa = useCa ? data.targetCa.data() + size_t(t - 1) * B * N : nullptr;
-        const int* column = grp.inputColumn.data();
         e1 = std::min(e1, grp.elems);  // padding elements have no loss
-        for (int k = e0; k < e1; ++k) {
-            const int at = column[k];
-            double term = 0;
-            if (useV && std::isfinite(targetV[at])) {
-                const double d = v[k] - targetV[at];
-                term += f.v[k] * d * d;
-                if constexpr (WithAdjoint) adjV[k] += f.dv[k] * d;
-            }
-            if (useCa && std::isfinite(targetCa[at])) {
-                const double d = ca[k] - targetCa[at];
-                term += f.ca[k] * d * d;
-                if constexpr (WithAdjoint) adjCa[k] += f.dca[k] * d;
-            }
-            if constexpr (WithLoss) loss[k] += term;
-        }
+        if (e1 <= e0) return;
+        LossTerms terms{e1 - e0,
+                        grp.inputColumn.data() + e0,
+                        v + e0,
+                        ca + e0,
+                        targetV,
+                        targetCa,
+                        f.v.data() + e0,
+                        f.ca.data() + e0,
+                        f.dv.data() + e0,
+                        f.dca.data() + e0,
+                        WithLoss ? loss + e0 : nullptr,
+                        WithAdjoint ? adjV + e0 : nullptr,
+                        WithAdjoint ? adjCa + e0 : nullptr};
+        kernels().lossTerms(terms);
     }
 
     // Adds the loss at row t of elements [e0, e1) into elemLoss, element by element (so that a

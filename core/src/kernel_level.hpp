@@ -61,6 +61,22 @@ struct ConnectionSlices {
     const int* index;
 };
 
+// A fit's loss terms for elements [0, n) of a group at one step (gradient.cpp). Element k's
+// targets are targetV[column[k]] and targetCa[column[k]] (a missing one is NaN and adds
+// nothing); a null target row means that quantity is not fitted. With d = v[k] - target:
+//   loss[k] += factorV[k] d^2 (+ factorCa[k] dCa^2), when loss is not null;
+//   adjV[k] += slopeV[k] d, adjCa[k] += slopeCa[k] dCa, when adjV (and then adjCa) is not null.
+// adjV and adjCa may be the same row (a model without calcium fits V as Ca); they are then
+// updated in that order, element by element.
+struct LossTerms {
+    int n;
+    const int* column;
+    const double *v, *ca;
+    const double *targetV, *targetCa;
+    const double *factorV, *factorCa, *slopeV, *slopeCa;
+    double *loss, *adjV, *adjCa;
+};
+
 struct KernelLevel {
     const char* name;  // "x86-64-v1" ... "x86-64-v4", or "native"
     ModelMath celegans, hhSimple, leaky;
@@ -72,6 +88,8 @@ struct KernelLevel {
     // holds the program's temporaries (registers x odm::chunk values).
     void (*odmRun)(const odm::Instruction* code, int count, double* registers, const double* const* arrays, int E,
                    int k0, int n, int blockBegin, const double* consts);
+    // The loss terms of a block of elements (LossTerms).
+    void (*lossTerms)(const LossTerms& terms);
 };
 
 // The level in use: the best this CPU runs, unless ODYNN_ISA or setKernelLevel chose another.

@@ -213,4 +213,6 @@ void connectionSums(const ConnectionSlices& slices, const double* table, double*
 void odmRun(const odm::Instruction* code, int count, double* registers, const double* const* arrays, int E, int k0,
             int n, int blockBegin, const double* consts);
 
+void lossTerms(const LossTerms& terms);
+
 }  // namespace odynn::detail::ODYNN_ISA

@@ -12,6 +12,7 @@ const KernelLevel& table() {
         synapseSigmoid,
         connectionSums,
         odmRun,
+        lossTerms,
     };
     return level;
 }
