@@ -1,8 +1,9 @@
 // The fit's loss terms of a block of elements and their derivative (kernel_level.hpp,
-// LossTerms), compiled once per instruction-set level. Each element's target is gathered
-// through its column and a missing target (NaN) is skipped by a select rather than a branch,
-// so the loop vectorises (gathers and masked blends from AVX2 on) while every element goes
-// through the same operations, in the same order, as the scalar loop it replaces: the same bits.
+// LossTerms), compiled once per instruction-set level. A span's targets are first copied out
+// through the elements' columns into a local row; the arithmetic then runs over contiguous
+// rows, with a missing (NaN) or infinite target skipped by a select rather than a branch, so
+// that it vectorises (masked blends at AVX-512). Every element goes through the same
+// operations, in the same order, as the scalar loop this replaces: the same bits.
 #include <algorithm>
 #include <cmath>
 #include <limits>
