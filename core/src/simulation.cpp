@@ -211,8 +211,17 @@ struct Simulation::Impl {
 
         Recorder(Impl& sim, const Engine& eng, const std::vector<RecordRun>& runs, int S)
             : stepSize(size_t(S) * eng.batch * eng.neuronCount), N(eng.neuronCount) {
+            forEachCopy(sim, eng, runs, [&](const RecordRun& r, size_t from, double* to) {
+                copies.push_back({r.group, from, to, r.count});
+            });
+        }
+
+        // Calls add(run, offset in the group's state buffer, destination of step 0) for each
+        // recorded row of each run.
+        template <class Add>
+        static void forEachCopy(Impl& sim, const Engine& eng, const std::vector<RecordRun>& runs, Add add) {
             const Record record = sim.options.record;
-            const size_t rowSize = size_t(eng.batch) * N;
+            const size_t rowSize = size_t(eng.batch) * eng.neuronCount;
             for (const RecordRun& r : runs) {
                 const ModelGroup& grp = eng.groups[r.group];
                 const int vi = grp.spec->voltageIndex;
@@ -221,7 +230,7 @@ struct Simulation::Impl {
                 double* to = sim.result.sets[r.set].values.data() + r.dstOffset;
                 for (int row = 0; row < rows; ++row) {
                     const int state = record == Record::VoltageCalcium ? (row == 0 ? vi : ci) : row;
-                    copies.push_back({r.group, size_t(state) * grp.stride + r.elem, to + row * rowSize, r.count});
+                    add(r, size_t(state) * grp.stride + r.elem, to + row * rowSize);
                 }
             }
         }
@@ -275,20 +284,9 @@ struct Simulation::Impl {
 
         ChunkRecorder(Impl& sim, const Engine& eng, const std::vector<RecordRun>& runs, int S)
             : stepSize(size_t(S) * eng.batch * eng.neuronCount), B(eng.batch), N(eng.neuronCount) {
-            const Record record = sim.options.record;
-            const size_t rowSize = size_t(B) * N;
-            for (const RecordRun& r : runs) {
-                const ModelGroup& grp = eng.groups[r.group];
-                const int vi = grp.spec->voltageIndex;
-                const int ci = grp.spec->calciumIndex >= 0 ? grp.spec->calciumIndex : vi;  // Ca = V without calcium
-                const int rows = record == Record::VoltageCalcium ? 2 : grp.recordStates;
-                double* to = sim.result.sets[r.set].values.data() + r.dstOffset;
-                for (int row = 0; row < rows; ++row) {
-                    const int state = record == Record::VoltageCalcium ? (row == 0 ? vi : ci) : row;
-                    (r.count == B && N == 1 ? whole : cut)
-                        .push_back({size_t(state) * grp.stride + r.elem, to + row * rowSize, r.count});
-                }
-            }
+            Recorder::forEachCopy(sim, eng, runs, [&](const RecordRun& r, size_t from, double* to) {
+                (r.count == B && N == 1 ? whole : cut).push_back({from, to, r.count});
+            });
         }
 
         // The recorded rows of `state` (the group's buffer), the state after step t.
@@ -311,7 +309,7 @@ struct Simulation::Impl {
         }
         template <int C>
         void copyWhole(const double* state, size_t at) const {
-            for (const Copy& c : whole) std::memcpy(c.to + at, state + c.from, sizeof(double) * C);
+            for (const Copy& c : whole) Recorder::copyFixed<C>(state + c.from, c.to + at);
         }
     };
 
