@@ -1,7 +1,8 @@
 // The robust method, bounds and fixed parameters over the one optimizer: recovery of a known
 // answer on a short problem, bounds that hold, bad bounds and starting sets rejected, fixed
-// values per set, stop and bit-for-bit resume in every stage.
+// values per set, stop and bit-for-bit resume in every stage, the parameters the hops free.
 #include <QTemporaryDir>
+#include <algorithm>
 
 #include "odynn/circuit_fixed.hpp"
 #include "odynn/circuit_io.hpp"
@@ -9,6 +10,7 @@
 #include "odynn/fitting.hpp"
 #include "odynn/objective.hpp"
 #include "odynn/stimuli.hpp"
+#include "robust_fit.hpp"
 #include "test_support.hpp"
 
 using namespace odynn;
@@ -161,6 +163,32 @@ private slots:
             QVERIFY(QString(e.what()).contains("c.json"));
             QVERIFY(QString(e.what()).contains("neurons[0].fixed"));
         }
+    }
+
+    void hopsFindTheParametersStuckOnABoundOrAtACap() {
+        // ODYNN's celegans defaults have g_Ks on its upper bound (10) and h__scale on its (-1).
+        const Circuit c = singleNeuronCircuit("celegans", 1.0);
+        const CircuitObjective obj(c, targetOf(c, 50.0), std::nullopt, robustOptions(1, 0));
+        const std::vector<std::string> names = obj.names();
+        std::vector<double> set = ParameterLayout(c).values(c);
+        auto entry = [&](const std::string& n) { return size_t(std::find(names.begin(), names.end(), n) - names.begin()); };
+        set[entry("g_Kf")] = 10.0;                // on its upper bound
+        set[entry("decay_ca")] = 1e8;             // ms, random range 10-500: at the coordinate's cap
+        set[entry("q__tau")] = 1.9e4;             // ms, random range 1-200: far out, but not 100x
+        set[entry("g_L")] = 1e-5 * (1 + 1e-3);    // near its lower bound, not on it
+        set[entry("E_K")] = -80.0;                // the end of its random range, no bound
+        std::vector<std::string> stuck;
+        for (const int f : detail::stuckVariables(obj, set.data()))
+            for (size_t p = 0; p < names.size(); ++p)
+                if (obj.freeIndex()[p] == f) stuck.push_back(names[p]);
+        std::sort(stuck.begin(), stuck.end());
+        std::string listed;
+        for (const auto& n : stuck) listed += n + " ";
+        qInfo("stuck: %s", listed.c_str());
+        QCOMPARE(stuck, (std::vector<std::string>{"decay_ca", "g_Kf", "g_Ks", "h__scale"}));
+        // At the defaults themselves only the two on their bounds.
+        const std::vector<double> defaults = ParameterLayout(c).values(c);
+        QCOMPARE(int(detail::stuckVariables(obj, defaults.data()).size()), 2);
     }
 
     void stopAndResumeBitForBitInEveryStage() {

@@ -92,6 +92,13 @@ std::vector<int> lowestFirst(const std::vector<double>& losses);
 // each group as free-variable indices, in order of first appearance.
 std::vector<std::vector<int>> hopGroups(const FitObjective& obj);
 
+// The free variables of `set` that no local step moves back (robust_hop.cpp), as free-variable
+// indices in order: those on a finite bound (within 1e-6 of it, relative), where the logistic
+// coordinates' slope vanishes, and those more than 100 times their random range's largest
+// magnitude out (a time constant or a gate's scale at its cap), where the model no longer
+// responds to them.
+std::vector<int> stuckVariables(const FitObjective& obj, const double* set);
+
 // Thrown out of an epoch that an interrupt abandoned (FitRun::setInterrupt).
 struct EpochInterrupted {};
 

@@ -97,9 +97,10 @@ struct RobustSettings {
     int polishRounds = 12;      // L-BFGS rounds (each restarts from the set's best point)
     int polishSets = 0;         // sets polished, the lowest losses after Adam; 0: a quarter of the population
     int polishIterations = 20;  // Levenberg-Marquardt iterations per set in each round (sum-of-squares losses)
-    // Basin hops after the polish rounds: each draws one gate's parameters of the best set afresh
-    // from their random ranges (hopCandidates times), polishes the hopPolished lowest losses of
-    // those (hopPolishRounds polish rounds each) and keeps the result when it beats the best set.
+    // Basin hops after the polish rounds: each draws one gate's parameters of the best set (every
+    // other hop: its parameters stuck on a bound or at a cap, if any) afresh from their random
+    // ranges (hopCandidates times), polishes the hopPolished lowest losses of those
+    // (hopPolishRounds polish rounds each) and keeps the result when it beats the best set.
     int hopRounds = 12;
     int hopCandidates = 200;
     int hopPolished = 2;
