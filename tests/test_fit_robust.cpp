@@ -173,7 +173,7 @@ private slots:
         std::vector<double> set = ParameterLayout(c).values(c);
         auto entry = [&](const std::string& n) { return size_t(std::find(names.begin(), names.end(), n) - names.begin()); };
         set[entry("g_Kf")] = 10.0;                // on its upper bound
-        set[entry("decay_ca")] = 1e8;             // ms, random range 10-500: at the coordinate's cap
+        set[entry("decay_ca")] = 1e8;             // ms, random range 10-500: far past it
         set[entry("q__tau")] = 1.9e4;             // ms, random range 1-200: far out, but not 100x
         set[entry("g_L")] = 1e-5 * (1 + 1e-3);    // near its lower bound, not on it
         set[entry("E_K")] = -80.0;                // the end of its random range, no bound

@@ -12,7 +12,8 @@
 // parameter of the best set afresh together, when it has any, and the others take gate h/2
 // modulo the number of gates (both kinds only depend on the best set and the epoch). From
 // those defaults, fitted alone, 5/10 seeds instead of 3/10 recover the parameters the traces
-// determine; AVAL1's test losses stay as they were or fall (seed 4: 1.22 to 1.04).
+// determine (such 10-seed counts also move by 1-3 when a change only reshuffles the random
+// draws); AVAL1's test losses stay as they were or fall (seed 4: 1.22 to 1.04).
 // Each hop's draws come from a generator seeded by the fit's seed and the epoch, so a resumed
 // run repeats them bit for bit.
 // A hop costs its polish (one Jacobian, F + 1 simulations, per iteration); once the best set's
