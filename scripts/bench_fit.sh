@@ -4,9 +4,10 @@
 #  1. Synthetic data with a known answer (a perfect fit exists): tests/data/fit_synthetic (ODYNN's
 #     DEFAULT_2 celegans neuron under its 5 training currents), and the same made with
 #     scripts/make_fit_synthetic.sh for the hhsimple neuron (hhsimple/) and a two-neuron circuit
-#     (pair/). Per seed: the best loss of the random starts (`fit --epochs 0`: the starts as
-#     drawn), each method's best loss and the best set's test loss, the reductions, how many
-#     parameters lie within 1% of the truth, and wall times.
+#     (pair/; with PAIR2=1 also pair_default2/, both neurons at DEFAULT_2). Per seed: the best
+#     loss of the random starts (`fit --epochs 0`: the starts as drawn), each method's best loss
+#     and the best set's test loss, the reductions, how many parameters lie within 1% of the
+#     truth, and wall times.
 #     The parameters the traces determine are those whose linearised standard error at the
 #     truth (`odynn-cli uncertainty`, noise 0.1 mV a sample) is below 1% of their value; the
 #     others lie along valleys of (nearly) equal loss, where any fit may stop.
@@ -84,6 +85,7 @@ synthetic() {
 synthetic celegans "$data" --model celegans
 synthetic hhsimple "$data/hhsimple" --model hhsimple
 [ "${PAIR:-1}" = 1 ] && synthetic pair "$data/pair" --circuit "$data/pair/circuit.json"
+[ "${PAIR2:-0}" = 1 ] && synthetic pair_default2 "$data/pair_default2" --circuit "$data/pair_default2/circuit.json"
 
 echo
 echo "AVAL1 calcium recording, ODYNN's preparation (import-trace --preset odynn --dt 1): 5 training windows of 4 s, test = the whole 24.8 s"
