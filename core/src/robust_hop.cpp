@@ -104,7 +104,8 @@ void FitRun::robustHop(EpochSummary& sum) {
         return;
     }
     const int hop = epoch_ - 1 - o.robust.adamEpochs - o.robust.polishRounds;
-    const std::vector<int> stuck = detail::stuckVariables(obj, r.bestTheta.data() + size_t(best) * P);
+    const double* from = r.bestTheta.data() + size_t(best) * P;
+    const std::vector<int> stuck = detail::stuckVariables(obj, from);
     const std::vector<int>& group = hop % 2 == 0 && !stuck.empty() ? stuck : groups[size_t(hop / 2) % groups.size()];
     // The entries of each free variable of the group (a tied variable has several); a draw takes
     // the random range of its first entry.
@@ -117,7 +118,6 @@ void FitRun::robustHop(EpochSummary& sum) {
     Rng rng(o.seed ^ (0x9E3779B97F4A7C15ull * std::uint64_t(epoch_ + 1)));
     std::uniform_real_distribution<double> unit(0.0, 1.0);
     const int M = o.robust.hopCandidates;
-    const double* from = r.bestTheta.data() + size_t(best) * P;
     std::vector<double> candidates(size_t(M) * P);
     for (int m = 0; m < M; ++m) {
         double* set = candidates.data() + size_t(m) * P;

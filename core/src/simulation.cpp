@@ -13,6 +13,8 @@
 #include <cstdint>
 #include <cstring>
 #include <optional>
+#include <type_traits>
+#include <utility>
 
 #include "circuit_inputs.hpp"
 #include "engine.hpp"
@@ -251,17 +253,15 @@ struct Simulation::Impl {
         // A run is one set's batch entries, usually a few: copies of a known length are a few
         // moves, where a loop of unknown length would cost more than the copying.
         static void copyShort(const double* from, int count, double* to) {
-            switch (count) {
-            case 1: copyFixed<1>(from, to); return;
-            case 2: copyFixed<2>(from, to); return;
-            case 3: copyFixed<3>(from, to); return;
-            case 4: copyFixed<4>(from, to); return;
-            case 5: copyFixed<5>(from, to); return;
-            case 6: copyFixed<6>(from, to); return;
-            case 7: copyFixed<7>(from, to); return;
-            case 8: copyFixed<8>(from, to); return;
-            default: std::copy_n(from, count, to);
-            }
+            if (!withFixedLength(count, [&](auto c) { copyFixed<decltype(c)::value>(from, to); })) std::copy_n(from, count, to);
+        }
+        // Calls f(std::integral_constant<int, count>) for counts 1-8 and returns true; false
+        // for other counts.
+        template <class F>
+        static bool withFixedLength(int count, F&& f) {
+            return [&]<int... C>(std::integer_sequence<int, C...>) {
+                return ((count == C + 1 && (f(std::integral_constant<int, C + 1>{}), true)) || ...);
+            }(std::make_integer_sequence<int, 8>{});
         }
         template <int C>
         static void copyFixed(const double* from, double* to) {
@@ -292,24 +292,13 @@ struct Simulation::Impl {
         // The recorded rows of `state` (the group's buffer), the state after step t.
         void record(const double* state, int t) const {
             const size_t at = size_t(t) * stepSize;
-            switch (B) {
-            case 1: copyWhole<1>(state, at); break;
-            case 2: copyWhole<2>(state, at); break;
-            case 3: copyWhole<3>(state, at); break;
-            case 4: copyWhole<4>(state, at); break;
-            case 5: copyWhole<5>(state, at); break;
-            case 6: copyWhole<6>(state, at); break;
-            case 7: copyWhole<7>(state, at); break;
-            case 8: copyWhole<8>(state, at); break;
-            default:
+            const bool fixed = Recorder::withFixedLength(B, [&](auto b) {
+                for (const Copy& c : whole) Recorder::copyFixed<decltype(b)::value>(state + c.from, c.to + at);
+            });
+            if (!fixed)
                 for (const Copy& c : whole) std::memcpy(c.to + at, state + c.from, sizeof(double) * B);
-            }
             for (const Copy& c : cut)
                 for (int b = 0; b < c.count; ++b) c.to[at + size_t(b) * N] = state[c.from + b];
-        }
-        template <int C>
-        void copyWhole(const double* state, size_t at) const {
-            for (const Copy& c : whole) Recorder::copyFixed<C>(state + c.from, c.to + at);
         }
     };
 
