@@ -1,6 +1,7 @@
 // The robust method, bounds and fixed parameters over the one optimizer: recovery of a known
 // answer on a short problem, bounds that hold, bad bounds and starting sets rejected, fixed
-// values per set, stop and bit-for-bit resume in every stage, the parameters the hops free.
+// values per set, stop and bit-for-bit resume in every stage, the parameters the hops free, and
+// the part of a circuit a gate's hop polishes.
 #include <QTemporaryDir>
 #include <algorithm>
 
@@ -189,6 +190,60 @@ private slots:
         // At the defaults themselves only the two on their bounds.
         const std::vector<double> defaults = ParameterLayout(c).values(c);
         QCOMPARE(int(detail::stuckVariables(obj, defaults.data()).size()), 2);
+    }
+
+    void aGateHopPolishesItsNeuronAndItsConnections() {
+        // A -> B and A -- B, B -> C: a hop of one of A's gates polishes A, A->B and A--B only.
+        const nlohmann::json doc = nlohmann::json::parse(R"({"format": "odynn-circuit", "dt": 1,
+            "neurons": [{"label": "A"}, {"label": "B"}, {"label": "C"}],
+            "synapses": [{"pre": "A", "post": "B"}, {"pre": "B", "post": "C"}],
+            "gaps": [{"a": "A", "b": "B"}]})");
+        const Circuit c = circuitFromJson(doc, "c.json");
+        const CircuitObjective obj(c, targetOf(c, 60.0), std::nullopt, robustOptions(1, 0));
+        const std::vector<std::string> names = obj.names();
+        auto nameOf = [&](int f) {
+            for (size_t p = 0; p < names.size(); ++p)
+                if (obj.freeIndex()[p] == f) return names[p];
+            return std::string();
+        };
+        const auto groups = detail::hopGroups(obj);
+        const int pTau = obj.freeIndex()[size_t(std::find(names.begin(), names.end(), "A/p__tau") - names.begin())];
+        const auto gateOfA = std::find_if(groups.begin(), groups.end(), [&](const auto& g) {
+            return std::find(g.begin(), g.end(), pTau) != g.end();
+        });
+        QVERIFY(gateOfA != groups.end());
+        const std::vector<int> vary = detail::hopNeighbourhood(obj, *gateOfA);
+        QVERIFY(std::is_sorted(vary.begin(), vary.end()));
+        std::vector<std::string> polished;
+        for (const int f : vary) polished.push_back(nameOf(f));
+        const int perNeuron = int(modelSpec("celegans").params.size());
+        const int synapse = int(std::count_if(names.begin(), names.end(), [](const auto& n) { return n.rfind("A->B/", 0) == 0; }));
+        const int gap = int(std::count_if(names.begin(), names.end(), [](const auto& n) { return n.rfind("A--B/", 0) == 0; }));
+        QVERIFY(synapse > 0 && gap > 0);
+        QCOMPARE(int(polished.size()), perNeuron + synapse + gap);
+        for (const auto& n : polished)
+            QVERIFY2(n.rfind("A/", 0) == 0 || n.rfind("A->B/", 0) == 0 || n.rfind("A--B/", 0) == 0, n.c_str());
+
+        // The polish moves those alone and lowers the loss; B's, C's and B->C's stay bit for bit.
+        std::vector<double> set = ParameterLayout(c).values(c);
+        const std::vector<double> truth = set;
+        for (size_t p = 0; p < names.size(); ++p)
+            if (names[p] == "A/p__tau" || names[p] == "A/C_m" || names[p] == "B/C_m") set[p] *= 1.2;
+        double loss = obj.loss(set, 1, false)[0];
+        const double before = loss;
+        const auto coords = detail::coordinatesOf(obj);
+        QVERIFY(detail::polishWithLevenbergMarquardt(obj, coords, 10, set.data(), loss, {}, {}, 0, vary).value_or(false));
+        qInfo("loss %.3g -> %.3g", before, loss);
+        QVERIFY(loss < before);
+        for (size_t p = 0; p < names.size(); ++p)
+            if (!(names[p].rfind("A/", 0) == 0 || names[p].rfind("A->B/", 0) == 0 || names[p].rfind("A--B/", 0) == 0))
+                QVERIFY2(set[p] == (names[p] == "B/C_m" ? truth[p] * 1.2 : truth[p]), names[p].c_str());
+
+        // A single neuron, or a connection's parameter in the group: every free variable.
+        QVERIFY(detail::hopNeighbourhood(obj, {obj.freeIndex()[size_t(std::find(names.begin(), names.end(), "A->B/G") - names.begin())]}).empty());
+        const Circuit one = singleNeuronCircuit("celegans", 1.0);
+        const CircuitObjective single(one, targetOf(one, 50.0), std::nullopt, robustOptions(1, 0));
+        QVERIFY(detail::hopNeighbourhood(single, detail::hopGroups(single).front()).empty());
     }
 
     void stopAndResumeBitForBitInEveryStage() {

@@ -38,11 +38,21 @@ struct Problem {
     std::vector<double> bestSet;
     std::vector<double> lastY, lastResiduals;  // the last point whose residuals were computed
     double bestLoss = std::numeric_limits<double>::infinity();
+    std::vector<int> slot;  // free variable -> its coordinate in y; empty: every free variable, in order
 
-    // The full set at coordinates y.
+    // The full set at coordinates y. With `slot`, only the polished variables' entries are
+    // written: the others keep their values bit for bit (no round trip through coordinates).
     void place(const double* y, double* out) const {
         std::copy(set.begin(), set.end(), out);
-        fromCoordinates(obj, coords, y, out);
+        if (slot.empty()) {
+            fromCoordinates(obj, coords, y, out);
+            return;
+        }
+        const auto& freeOf = obj.freeIndex();
+        for (size_t p = 0; p < freeOf.size(); ++p)
+            if (freeOf[p] >= 0 && slot[size_t(freeOf[p])] >= 0)
+                out[p] = coords[size_t(freeOf[p])].toX(y[slot[size_t(freeOf[p])]]);
+        obj.clipToBounds(out);
     }
 };
 
@@ -172,10 +182,16 @@ int jacobianAt(const gsl_vector* y, void* data, gsl_matrix* J) {
 
 std::optional<bool> polishWithLevenbergMarquardt(const FitObjective& obj, const std::vector<Coordinate>& coords,
                                                  int iterations, double* set, double& loss,
-                                                 const Interrupt& interrupted, const Enough& enough, double floorBelow) {
-    const int F = obj.freeCount(), P = obj.size();
+                                                 const Interrupt& interrupted, const Enough& enough, double floorBelow,
+                                                 const std::vector<int>& vary) {
+    const int P = obj.size();
+    const int F = vary.empty() ? obj.freeCount() : int(vary.size());
     if (F == 0) return false;
-    Problem prob{obj, coords, 0, {}, {}, {}, {}, loss};
+    Problem prob{obj, coords, 0, {}, {}, {}, {}, loss, {}};
+    if (!vary.empty()) {
+        prob.slot.assign(size_t(obj.freeCount()), -1);
+        for (size_t k = 0; k < vary.size(); ++k) prob.slot[size_t(vary[k])] = int(k);
+    }
     prob.set.assign(set, set + P);
     const std::optional<Residuals> first = obj.residuals(prob.set, 1);
     if (!first || first->perSet < F || double(first->perSet) * (2 * F + 1) > maxJacobianEntries) return std::nullopt;
@@ -203,6 +219,11 @@ std::optional<bool> polishWithLevenbergMarquardt(const FitObjective& obj, const 
 
     std::vector<double> y;
     toCoordinates(obj, coords, set, y);
+    if (!vary.empty()) {
+        std::vector<double> polished(vary.size());
+        for (size_t k = 0; k < vary.size(); ++k) polished[k] = y[size_t(vary[k])];
+        y = polished;
+    }
     gsl_vector_view start = gsl_vector_view_array(y.data(), y.size());
     if (gsl_multifit_nlinear_init(&start.vector, &fdf, w) == GSL_SUCCESS) {
         // Ends after `stalls` accepted steps in a row that lower the loss by less than 1e-10

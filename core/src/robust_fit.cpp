@@ -372,7 +372,8 @@ double FitRun::nearExactLoss() const {
     return std::isfinite(start) ? nearExact * start : 0.0;
 }
 
-void FitRun::polishInParallel(std::vector<double>& sets, std::vector<double>& losses, int rounds) {
+void FitRun::polishInParallel(std::vector<double>& sets, std::vector<double>& losses, int rounds,
+                              const std::vector<int>& vary) {
     const FitObjective& obj = fitObjective();
     const FitOptions& o = options();
     const int K = int(losses.size()), P = obj.size();
@@ -402,7 +403,7 @@ void FitRun::polishInParallel(std::vector<double>& sets, std::vector<double>& lo
             // Each round restarts from the best point with a fresh trust region.
             for (int round = 0; round < rounds && !abandoned; ++round) {
                 if (!detail::polishWithLevenbergMarquardt(*single, coords, o.robust.polishIterations, set, losses[k],
-                                                          interrupted, {}, floorBelow))
+                                                          interrupted, {}, floorBelow, vary))
                     detail::polishWithLbfgs(*single, coords, o.robust.polishEvaluations, set, losses[k], interrupted);
                 if (interrupted && interrupted()) abandoned = true;
             }

@@ -75,11 +75,13 @@ bool polishWithLbfgs(const FitObjective& obj, const std::vector<Coordinate>& coo
 //  `floorBelow`: from a loss below it the trust region's scale of each coordinate is at least
 //  a thousandth of the largest (least_squares_polish.cpp): polishes of near-exact fits, which
 //  must not throw weakly determined gates to their caps.
+//  `vary`: the free variables polished, ascending (empty: every one); the others keep the set's
+//  values.
 using Enough = std::function<bool(const std::vector<double>& set)>;
 std::optional<bool> polishWithLevenbergMarquardt(const FitObjective& obj, const std::vector<Coordinate>& coords,
                                                  int iterations, double* set, double& loss,
                                                  const Interrupt& interrupted = {}, const Enough& enough = {},
-                                                 double floorBelow = 0);
+                                                 double floorBelow = 0, const std::vector<int>& vary = {});
 
 // The middle finite loss of the screened starts (epoch 0), the scale of the misfit; NaN if none.
 double typicalStart(const std::vector<double>& screened);
@@ -98,6 +100,12 @@ std::vector<std::vector<int>> hopGroups(const FitObjective& obj);
 // magnitude out (a time constant or a gate's scale at its cap), where the model no longer
 // responds to them.
 std::vector<int> stuckVariables(const FitObjective& obj, const double* set);
+
+// The free variables a hop over `group` polishes (robust_hop.cpp), ascending: in a circuit,
+// those of the neurons that own the group's variables and of the synapses and gap junctions
+// that touch them. Empty (every free variable) for a single neuron, when a connection's
+// parameter is in the group, or when the neighbourhood is the whole circuit.
+std::vector<int> hopNeighbourhood(const FitObjective& obj, const std::vector<int>& group);
 
 // Thrown out of an epoch that an interrupt abandoned (FitRun::setInterrupt).
 struct EpochInterrupted {};

@@ -99,8 +99,8 @@ FitPanel::FitPanel(CircuitGraphModel* model, QUndoStack* undoStack, QWidget* par
     hops_->setRange(0, 1000);
     hops_->setValue(RobustSettings{}.hopRounds);
     hops_->setToolTip(tr("Robust method: basin hops after the polish (0: none). A hop redraws one gate's parameters of "
-                         "the best set (every other hop: those stuck on a bound, if any) %1 times at random, simulates each draw, polishes the %2 best for %3 rounds and "
-                         "keeps the result if it beats the best set: a way out of a valley the polish cannot leave. "
+                         "the best set (every other hop: those stuck on a bound, if any) %1 times at random, simulates each draw, polishes the %2 best for %3 rounds "
+                         "(in a circuit: that gate's neuron and its synapses and gap junctions) and keeps the result if it beats the best set: a way out of a valley the polish cannot leave. "
                          "Each hop costs %1 simulations and %3 polish rounds of %2 sets; on circuits the hops can take "
                          "most of the fit's time, so fewer hops give a quicker fit")
                           .arg(RobustSettings{}.hopCandidates)

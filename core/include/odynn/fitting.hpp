@@ -280,8 +280,10 @@ private:
     void robustHop(EpochSummary& sum);
     // Polishes each set of `sets` [k x size] from its loss in `losses` (updated in place) for
     // `rounds` rounds, shared among processes and threads; throws detail::EpochInterrupted
-    // when interrupted.
-    void polishInParallel(std::vector<double>& sets, std::vector<double>& losses, int rounds);
+    // when interrupted. `vary`: the free variables a Levenberg-Marquardt polish moves (empty:
+    // every one).
+    void polishInParallel(std::vector<double>& sets, std::vector<double>& losses, int rounds,
+                          const std::vector<int>& vary = {});
     // The loss below which a fit counts as nearly exact and its polish floors the trust
     // region's scaling (robust_fit.cpp); 0 before the screen.
     double nearExactLoss() const;
