@@ -104,7 +104,8 @@ std::vector<int> stuckVariables(const FitObjective& obj, const double* set);
 // The free variables a hop over `group` polishes (robust_hop.cpp), ascending: in a circuit,
 // those of the neurons that own the group's variables and of the synapses and gap junctions
 // that touch them. Empty (every free variable) for a single neuron, when a connection's
-// parameter is in the group, or when the neighbourhood is the whole circuit.
+// parameter is in the group, when the neighbourhood is the whole circuit, or for an objective
+// that is not a circuit's (an LSTM network). Ownership comes from the parameter layout.
 std::vector<int> hopNeighbourhood(const FitObjective& obj, const std::vector<int>& group);
 
 // Thrown out of an epoch that an interrupt abandoned (FitRun::setInterrupt).

@@ -28,8 +28,6 @@
 #include <limits>
 #include <map>
 #include <random>
-#include <set>
-#include <string>
 
 #include "odynn/fitting.hpp"
 #include "odynn/objective.hpp"
@@ -94,33 +92,35 @@ std::vector<int> stuckVariables(const FitObjective& obj, const double* set) {
 }
 
 std::vector<int> hopNeighbourhood(const FitObjective& obj, const std::vector<int>& group) {
-    const auto names = obj.names();
+    const auto* circuitObjective = dynamic_cast<const CircuitObjective*>(&obj);
+    if (!circuitObjective) return {};
+    const auto& entries = circuitObjective->layout().entries();
+    const Circuit& circuit = circuitObjective->circuit();
     const auto& freeOf = obj.freeIndex();
-    // "A/C_m": neuron A; "A->B/G", "A--B/G_gap": a synapse and a gap junction between A and B.
-    auto ownerOf = [](const std::string& name) {
-        const size_t slash = name.rfind('/');
-        return slash == std::string::npos ? std::string() : name.substr(0, slash);
-    };
-    auto endsOf = [](const std::string& owner) -> std::pair<std::string, std::string> {
-        for (const char* link : {"->", "--"})
-            if (const size_t at = owner.find(link); at != std::string::npos)
-                return {owner.substr(0, at), owner.substr(at + 2)};
-        return {};
-    };
-    std::set<std::string> neurons;
-    for (size_t p = 0; p < freeOf.size(); ++p) {
-        if (freeOf[p] < 0 || std::find(group.begin(), group.end(), freeOf[p]) == group.end()) continue;
-        const std::string owner = ownerOf(names[p]);
-        if (owner.empty() || !endsOf(owner).first.empty()) return {};
-        neurons.insert(owner);
+    auto inGroup = [&](size_t p) { return std::find(group.begin(), group.end(), freeOf[p]) != group.end(); };
+    std::vector<char> owns(circuit.neurons.size(), 0);  // the neurons whose variables the group has
+    for (size_t p = 0; p < entries.size(); ++p) {
+        if (freeOf[p] < 0 || !inGroup(p)) continue;
+        if (entries[p].owner != ParamOwner::Neuron) return {};
+        owns[size_t(entries[p].index)] = 1;
     }
+    auto touches = [&](const ParamEntry& e) {
+        switch (e.owner) {
+        case ParamOwner::Neuron: return bool(owns[size_t(e.index)]);
+        case ParamOwner::Synapse: {
+            const Synapse& s = circuit.synapses[size_t(e.index)];
+            return owns[size_t(s.pre)] || owns[size_t(s.post)];
+        }
+        case ParamOwner::Gap: {
+            const Gap& g = circuit.gaps[size_t(e.index)];
+            return owns[size_t(g.a)] || owns[size_t(g.b)];
+        }
+        }
+        return false;
+    };
     std::vector<char> in(size_t(obj.freeCount()), 0);
-    for (size_t p = 0; p < freeOf.size(); ++p) {
-        if (freeOf[p] < 0) continue;
-        const std::string owner = ownerOf(names[p]);
-        const auto [from, to] = endsOf(owner);
-        if (neurons.count(owner) || neurons.count(from) || neurons.count(to)) in[size_t(freeOf[p])] = 1;
-    }
+    for (size_t p = 0; p < entries.size(); ++p)
+        if (freeOf[p] >= 0 && touches(entries[p])) in[size_t(freeOf[p])] = 1;
     std::vector<int> vary;
     for (int f = 0; f < obj.freeCount(); ++f)
         if (in[size_t(f)]) vary.push_back(f);
