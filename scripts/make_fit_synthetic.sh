@@ -46,17 +46,20 @@ sed -e "s/\"role\": \"sensory\", \"position\": \[-120, 0\]/&,\n   \"params\": {$
     -e "s/\"role\": \"inter\", \"position\": \[120, 0\]/&,\n   \"params\": {$(echo $default2 | tr -d '\n')}/" \
   "$src/pair/circuit.json" > "$src/pair_default2/circuit.json"
 
+# circuit_columns CIRCUIT IN OUT: simulates CIRCUIT under IN's currents and writes t,i_A,i_B,V_A,V_B.
+circuit_columns() {
+  "$cli" simulate --circuit "$1" --input "$2" --out "$work/circuit.csv" 2> /dev/null
+  awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; print "t,i_A,i_B,V_A,V_B"; next }
+           { print $c["t"] "," $c["i_A"] "," $c["i_B"] "," $c["V_A"] "," $c["V_B"] }' "$work/circuit.csv" > "$3"
+}
+
 for f in train_b0 train_b1 train_b2 train_b3 train_b4 test_b0 test_b1; do
   cut -d, -f1,2 "$src/$f.csv" > "$work/in.csv"
   "$cli" simulate --model hhsimple --input "$work/in.csv" --out "$work/hh.csv" 2> /dev/null
   awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; print "t,i_inj,V"; next }
            { print $c["t"] "," $c["i_inj"] "," $c["V"] }' "$work/hh.csv" > "$src/hhsimple/$f.csv"
   awk -F, 'NR == 1 { print "t,i_A,i_B"; next } { print $1 "," $2 ",0.0" }' "$work/in.csv" > "$work/pair_in.csv"
-  "$cli" simulate --circuit "$src/pair/circuit.json" --input "$work/pair_in.csv" --out "$work/pair.csv" 2> /dev/null
-  awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; print "t,i_A,i_B,V_A,V_B"; next }
-           { print $c["t"] "," $c["i_A"] "," $c["i_B"] "," $c["V_A"] "," $c["V_B"] }' "$work/pair.csv" > "$src/pair/$f.csv"
-  "$cli" simulate --circuit "$src/pair_default2/circuit.json" --input "$work/pair_in.csv" --out "$work/pair2.csv" 2> /dev/null
-  awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; print "t,i_A,i_B,V_A,V_B"; next }
-           { print $c["t"] "," $c["i_A"] "," $c["i_B"] "," $c["V_A"] "," $c["V_B"] }' "$work/pair2.csv" > "$src/pair_default2/$f.csv"
+  circuit_columns "$src/pair/circuit.json" "$work/pair_in.csv" "$src/pair/$f.csv"
+  circuit_columns "$src/pair_default2/circuit.json" "$work/pair_in.csv" "$src/pair_default2/$f.csv"
 done
 echo "written $src/hhsimple, $src/pair and $src/pair_default2"

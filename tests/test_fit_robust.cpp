@@ -206,6 +206,9 @@ private slots:
                 if (obj.freeIndex()[p] == f) return names[p];
             return std::string();
         };
+        auto nearA = [](const std::string& n) {  // A's parameters and those of its connections
+            return n.rfind("A/", 0) == 0 || n.rfind("A->B/", 0) == 0 || n.rfind("A--B/", 0) == 0;
+        };
         const auto groups = detail::hopGroups(obj);
         const int pTau = obj.freeIndex()[size_t(std::find(names.begin(), names.end(), "A/p__tau") - names.begin())];
         const auto gateOfA = std::find_if(groups.begin(), groups.end(), [&](const auto& g) {
@@ -221,8 +224,7 @@ private slots:
         const int gap = int(std::count_if(names.begin(), names.end(), [](const auto& n) { return n.rfind("A--B/", 0) == 0; }));
         QVERIFY(synapse > 0 && gap > 0);
         QCOMPARE(int(polished.size()), perNeuron + synapse + gap);
-        for (const auto& n : polished)
-            QVERIFY2(n.rfind("A/", 0) == 0 || n.rfind("A->B/", 0) == 0 || n.rfind("A--B/", 0) == 0, n.c_str());
+        for (const auto& n : polished) QVERIFY2(nearA(n), n.c_str());
 
         // The polish moves those alone and lowers the loss; B's, C's and B->C's stay bit for bit.
         std::vector<double> set = ParameterLayout(c).values(c);
@@ -236,7 +238,7 @@ private slots:
         qInfo("loss %.3g -> %.3g", before, loss);
         QVERIFY(loss < before);
         for (size_t p = 0; p < names.size(); ++p)
-            if (!(names[p].rfind("A/", 0) == 0 || names[p].rfind("A->B/", 0) == 0 || names[p].rfind("A--B/", 0) == 0))
+            if (!nearA(names[p]))
                 QVERIFY2(set[p] == (names[p] == "B/C_m" ? truth[p] * 1.2 : truth[p]), names[p].c_str());
 
         // A single neuron, or a connection's parameter in the group: every free variable.
