@@ -44,9 +44,9 @@ FitDataset makeData(const Circuit& c, int steps, int batch) {
 }
 
 // observeFirst: only neuron 0 has targets (the others are unobserved, NaN); neuronWeights
-// weighs each neuron's terms.
+// weighs each neuron's terms; coupling: which voltages the connections read.
 void checkGradient(const Circuit& c, int steps, int batch, double wCa, bool observeFirst = false,
-                   std::vector<double> neuronWeights = {}) {
+                   std::vector<double> neuronWeights = {}, Coupling coupling = Coupling::Simulated) {
     const ParameterLayout layout(c);
     FitDataset data = makeData(c, steps, batch);
     if (observeFirst)
@@ -64,12 +64,12 @@ void checkGradient(const Circuit& c, int steps, int batch, double wCa, bool obse
     std::uniform_real_distribution<double> u(-0.07, 0.07);
     for (int s = 0; s < sets; ++s)
         for (int p = 0; p < P; ++p) pop.push_back(base[p] * (1.0 + u(rng)));
-    const LossGradient lg = lossAndGradient(c, pop, sets, data, w, 2);
+    const LossGradient lg = lossAndGradient(c, pop, sets, data, w, 2, defaultHistoryBytes, coupling);
     QCOMPARE(int(lg.gradient.size()), sets * P);
     auto lossAt = [&](int s, int p, double value) {
         std::vector<double> q = pop;
         q[size_t(s) * P + p] = value;
-        return lossOnly(c, q, sets, data, w, 1)[s];
+        return lossOnly(c, q, sets, data, w, 1, coupling)[s];
     };
     double worst = 0;
     QString worstName;
@@ -117,6 +117,43 @@ private slots:
     void observedSubsetAndNeuronWeights() {
         checkGradient(test::pairCircuit(0.5), 200, 2, 1e3, true);
         checkGradient(test::pairCircuit(0.5), 200, 1, 1e3, false, {0.3, 2.0});
+    }
+    // Connections driven by the recorded voltages: every neuron recorded, and only neuron 0 (the
+    // others' connections then read their own simulated V, whose adjoint flows as before).
+    void recordedCoupling() {
+        checkGradient(test::pairCircuit(0.5), 200, 2, 1e3, false, {}, Coupling::Recorded);
+        checkGradient(test::pairCircuit(0.5), 200, 2, 1e3, true, {}, Coupling::Recorded);
+    }
+    // With recorded coupling each neuron's loss depends only on its own parameters and its
+    // incoming connections'; data made by the circuit give a zero loss at its parameters either
+    // way; the neurons' terms add up to the loss.
+    void recordedCouplingDecouplesNeurons() {
+        const Circuit c = test::pairCircuit(0.5);
+        const ParameterLayout layout(c);
+        const FitDataset data = test::simulatedTarget(c, 150.0, 2);
+        const LossWeights w;
+        const std::vector<double> truth = layout.values(c);
+        QVERIFY(lossOnly(c, truth, 1, data, w, 1, Coupling::Recorded)[0] < 1e-24);
+        QVERIFY(lossOnly(c, truth, 1, data, w, 1, Coupling::Simulated)[0] < 1e-24);
+        // B's capacitance 20% up: A's terms stay exactly as they were only with recorded coupling.
+        std::vector<double> moved = truth;
+        int bC = -1;
+        for (int p = 0; p < layout.size(); ++p)
+            if (layout.entries()[p].name == "B/C_m") bC = p;
+        QVERIFY(bC >= 0);
+        moved[size_t(bC)] *= 1.2;
+        const std::vector<double> pop = [&] { auto v = truth; v.insert(v.end(), moved.begin(), moved.end()); return v; }();
+        for (const Coupling coupling : {Coupling::Recorded, Coupling::Simulated}) {
+            const std::vector<double> byNeuron = lossPerNeuron(c, pop, 2, data, w, 1, coupling);
+            const std::vector<double> total = lossOnly(c, pop, 2, data, w, 1, coupling);
+            QCOMPARE(int(byNeuron.size()), 4);
+            for (int s = 0; s < 2; ++s)
+                QVERIFY(std::abs(byNeuron[size_t(2 * s)] + byNeuron[size_t(2 * s + 1)] - total[size_t(s)]) <=
+                        1e-12 * total[size_t(s)] + 1e-30);
+            QVERIFY(byNeuron[3] > 1e-3);  // B's own terms move
+            if (coupling == Coupling::Recorded) QCOMPARE(byNeuron[2], byNeuron[0]);
+            else QVERIFY(byNeuron[2] > 1e-6);  // A's trace feels B through the synapse and the gap
+        }
     }
     void lossMatchesDefinition() {
         // Loss = mean over entries of w_v (V-V*)^2 + w_ca (Ca-Ca*)^2 with a constant offset target.

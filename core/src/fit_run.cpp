@@ -113,12 +113,15 @@ FitRun::FitRun(std::shared_ptr<FitObjective> objective)
     FitOptions& o = objective_->options();
     if (o.method == FitMethod::Robust) o.epochs = o.robust.totalEpochs();
     lr_ = o.learningRate.value_or(objective_->defaultLearningRate());
-    if (o.method == FitMethod::Robust) splitForValidation();
+    if (o.method == FitMethod::Robust) {
+        splitForValidation();
+        recorded_ = (fitting_ ? fitting_ : objective_)->withRecordedCoupling();
+    }
     initialise();
 }
 
 FitRun::FitRun(const FitRun& o)
-    : objective_(o.objective_), partition_(o.partition_), fitting_(o.fitting_), validation_(o.validation_), lr_(o.lr_), theta_(o.theta_), m_(o.m_), v_(o.v_),
+    : objective_(o.objective_), partition_(o.partition_), fitting_(o.fitting_), validation_(o.validation_), recorded_(o.recorded_), lr_(o.lr_), theta_(o.theta_), m_(o.m_), v_(o.v_),
       robust_(o.robust_ ? std::make_unique<RobustState>(*o.robust_) : nullptr), epoch_(o.epoch_),
       lossHistory_(o.lossHistory_), lrHistory_(o.lrHistory_), lastLoss_(o.lastLoss_), bestIterate_(o.bestIterate_),
       wallSeconds_(o.wallSeconds_),

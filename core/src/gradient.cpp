@@ -57,7 +57,7 @@ void checkData(const Circuit& c, const ParameterLayout& layout, const std::vecto
 // Large buffers of a pass. They are kept between calls from the same thread (an optimizer
 // evaluates the same shapes every epoch), which saves the page faults of fresh allocations.
 struct Workspace {
-    std::vector<AlignedVector> history, checkpoints, elemGrad, adjA, adjB, adjIn;
+    std::vector<AlignedVector> history, checkpoints, elemGrad, adjA, adjB, adjIn, coupling;
     std::vector<double> connGrad, elemLoss, cur, dPre, dPost;
 };
 thread_local Workspace workspace;
@@ -77,9 +77,46 @@ struct Pass {
     double* residuals = nullptr;
     const std::vector<int>* residualIndex = nullptr;  // (t-1, batch, neuron, V|Ca) -> entry, -1: no target
     size_t residualCount = 0;                         // entries per set
+    // Coupling::Recorded: the voltages the connections read before each step, laid out as a
+    // state buffer per group (only its V row is used): each element's recorded V where the
+    // data have one, its own V elsewhere.
+    bool recordedCoupling = false;
+    std::vector<const double*> couplingPtr;
 
-    Pass(const Engine& e, const FitDataset& d, const Targets& t) : eng(e), data(d), tg(t), T(d.stimulus.steps) {
+    Pass(const Engine& e, const FitDataset& d, const Targets& t, Coupling coupling = Coupling::Simulated)
+        : eng(e), data(d), tg(t), T(d.stimulus.steps),
+          recordedCoupling(coupling == Coupling::Recorded && !d.targetV.empty() && e.conn.count > 0) {
         deriveLossFactors();
+        if (recordedCoupling) {
+            ws.coupling.resize(eng.groups.size());
+            couplingPtr.resize(eng.groups.size());
+            for (size_t g = 0; g < eng.groups.size(); ++g) {
+                ws.coupling[g].assign(stateSize(int(g)), 0.0);
+                couplingPtr[g] = ws.coupling[g].data();
+            }
+        }
+    }
+
+    // The recorded V of element k of group g before step t (the state after step t - 1, row
+    // t - 1 of the targets), NaN where there is none (step 0 starts from the model's state).
+    double recordedBefore(int g, int k, int t) const {
+        const ModelGroup& grp = eng.groups[g];
+        if (t < 1 || k >= grp.elems) return std::nan("");
+        return data.targetV[size_t(t - 1) * eng.batch * eng.neuronCount + size_t(grp.inputColumn[k])];
+    }
+
+    // This thread's elements of the coupling voltages before step t, from `state` (the state
+    // after step t - 1) where nothing is recorded.
+    void fillCoupling(int t, const std::vector<const double*>& state, const std::vector<std::pair<int, int>>& range) {
+        for (size_t g = 0; g < eng.groups.size(); ++g) {
+            const size_t v = eng.groups[g].voltageRow();
+            double* to = ws.coupling[g].data() + v;
+            const double* own = state[g] + v;
+            for (int k = range[g].first; k < range[g].second; ++k) {
+                const double x = recordedBefore(int(g), k, t);
+                to[k] = std::isfinite(x) ? x : own[k];
+            }
+        }
     }
 
     size_t stateSize(int g) const { return size_t(eng.groups[g].states) * eng.groups[g].stride; }
@@ -295,7 +332,11 @@ struct Pass {
                         for (int g = 0; g < G; ++g)
                             copyOwn(ws.checkpoints[g].data() + size_t(t / K) * stateSize(g), ptr[g], g);
                     if (C > 0) {
-                        eng.connectionCurrents(ptr, cur.data(), c0, c1, s);
+                        if (recordedCoupling) {
+                            fillCoupling(t, ptr, range);
+#pragma omp barrier
+                        }
+                        eng.connectionCurrents(recordedCoupling ? couplingPtr : ptr, cur.data(), c0, c1, s);
 #pragma omp barrier
                     }
                     for (int g = 0; g < G; ++g) {
@@ -345,11 +386,16 @@ struct Pass {
                     auto& adjNew = (T - 1 - t) % 2 == 0 ? adjA : adjB;
                     auto& adjOld = (T - 1 - t) % 2 == 0 ? adjB : adjA;
                     for (int g = 0; g < G; ++g) ptr[g] = row(g, t);
+                    const std::vector<const double*>& couplingState = recordedCoupling ? couplingPtr : ptr;
                     if (C > 0) {
 #pragma omp barrier
+                        if (recordedCoupling) {
+                            fillCoupling(t, ptr, range);
+#pragma omp barrier
+                        }
                         if (recomputeInputs) {
                             // Some kernels' reverse reads the step's input, hence its connection currents.
-                            eng.connectionCurrents(ptr, cur.data(), c0, c1, s);
+                            eng.connectionCurrents(couplingState, cur.data(), c0, c1, s);
 #pragma omp barrier
                         }
                     }
@@ -359,11 +405,14 @@ struct Pass {
                                          range[g].second, data.stimulus, t, cur.data(), s);
                     if (C > 0) {
 #pragma omp barrier
-                        eng.reverseConnections(ptr, adjInPtr, dPre.data(), dPost.data(), connGrad.data(), c0, c1, s);
+                        eng.reverseConnections(couplingState, adjInPtr, dPre.data(), dPost.data(), connGrad.data(), c0,
+                                               c1, s);
 #pragma omp barrier
                         for (int g = 0; g < G; ++g) {
                             const ModelGroup& grp = eng.groups[g];
                             for (int k = range[g].first; k < std::min(range[g].second, grp.elems); ++k) {
+                                // A recorded voltage is data: no adjoint flows into the state through it.
+                                if (recordedCoupling && std::isfinite(recordedBefore(g, k, t))) continue;
                                 const int n = grp.neurons[k / L], lane = k % L;
                                 double a = 0;
                                 for (int q = eng.conn.outStart[n]; q < eng.conn.outStart[n + 1]; ++q)
@@ -404,6 +453,13 @@ void collect(const Engine& eng, const ParameterLayout& layout, const Pass& pass,
     double* loss = out.loss.data() + firstSet;
     for (size_t g = 0; g < eng.groups.size(); ++g)
         for (int k = 0; k < eng.groups[g].elems; ++k) loss[(k % L) / B] += pass.elemLoss[pass.lossOffset[g] + k];
+    if (!out.neuronLoss.empty()) {
+        const int N = eng.neuronCount;
+        double* byNeuron = out.neuronLoss.data() + size_t(firstSet) * N;
+        for (size_t g = 0; g < eng.groups.size(); ++g)
+            for (int k = 0; k < eng.groups[g].elems; ++k)
+                byNeuron[size_t((k % L) / B) * N + eng.groups[g].neurons[k / L]] += pass.elemLoss[pass.lossOffset[g] + k];
+    }
     if (!withGradient) return;
     double* gradient = out.gradient.data() + size_t(firstSet) * P;
     const size_t CL = size_t(eng.conn.count) * L;
@@ -470,7 +526,7 @@ int setsPerChunk(const Engine& eng, int T) {
 }
 
 LossGradient evaluate(const Circuit& c, const std::vector<double>& pop, int sets, const FitDataset& data,
-                      const LossWeights& w, int threads, bool withGradient, std::size_t historyBytes) {
+                      const LossWeights& w, int threads, bool withGradient, std::size_t historyBytes, Coupling coupling) {
     const ParameterLayout layout(c);
     checkData(c, layout, pop, sets, data, w);
     const int T = data.stimulus.steps, B = data.stimulus.batch, P = layout.size();
@@ -478,10 +534,11 @@ LossGradient evaluate(const Circuit& c, const std::vector<double>& pop, int sets
     const Targets tg(data, w, eng.neuronCount);
     LossGradient out;
     out.loss.assign(sets, 0.0);
+    out.neuronLoss.assign(size_t(sets) * eng.neuronCount, 0.0);
     if (withGradient) out.gradient.assign(size_t(sets) * P, 0.0);
     const int perChunk = withGradient ? setsPerChunk(eng, T) : sets;
     if (perChunk >= sets) {
-        Pass pass(eng, data, tg);
+        Pass pass(eng, data, tg, coupling);
         pass.run(eng.threadsFor(threads), withGradient, withGradient ? checkpointSegment(eng, T, historyBytes) : 0);
         collect(eng, layout, pass, withGradient, 0, out);
         return out;
@@ -499,7 +556,7 @@ LossGradient evaluate(const Circuit& c, const std::vector<double>& pop, int sets
     }
 #pragma omp parallel for schedule(dynamic) num_threads(nth)
     for (int i = 0; i < chunks; ++i) {
-        Pass pass(*parts[i], data, tg);  // on this thread: its workspace is this thread's
+        Pass pass(*parts[i], data, tg, coupling);  // on this thread: its workspace is this thread's
         pass.run(1, true, checkpointSegment(*parts[i], T, historyBytes / nth));
         collect(*parts[i], layout, pass, true, i * perChunk, out);
     }
@@ -509,7 +566,7 @@ LossGradient evaluate(const Circuit& c, const std::vector<double>& pop, int sets
 }  // namespace
 
 Residuals lossResiduals(const Circuit& c, const std::vector<double>& pop, int sets, const FitDataset& data,
-                        const LossWeights& w, int threads) {
+                        const LossWeights& w, int threads, Coupling coupling) {
     const ParameterLayout layout(c);
     checkData(c, layout, pop, sets, data, w);
     const Engine eng(c, layout, pop.data(), sets, data.stimulus.batch);
@@ -532,7 +589,7 @@ Residuals lossResiduals(const Circuit& c, const std::vector<double>& pop, int se
         }
     }
     out.values.assign(size_t(sets) * out.perSet, 0.0);
-    Pass pass(eng, data, tg);
+    Pass pass(eng, data, tg, coupling);
     pass.residuals = out.values.data();
     pass.residualIndex = &index;
     pass.residualCount = size_t(out.perSet);
@@ -542,13 +599,18 @@ Residuals lossResiduals(const Circuit& c, const std::vector<double>& pop, int se
 }
 
 LossGradient lossAndGradient(const Circuit& c, const std::vector<double>& pop, int sets, const FitDataset& data,
-                             const LossWeights& w, int threads, std::size_t historyBytes) {
-    return evaluate(c, pop, sets, data, w, threads, true, historyBytes);
+                             const LossWeights& w, int threads, std::size_t historyBytes, Coupling coupling) {
+    return evaluate(c, pop, sets, data, w, threads, true, historyBytes, coupling);
+}
+
+std::vector<double> lossPerNeuron(const Circuit& c, const std::vector<double>& pop, int sets, const FitDataset& data,
+                                  const LossWeights& w, int threads, Coupling coupling) {
+    return evaluate(c, pop, sets, data, w, threads, false, 0, coupling).neuronLoss;
 }
 
 std::vector<double> lossOnly(const Circuit& c, const std::vector<double>& pop, int sets, const FitDataset& data,
-                             const LossWeights& w, int threads) {
-    return evaluate(c, pop, sets, data, w, threads, false, 0).loss;
+                             const LossWeights& w, int threads, Coupling coupling) {
+    return evaluate(c, pop, sets, data, w, threads, false, 0, coupling).loss;
 }
 
 }  // namespace odynn

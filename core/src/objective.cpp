@@ -159,15 +159,39 @@ std::vector<double> CircuitObjective::randomSet(Rng& rng) const {
 }
 
 LossGradient CircuitObjective::lossAndGradient(const std::vector<double>& population, int sets) const {
-    return odynn::lossAndGradient(circuit_, population, sets, train_, options_.weights, options_.threads);
+    return odynn::lossAndGradient(circuit_, population, sets, train_, options_.weights, options_.threads,
+                                  defaultHistoryBytes, coupling_);
 }
 
 std::vector<double> CircuitObjective::loss(const std::vector<double>& population, int sets, bool test) const {
-    return lossOnly(circuit_, population, sets, test ? *test_ : train_, options_.weights, options_.threads);
+    return lossOnly(circuit_, population, sets, test ? *test_ : train_, options_.weights, options_.threads,
+                    test ? Coupling::Simulated : coupling_);
 }
 
 std::optional<Residuals> CircuitObjective::residuals(const std::vector<double>& population, int sets) const {
-    return lossResiduals(circuit_, population, sets, train_, options_.weights, options_.threads);
+    return lossResiduals(circuit_, population, sets, train_, options_.weights, options_.threads, coupling_);
+}
+
+std::vector<double> CircuitObjective::neuronLosses(const std::vector<double>& population, int sets) const {
+    return lossPerNeuron(circuit_, population, sets, train_, options_.weights, options_.threads, coupling_);
+}
+
+std::vector<int> CircuitObjective::blockOwners() const {
+    std::vector<int> owner;
+    for (const ParamEntry& e : layout_.entries())
+        owner.push_back(e.owner == ParamOwner::Neuron    ? e.index
+                        : e.owner == ParamOwner::Synapse ? circuit_.synapses[size_t(e.index)].post
+                                                         : circuit_.gaps[size_t(e.index)].a);
+    return owner;
+}
+
+std::shared_ptr<FitObjective> CircuitObjective::withRecordedCoupling() const {
+    const bool connected = !circuit_.synapses.empty() || !circuit_.gaps.empty();
+    const bool recorded = std::any_of(train_.targetV.begin(), train_.targetV.end(), [](double v) { return std::isfinite(v); });
+    if (!connected || !recorded) return nullptr;
+    auto copy = std::make_shared<CircuitObjective>(*this);
+    copy->coupling_ = Coupling::Recorded;
+    return copy;
 }
 
 LearningRate CircuitObjective::defaultLearningRate() const { return odynn::defaultLearningRate(circuit_); }

@@ -193,9 +193,55 @@ void RobustState::fromJson(const json& j, const std::string& src, int sets, int 
         throw InputError(src, 0, "robust", "the robust method's state does not match the settings");
 }
 
+int FitRun::lastRecordedEpoch() const {
+    const RobustSettings& r = options().robust;
+    return r.adamEpochs + r.polishRounds;
+}
+
+void FitRun::endRecordedCoupling() {
+    RobustState& r = *robust_;
+    const int N = options().population;
+    r.bestLoss = evaluateLoss(r.bestTheta, N, false);
+    theta_ = r.bestTheta;
+}
+
+bool FitRun::pairByNeuron(std::vector<double>& sets, int count, int keep) const {
+    const auto* circuitObj = dynamic_cast<const CircuitObjective*>(recorded_.get());
+    if (!circuitObj || !options().groups.empty() || circuitObj->circuit().neurons.size() < 2) return false;
+    const int P = circuitObj->size(), M = int(circuitObj->circuit().neurons.size());
+    const std::vector<int> owner = circuitObj->blockOwners();
+    std::vector<double> byNeuron(size_t(count) * M);
+    for (int first = 0; first < count; first += screenChunk) {
+        const int n = std::min(screenChunk, count - first);
+        const std::vector<double> chunk(sets.begin() + size_t(first) * P, sets.begin() + size_t(first + n) * P);
+        const std::vector<double> l = circuitObj->neuronLosses(chunk, n);
+        std::copy(l.begin(), l.end(), byNeuron.begin() + size_t(first) * M);
+    }
+    std::vector<double> paired = sets;
+    std::vector<double> loss(count - keep);
+    for (int m = 0; m < M; ++m) {
+        for (int s = keep; s < count; ++s) loss[s - keep] = byNeuron[size_t(s) * M + m];
+        const std::vector<int> order = detail::lowestFirst(loss);
+        for (int k = keep; k < count; ++k)
+            for (int p = 0; p < P; ++p)
+                if (owner[p] == m) paired[size_t(k) * P + p] = sets[size_t(order[k - keep] + keep) * P + p];
+    }
+    sets = std::move(paired);
+    return true;
+}
+
 EpochSummary FitRun::robustStep() {
     EpochSummary sum;
     const int A = options().robust.adamEpochs;
+    if (recordedCoupling() && epoch_ > A && pairByNeuron(robust_->bestTheta, options().population, 0)) {
+        // Each polish round starts from the population re-paired by neuron.
+        robust_->bestLoss = evaluateLoss(robust_->bestTheta, options().population, false);
+        theta_ = robust_->bestTheta;
+    }
+    if (recorded_ && epoch_ == lastRecordedEpoch() + 1) {
+        if (pairByNeuron(robust_->bestTheta, options().population, 0)) theta_ = robust_->bestTheta;
+        endRecordedCoupling();
+    }
     if (epoch_ == 0) {
         sum.stage = "screen";
         robustScreen(sum);
@@ -226,6 +272,8 @@ void FitRun::robustScreen(EpochSummary& sum) {
     std::vector<double> candidates;
     candidates.reserve(size_t(S) * P);
     obj.startingSets(0, S, rng, candidates);
+    // With recorded coupling each neuron's best blocks are paired up first.
+    if (recordedCoupling()) pairByNeuron(candidates, S, given);
     std::vector<double> loss(S);
     for (int first = 0; first < S; first += screenChunk) {
         const int count = std::min(screenChunk, S - first);

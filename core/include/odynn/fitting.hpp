@@ -36,6 +36,7 @@ struct LossWeights {
 struct LossGradient {
     std::vector<double> loss;      // [setCount]
     std::vector<double> gradient;  // [setCount x layout.size()], d loss_s / d theta_s
+    std::vector<double> neuronLoss;  // [setCount x neurons]: each neuron's terms of the loss (they add up to it)
 };
 
 // Memory of the reverse pass: the forward trajectory is stored whole when it fits in
@@ -44,11 +45,25 @@ struct LossGradient {
 // states). The gradient is the same bit for bit either way.
 inline constexpr std::size_t defaultHistoryBytes = std::size_t(256) << 20;
 
+// Which voltages a circuit's synapses and gap junctions read. Simulated: the neurons' own (the
+// model). Recorded: before each step, every neuron's recorded V (data.targetV) where there is
+// one, its own elsewhere (teacher forcing of the connections): each recorded neuron is then
+// driven by currents computed from the recordings alone, so the loss of each neuron depends
+// only on its own parameters and those of its incoming connections, and the gradient treats the
+// recorded voltages as data. Data made by the circuit itself give both the same loss at the
+// parameters that made them.
+enum class Coupling { Simulated, Recorded };
+
 LossGradient lossAndGradient(const Circuit& circuit, const std::vector<double>& population, int setCount,
                              const FitDataset& data, const LossWeights& weights, int threads = 0,
-                             std::size_t historyBytes = defaultHistoryBytes);
+                             std::size_t historyBytes = defaultHistoryBytes, Coupling coupling = Coupling::Simulated);
 std::vector<double> lossOnly(const Circuit& circuit, const std::vector<double>& population, int setCount,
-                             const FitDataset& data, const LossWeights& weights, int threads = 0);
+                             const FitDataset& data, const LossWeights& weights, int threads = 0,
+                             Coupling coupling = Coupling::Simulated);
+// Each neuron's terms of every set's loss, [setCount x neurons].
+std::vector<double> lossPerNeuron(const Circuit& circuit, const std::vector<double>& population, int setCount,
+                                  const FitDataset& data, const LossWeights& weights, int threads = 0,
+                                  Coupling coupling = Coupling::Simulated);
 
 // The loss as a sum of squares: per set, loss = sum of r^2 over its `perSet` residuals, one for
 // each target entry with a nonzero weight (V and Ca entries), r = sqrt(w / count * w_neuron)
@@ -61,7 +76,8 @@ struct Residuals {
     std::vector<unsigned char> calcium;   // [perSet] 1 for a Ca entry, 0 for a V entry
 };
 Residuals lossResiduals(const Circuit& circuit, const std::vector<double>& population, int setCount,
-                        const FitDataset& data, const LossWeights& weights, int threads = 0);
+                        const FitDataset& data, const LossWeights& weights, int threads = 0,
+                        Coupling coupling = Coupling::Simulated);
 
 struct LearningRate {
     double initial = 0.1, decaySteps = 9, decayRate = 0.92;  // l0 * r^floor(epoch / k)
@@ -267,7 +283,18 @@ private:
     std::vector<double> evaluateLoss(const FitObjective& obj, const std::vector<double>& theta, int sets,
                                      bool test) const;
     // What the optimizer fits: the objective, or with held-out validation its fitted part.
-    const FitObjective& fitObjective() const { return fitting_ ? *fitting_ : *objective_; }
+    const FitObjective& fitObjective() const {
+        return recordedCoupling() ? *recorded_ : fitting_ ? *fitting_ : *objective_;
+    }
+    // Whether this epoch fits with the connections driven by the recorded voltages (robust
+    // method, circuits: screen, Adam and polish; robust_fit.cpp).
+    bool recordedCoupling() const { return recorded_ && epoch_ <= lastRecordedEpoch(); }
+    int lastRecordedEpoch() const;
+    void endRecordedCoupling();  // the sets' best losses with the connections simulated
+    // With recorded coupling: `sets` [count x size] re-paired so that set k holds every neuron's
+    // k-th best block (CircuitObjective::blockOwners) among them, by each neuron's loss; the first
+    // `keep` sets stay as they are. False (nothing changed) where the objective has no blocks.
+    bool pairByNeuron(std::vector<double>& sets, int count, int keep) const;
     void splitForValidation();
     int finalChoice() const;  // the returned set: index into the final sets, -1 when all diverged
     bool refitOnEveryStep();  // false when interrupted (the run then stands as before it)
@@ -293,6 +320,9 @@ private:
     // Robust method with held-out validation (null otherwise): the objective on the fitted steps
     // and on the held-out ones.
     std::shared_ptr<FitObjective> fitting_, validation_;
+    // Robust method on a circuit with recorded voltages: the fitted objective with the
+    // connections driven by them (null otherwise).
+    std::shared_ptr<FitObjective> recorded_;
     LearningRate lr_;
     std::vector<double> theta_;      // full sets [set x size]
     std::vector<double> m_, v_;      // Adam moments over free variables [set x freeCount]

@@ -64,6 +64,11 @@ public:
     std::shared_ptr<FitObjective> withThreads(int threads) const;
     // A copy that fits `train` instead (the robust method's split into fitted and held-out data).
     std::shared_ptr<FitObjective> withTrain(FitDataset train) const;
+    // A copy whose training losses, gradients and residuals drive the connections with the
+    // recorded voltages (Coupling::Recorded, fitting.hpp); null where that changes nothing (no
+    // connections, no recorded voltage) or the objective is not a circuit's. Test losses stay
+    // those of the model as simulated.
+    virtual std::shared_ptr<FitObjective> withRecordedCoupling() const { return nullptr; }
 
     const FitDataset& train() const { return train_; }
     const std::optional<FitDataset>& test() const { return test_; }
@@ -100,8 +105,17 @@ public:
     bool recordsParameters() const override { return true; }
     void writeBest(const std::string& dir, const double* values, const std::string& stem = "best") const override;
 
+    std::shared_ptr<FitObjective> withRecordedCoupling() const override;
+
     const Circuit& circuit() const { return circuit_; }
     const ParameterLayout& layout() const { return layout_; }
+    Coupling coupling() const { return coupling_; }
+    // Each neuron's terms of every set's training loss, [sets x neurons].
+    std::vector<double> neuronLosses(const std::vector<double>& population, int sets) const;
+    // The neuron whose block of parameters each entry belongs to when the population is paired
+    // by neuron (robust_fit.cpp): its own neuron's, a synapse's postsynaptic neuron's, a gap
+    // junction's first neuron's.
+    std::vector<int> blockOwners() const;
 
 protected:
     std::shared_ptr<FitObjective> clone() const override { return std::make_shared<CircuitObjective>(*this); }
@@ -111,6 +125,7 @@ protected:
 private:
     Circuit circuit_;
     ParameterLayout layout_;
+    Coupling coupling_ = Coupling::Simulated;  // of the training data
 };
 
 // An LSTM neuron: every weight free, no bounds.
