@@ -39,6 +39,15 @@ constexpr int screenChunk = 512;   // sets simulated at once while screening
 
 double sigmoid(double y) { return 1.0 / (1.0 + std::exp(-y)); }
 
+// Calls f(first set, chunk of sets) for the `count` sets [count x P] of `sets`, screenChunk at a time.
+template <class F>
+void inChunks(const std::vector<double>& sets, int count, int P, F f) {
+    for (int first = 0; first < count; first += screenChunk) {
+        const int n = std::min(screenChunk, count - first);
+        f(first, std::vector<double>(sets.begin() + size_t(first) * P, sets.begin() + size_t(first + n) * P), n);
+    }
+}
+
 }  // namespace
 
 namespace detail {
@@ -198,7 +207,7 @@ int FitRun::lastRecordedEpoch() const {
     return r.adamEpochs + r.polishRounds;
 }
 
-void FitRun::endRecordedCoupling() {
+void FitRun::rejudgeBest() {
     RobustState& r = *robust_;
     const int N = options().population;
     r.bestLoss = evaluateLoss(r.bestTheta, N, false);
@@ -211,12 +220,10 @@ bool FitRun::pairByNeuron(std::vector<double>& sets, int count, int keep) const 
     const int P = circuitObj->size(), M = int(circuitObj->circuit().neurons.size());
     const std::vector<int> owner = circuitObj->blockOwners();
     std::vector<double> byNeuron(size_t(count) * M);
-    for (int first = 0; first < count; first += screenChunk) {
-        const int n = std::min(screenChunk, count - first);
-        const std::vector<double> chunk(sets.begin() + size_t(first) * P, sets.begin() + size_t(first + n) * P);
+    inChunks(sets, count, P, [&](int first, const std::vector<double>& chunk, int n) {
         const std::vector<double> l = circuitObj->neuronLosses(chunk, n);
         std::copy(l.begin(), l.end(), byNeuron.begin() + size_t(first) * M);
-    }
+    });
     std::vector<double> paired = sets;
     std::vector<double> loss(count - keep);
     for (int m = 0; m < M; ++m) {
@@ -233,14 +240,11 @@ bool FitRun::pairByNeuron(std::vector<double>& sets, int count, int keep) const 
 EpochSummary FitRun::robustStep() {
     EpochSummary sum;
     const int A = options().robust.adamEpochs;
-    if (recordedCoupling() && epoch_ > A && pairByNeuron(robust_->bestTheta, options().population, 0)) {
-        // Each polish round starts from the population re-paired by neuron.
-        robust_->bestLoss = evaluateLoss(robust_->bestTheta, options().population, false);
-        theta_ = robust_->bestTheta;
-    }
-    if (recorded_ && epoch_ == lastRecordedEpoch() + 1) {
-        if (pairByNeuron(robust_->bestTheta, options().population, 0)) theta_ = robust_->bestTheta;
-        endRecordedCoupling();
+    if (recorded_ && epoch_ > A && epoch_ <= lastRecordedEpoch() + 1) {
+        // Each polish round, and the first hop, starts from the population re-paired by neuron;
+        // from the first hop on the losses are those of the circuit as simulated.
+        const bool paired = pairByNeuron(robust_->bestTheta, options().population, 0);
+        if (paired || epoch_ == lastRecordedEpoch() + 1) rejudgeBest();
     }
     if (epoch_ == 0) {
         sum.stage = "screen";
@@ -275,13 +279,10 @@ void FitRun::robustScreen(EpochSummary& sum) {
     // With recorded coupling each neuron's best blocks are paired up first.
     if (recordedCoupling()) pairByNeuron(candidates, S, given);
     std::vector<double> loss(S);
-    for (int first = 0; first < S; first += screenChunk) {
-        const int count = std::min(screenChunk, S - first);
-        const std::vector<double> chunk(candidates.begin() + size_t(first) * P,
-                                        candidates.begin() + size_t(first + count) * P);
-        const std::vector<double> l = evaluateLoss(chunk, count, false);
+    inChunks(candidates, S, P, [&](int first, const std::vector<double>& chunk, int n) {
+        const std::vector<double> l = evaluateLoss(chunk, n, false);
         std::copy(l.begin(), l.end(), loss.begin() + first);
-    }
+    });
     // User-given sets first, then the lowest losses (ties by draw order; NaN last).
     std::vector<int> order(S - given);
     std::iota(order.begin(), order.end(), given);

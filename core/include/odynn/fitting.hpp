@@ -290,7 +290,7 @@ private:
     // method, circuits: screen, Adam and polish; robust_fit.cpp).
     bool recordedCoupling() const { return recorded_ && epoch_ <= lastRecordedEpoch(); }
     int lastRecordedEpoch() const;
-    void endRecordedCoupling();  // the sets' best losses with the connections simulated
+    void rejudgeBest();  // every set's best loss again, under this epoch's fitObjective()
     // With recorded coupling: `sets` [count x size] re-paired so that set k holds every neuron's
     // k-th best block (CircuitObjective::blockOwners) among them, by each neuron's loss; the first
     // `keep` sets stay as they are. False (nothing changed) where the objective has no blocks.
